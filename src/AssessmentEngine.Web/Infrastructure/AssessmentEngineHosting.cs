@@ -1,0 +1,27 @@
+using AssessmentEngine.Web.Infrastructure.Health;
+using AssessmentEngine.Web.Infrastructure.Store;
+
+namespace AssessmentEngine.Web.Infrastructure;
+
+/// <summary>The whole application's composition: each feature contributes its services and endpoints here.</summary>
+public static class AssessmentEngineHosting
+{
+    public static WebApplicationBuilder AddAssessmentEngine(this WebApplicationBuilder builder)
+    {
+        var roles = NodeRoles.From(builder.Configuration);
+        builder.Services.AddSingleton(roles);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddStore(builder.Configuration, roles);
+        builder.Services.AddHealth();
+        return builder;
+    }
+
+    public static WebApplication MapAssessmentEngine(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealth();
+        return app;
+    }
+}

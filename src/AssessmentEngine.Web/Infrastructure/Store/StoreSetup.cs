@@ -1,0 +1,71 @@
+using System.Text.Json.Serialization;
+using JasperFx;
+using JasperFx.Events.Daemon;
+using Marten;
+using JasperFx.Events;
+using Npgsql;
+using Weasel.Core;
+
+namespace AssessmentEngine.Web.Infrastructure.Store;
+
+/// <summary>PostgreSQL through Marten: the only store. Features add their events and projections with ConfigureMarten.</summary>
+public static class StoreSetup
+{
+    public const string ConnectionStringName = "Postgres";
+    public const string Schema = "ae";
+
+    public static IServiceCollection AddStore(this IServiceCollection services, IConfiguration configuration, NodeRoles roles)
+    {
+        var connectionString = PostgresConnectionString(configuration);
+
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+
+        var marten = services.AddMarten(options =>
+            {
+                options.DatabaseSchemaName = Schema;
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, configure: json =>
+                    json.Converters.Add(new JsonStringEnumConverter()));
+
+                // Attempt streams take many small appends; the quick mode avoids the extra round trips.
+                options.Events.AppendMode = EventAppendMode.Quick;
+                options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                options.Events.UseMandatoryStreamTypeDeclaration = false;
+
+                // The schema is applied by SchemaInitializer, which waits for the database; nothing is created lazily mid-request.
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+            })
+            .UseNpgsqlDataSource()
+            .UseLightweightSessions();
+
+        if (roles.Worker)
+        {
+            // Solo: exactly one worker node runs async projections (HotCold needs a package the registry lacks).
+            marten.AddAsyncDaemon(DaemonMode.Solo);
+        }
+
+        services.AddSingleton<SchemaState>();
+        services.AddHostedService<SchemaInitializer>();
+        return services;
+    }
+
+    public static string PostgresConnectionString(IConfiguration configuration)
+    {
+        var text = configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{ConnectionStringName} is not set. Start the engine with ./ae up (it runs its own PostgreSQL), " +
+                $"or set ConnectionStrings__{ConnectionStringName} to a PostgreSQL 15 connection string.");
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(text);
+        // Fail fast when the database is away, so that requests and the health check answer instead of hanging.
+        if (!text.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Timeout = 5;
+        }
+
+        builder.ApplicationName ??= "assessment-engine";
+        return builder.ConnectionString;
+    }
+}

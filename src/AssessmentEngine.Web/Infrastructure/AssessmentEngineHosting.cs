@@ -1,4 +1,5 @@
 using AssessmentEngine.Web.Infrastructure.Health;
+using AssessmentEngine.Web.Infrastructure.Realtime;
 using AssessmentEngine.Web.Infrastructure.Store;
 
 namespace AssessmentEngine.Web.Infrastructure;
@@ -14,6 +15,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddProblemDetails();
         builder.Services.AddStore(builder.Configuration, roles);
         builder.Services.AddHealth();
+        builder.Services.AddRealtime(builder.Configuration);
         return builder;
     }
 

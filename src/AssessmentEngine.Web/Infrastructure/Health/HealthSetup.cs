@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using AssessmentEngine.Web.Infrastructure.Store;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -33,7 +34,7 @@ public static class HealthSetup
         return endpoints;
     }
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static Task WriteJson(HttpContext context, HealthReport report)
     {

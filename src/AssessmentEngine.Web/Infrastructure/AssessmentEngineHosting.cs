@@ -1,3 +1,6 @@
+using AssessmentEngine.Web.Features.Demo;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Infrastructure.Health;
 using AssessmentEngine.Web.Infrastructure.Realtime;
 using AssessmentEngine.Web.Infrastructure.Store;
@@ -16,6 +19,11 @@ public static class AssessmentEngineHosting
         builder.Services.AddStore(builder.Configuration, roles);
         builder.Services.AddHealth();
         builder.Services.AddRealtime(builder.Configuration);
+        builder.Services.AddRazorPages(options => options.RootDirectory = "/Features");
+
+        builder.Services.AddIdentityFeature(builder.Configuration);
+        builder.Services.AddScoped<CentreRegistry>();
+        builder.Services.AddHostedService<DemoData>();
         return builder;
     }
 
@@ -23,7 +31,10 @@ public static class AssessmentEngineHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseIdentityFeature();
         app.MapHealth();
+        app.MapRazorPages();
         return app;
     }
 }

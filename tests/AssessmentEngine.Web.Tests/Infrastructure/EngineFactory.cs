@@ -11,10 +11,26 @@ public sealed class EngineFactory(string connectionString, string roles = "web,w
     : WebApplicationFactory<Program>
 {
     private readonly List<Action<IServiceCollection>> _services = [];
+    private readonly Dictionary<string, string> _settings = new() { ["SignIn:PermitsPerMinute"] = "1000" };
+
+    /// <summary>A configuration value; sign-in is not rate-limited in tests unless a test sets SignIn:PermitsPerMinute.</summary>
+    public EngineFactory WithSetting(string key, string value)
+    {
+        _settings[key] = value;
+        return this;
+    }
 
     public EngineFactory WithServices(Action<IServiceCollection> configure)
     {
         _services.Add(configure);
+        return this;
+    }
+
+    /// <summary>Starts the app and waits until it has applied the store's schema (as a real node does before it is healthy).</summary>
+    public async Task<EngineFactory> StartedAsync()
+    {
+        var schema = Services.GetRequiredService<AssessmentEngine.Web.Infrastructure.Store.SchemaState>();
+        await Eventually.GetAsync(() => Task.FromResult(schema.Applied), applied => applied, TimeSpan.FromSeconds(60), "the schema");
         return this;
     }
 
@@ -23,6 +39,10 @@ public sealed class EngineFactory(string connectionString, string roles = "web,w
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Postgres", connectionString);
         builder.UseSetting("Node:Roles", roles);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureServices(services =>
         {
             if (clock is not null)

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.Events.Daemon;
+using AssessmentEngine.Web.Features.Identity;
 using Marten;
 using JasperFx.Events;
 using Npgsql;
@@ -33,6 +34,10 @@ public static class StoreSetup
 
                 // The schema is applied by SchemaInitializer, which waits for the database; nothing is created lazily mid-request.
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+
+                // Each feature declares its events, documents and projections.
+                // TEMPORARY options.ConfigureItemBank();
+                options.ConfigureIdentity();
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions();

@@ -1,0 +1,131 @@
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Infrastructure.Store;
+using Bogus;
+using Marten;
+
+namespace AssessmentEngine.Web.Features.Demo;
+
+/// <summary>
+/// The demo centre a new user signs in to (Seed:Demo=true, which ./ae up sets): an exam officer, a tutor, two
+/// invigilators, two assessors, a verifier and 30 candidates, some with adjustments. Seeded once; a second start
+/// keeps what is there. Its sign-ins are written to Seed:SignInsFile for ./ae up to print.
+/// </summary>
+public sealed class DemoData(IDocumentStore store, SchemaState schema, IConfiguration configuration, TimeProvider time, ILogger<DemoData> logger)
+    : BackgroundService
+{
+    public const string CentreNumber = "900001";
+    public const string StaffPassword = "assessment-demo";
+    public const string CandidatePassword = "candidate-demo";
+    public const string EmailDomain = "demo-college.example";
+
+    public static readonly IReadOnlyList<(string Email, string Name, Role Role)> StaffMembers =
+    [
+        ($"officer@{EmailDomain}", "Morag Fraser", Role.Admin),
+        ($"tutor@{EmailDomain}", "Gareth Evans", Role.Tutor),
+        ($"invigilator1@{EmailDomain}", "Priya Shah", Role.Invigilator),
+        ($"invigilator2@{EmailDomain}", "Tom Reilly", Role.Invigilator),
+        ($"assessor1@{EmailDomain}", "Aileen MacLeod", Role.Assessor),
+        ($"assessor2@{EmailDomain}", "Daniel Okafor", Role.Assessor),
+        ($"verifier@{EmailDomain}", "Hannah Price", Role.Verifier),
+    ];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue<bool>("Seed:Demo"))
+        {
+            return;
+        }
+
+        while (!schema.Applied)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, stoppingToken);
+        }
+
+        try
+        {
+            var seeded = await SeedAsync(store, time, stoppingToken);
+            logger.LogInformation("Demo data {Outcome}", seeded ? "seeded" : "already present");
+            await WriteSignInsAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogError(exception, "Seeding the demo data failed");
+        }
+    }
+
+    /// <summary>Seeds the demo centre unless it exists; returns whether it did.</summary>
+    public static async Task<bool> SeedAsync(IDocumentStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        if (await session.Query<Centre>().AnyAsync(c => c.Number == CentreNumber, cancellationToken))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        var centre = new Centre(Guid.CreateVersion7(), "Demo College", CentreNumber, Centre.DefaultTimeZone);
+        session.Insert(centre);
+        foreach (var (email, name, role) in StaffMembers)
+        {
+            var account = new UserAccount(Guid.CreateVersion7(), SignInNames.ForStaff(email), name, null, [new Membership(centre.Id, [role])]);
+            session.Insert(account with { PasswordHash = Secrets.HashPassword(account, StaffPassword) });
+        }
+
+        foreach (var candidate in Candidates(centre, now))
+        {
+            var account = new UserAccount(candidate.UserId, SignInNames.ForCandidate(centre.Number, candidate.CandidateNumber), candidate.Name, null,
+                [new Membership(centre.Id, [Role.Candidate])]);
+            session.Insert(account with { PasswordHash = Secrets.HashPassword(account, CandidatePassword) });
+            session.Insert(candidate);
+        }
+
+        await session.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Thirty candidates with British names from a fixed seed, every fifth with 25 % extra time and a few with other needs.</summary>
+    public static IReadOnlyList<Candidate> Candidates(Centre centre, DateTimeOffset now)
+    {
+        var faker = new Faker("en_GB") { Random = new Randomizer(2026) };
+        var list = new List<Candidate>();
+        for (var n = 1; n <= 30; n++)
+        {
+            var adjustments = n switch
+            {
+                _ when n % 5 == 0 => new Adjustments(ExtraTimePercent: 25, RestBreaks: n == 10),
+                3 => new Adjustments(LargeText: true),
+                7 => new Adjustments(HighContrast: true, ExtraTimePercent: 10),
+                _ => Adjustments.None,
+            };
+            if (adjustments.Any)
+            {
+                adjustments = adjustments with { ApprovedBy = StaffMembers[0].Email, ApprovedAt = now };
+            }
+
+            var birth = DateOnly.FromDateTime(faker.Date.Between(new DateTime(1975, 1, 1), new DateTime(2007, 12, 31)));
+            list.Add(new Candidate(Guid.CreateVersion7(), centre.Id, $"DC{n:0000}", faker.Name.FirstName(), faker.Name.LastName(), birth,
+                adjustments, Guid.CreateVersion7()));
+        }
+
+        return list;
+    }
+
+    private async Task WriteSignInsAsync(CancellationToken cancellationToken)
+    {
+        var file = configuration["Seed:SignInsFile"];
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            return;
+        }
+
+        var lines = new List<string>
+        {
+            $"Demo sign-ins (centre Demo College, number {CentreNumber}); staff password: {StaffPassword}",
+        };
+        lines.AddRange(StaffMembers.Select(s => $"  {s.Role.Title(),-18} {s.Email}"));
+        lines.Add($"  {"Candidates",-18} centre {CentreNumber}, candidate numbers DC0001 to DC0030, password: {CandidatePassword}");
+        lines.Add("                     (DC0005, DC0010, … have 25 % extra time; DC0003 large text; DC0007 high contrast)");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        await File.WriteAllLinesAsync(file, lines, cancellationToken);
+    }
+}

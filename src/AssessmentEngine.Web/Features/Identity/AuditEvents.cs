@@ -1,0 +1,116 @@
+namespace AssessmentEngine.Web.Features.Identity;
+
+/// <summary>A security-relevant fact: who, to whom, where from, when, and which centres may read it.</summary>
+public interface IAuditEvent
+{
+    Guid SubjectId { get; }
+
+    string Actor { get; }
+
+    IReadOnlyList<Guid> CentreIds { get; }
+
+    string SourceAddress { get; }
+
+    DateTimeOffset At { get; }
+
+    string Describe();
+}
+
+public sealed record SignedIn(Guid UserId, string SignInName, string Method, IReadOnlyList<Guid> CentreIds, string SourceAddress, DateTimeOffset SignedInAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => UserId;
+    string IAuditEvent.Actor => SignInName;
+    DateTimeOffset IAuditEvent.At => SignedInAt;
+    public string Describe() => $"{SignInName} signed in ({Method})";
+}
+
+public sealed record SignInFailed(Guid SubjectId, string SignInName, string Reason, IReadOnlyList<Guid> CentreIds, string SourceAddress, DateTimeOffset FailedAt) : IAuditEvent
+{
+    string IAuditEvent.Actor => SignInName;
+    DateTimeOffset IAuditEvent.At => FailedAt;
+    public string Describe() => $"sign-in as {SignInName} failed: {Reason}";
+}
+
+public sealed record AccountLockedOut(Guid UserId, string SignInName, DateTimeOffset Until, IReadOnlyList<Guid> CentreIds, string SourceAddress, DateTimeOffset LockedAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => UserId;
+    string IAuditEvent.Actor => SignInName;
+    DateTimeOffset IAuditEvent.At => LockedAt;
+    public string Describe() => $"{SignInName} locked out until {Until:u} after repeated failed sign-ins";
+}
+
+public sealed record RolesChanged(Guid UserId, string SignInName, Guid CentreId, IReadOnlyList<Role> Roles, string Actor, string SourceAddress, DateTimeOffset ChangedAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => UserId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
+    DateTimeOffset IAuditEvent.At => ChangedAt;
+    public string Describe() => $"{Actor} set {SignInName}'s roles to {(Roles.Count == 0 ? "none" : string.Join(", ", Roles.Select(r => r.Name())))}";
+}
+
+public sealed record PasswordResetCodeIssued(Guid UserId, string SignInName, Guid CentreId, string Actor, string SourceAddress, DateTimeOffset IssuedAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => UserId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
+    DateTimeOffset IAuditEvent.At => IssuedAt;
+    public string Describe() => $"{Actor} issued a password reset code for {SignInName}";
+}
+
+public sealed record PasswordChanged(Guid UserId, string SignInName, string How, IReadOnlyList<Guid> CentreIds, string SourceAddress, DateTimeOffset ChangedAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => UserId;
+    string IAuditEvent.Actor => SignInName;
+    DateTimeOffset IAuditEvent.At => ChangedAt;
+    public string Describe() => $"{SignInName} set a new password ({How})";
+}
+
+public sealed record AdjustmentsApproved(Guid CandidateId, string CandidateNumber, Guid CentreId, Adjustments Adjustments, string Actor, string SourceAddress, DateTimeOffset ApprovedAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => CandidateId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
+    DateTimeOffset IAuditEvent.At => ApprovedAt;
+    public string Describe() => $"{Actor} approved adjustments for candidate {CandidateNumber}: {Adjustments.Describe()}";
+}
+
+public sealed record CandidatesRegistered(Guid CentreId, int Count, string Source, string Actor, string SourceAddress, DateTimeOffset RegisteredAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => CentreId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
+    DateTimeOffset IAuditEvent.At => RegisteredAt;
+    public string Describe() => $"{Actor} registered {Count} candidate(s) from {Source}";
+}
+
+public sealed record CandidateSignInCodesIssued(Guid CentreId, int Count, string Actor, string SourceAddress, DateTimeOffset IssuedAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => CentreId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
+    DateTimeOffset IAuditEvent.At => IssuedAt;
+    public string Describe() => $"{Actor} issued one-time sign-in codes for {Count} candidate(s)";
+}
+
+public sealed record DataExported(Guid CentreId, string What, string Actor, string SourceAddress, DateTimeOffset ExportedAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => CentreId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
+    DateTimeOffset IAuditEvent.At => ExportedAt;
+    public string Describe() => $"{Actor} exported {What}";
+}
+
+/// <summary>The admins' view of an audit event, one document per event, queried by centre and time.</summary>
+public sealed record AuditEntry(Guid Id, string Action, string Description, string Actor, Guid SubjectId, IReadOnlyList<Guid> CentreIds, string SourceAddress, DateTimeOffset At);
+
+public static class Audit
+{
+    public static readonly IReadOnlyList<Type> EventTypes =
+    [
+        typeof(SignedIn), typeof(SignInFailed), typeof(AccountLockedOut), typeof(RolesChanged), typeof(PasswordResetCodeIssued),
+        typeof(PasswordChanged), typeof(AdjustmentsApproved), typeof(CandidatesRegistered), typeof(CandidateSignInCodesIssued), typeof(DataExported),
+    ];
+
+    /// <summary>Appends the event to its subject's stream and records the admins' entry, in the same unit of work.</summary>
+    public static void Record(Marten.IDocumentSession session, IAuditEvent audit)
+    {
+        session.Events.Append(audit.SubjectId, audit);
+        session.Store(new AuditEntry(Guid.CreateVersion7(), audit.GetType().Name, audit.Describe(), audit.Actor, audit.SubjectId,
+            audit.CentreIds, audit.SourceAddress, audit.At));
+    }
+}

@@ -1,0 +1,105 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+
+namespace AssessmentEngine.Web.Features.Identity;
+
+/// <summary>The claims a signed-in person carries: who they are and which roles they hold at which centres.</summary>
+public static class EngineClaims
+{
+    public const string UserId = ClaimTypes.NameIdentifier;
+    public const string SignInName = "ae:signin";
+    public const string Membership = "ae:membership";   // "{role}:{centreId}"
+    public const string ValidatedAt = "ae:validated";
+
+    public static ClaimsPrincipal For(UserAccount account, string scheme, DateTimeOffset now)
+    {
+        var claims = new List<Claim>
+        {
+            new(UserId, account.Id.ToString()),
+            new(ClaimTypes.Name, account.DisplayName),
+            new(SignInName, account.SignInName),
+            new(ValidatedAt, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        claims.AddRange(account.Memberships.SelectMany(m => m.Roles.Select(role => new Claim(Membership, $"{role.Name()}:{m.CentreId}"))));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
+    }
+
+    public static Guid Id(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(UserId), out var id) ? id : throw new InvalidOperationException("not signed in");
+
+    public static string Actor(this ClaimsPrincipal user) => user.FindFirstValue(SignInName) ?? "anonymous";
+
+    public static IEnumerable<(Role Role, Guid CentreId)> Memberships(this ClaimsPrincipal user)
+    {
+        foreach (var claim in user.FindAll(Membership))
+        {
+            var parts = claim.Value.Split(':', 2);
+            if (parts.Length == 2 && Roles.TryParse(parts[0], out var role) && Guid.TryParse(parts[1], out var centre))
+            {
+                yield return (role, centre);
+            }
+        }
+    }
+
+    public static bool Holds(this ClaimsPrincipal user, Role role, Guid centreId) =>
+        user.Memberships().Any(m => m.Role == role && m.CentreId == centreId);
+
+    public static bool HoldsAnywhere(this ClaimsPrincipal user, Role role) => user.Memberships().Any(m => m.Role == role);
+
+    public static IReadOnlyList<Guid> CentresWhere(this ClaimsPrincipal user, Role role) =>
+        user.Memberships().Where(m => m.Role == role).Select(m => m.CentreId).Distinct().ToList();
+}
+
+/// <summary>
+/// Holds one of <see cref="Roles"/>: at the centre named by the route's {centreId} when there is one, else at any centre.
+/// Object-level checks (this attempt, this sitting) are made by the slice that loads the object.
+/// </summary>
+public sealed record CentreRoleRequirement(IReadOnlyList<Role> Roles) : IAuthorizationRequirement;
+
+internal sealed class CentreRoleHandler : AuthorizationHandler<CentreRoleRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, CentreRoleRequirement requirement)
+    {
+        var http = context.Resource as HttpContext;
+        var routeCentre = http?.GetRouteValue("centreId")?.ToString();
+        var allowed = routeCentre is null
+            ? requirement.Roles.Any(context.User.HoldsAnywhere)
+            : Guid.TryParse(routeCentre, out var centre) && requirement.Roles.Any(role => context.User.Holds(role, centre));
+        if (allowed)
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The named policies. Every endpoint and hub method names one of these, or allows anonymous callers explicitly.</summary>
+public static class Policies
+{
+    public const string Admin = "role:admin";
+    public const string Tutor = "role:tutor";
+    public const string Invigilator = "role:invigilator";
+    public const string Assessor = "role:assessor";
+    public const string Verifier = "role:verifier";
+    public const string Candidate = "role:candidate";
+    public const string Staff = "staff";
+    public const string SignedIn = "signed-in";
+
+    public static string For(Role role) => "role:" + role.Name();
+
+    public static AuthorizationBuilder AddEnginePolicies(this AuthorizationBuilder builder)
+    {
+        foreach (var role in Roles.All)
+        {
+            builder.AddPolicy(For(role), policy => policy.RequireAuthenticatedUser().AddRequirements(new CentreRoleRequirement([role])));
+        }
+
+        builder.AddPolicy(Staff, policy => policy.RequireAuthenticatedUser()
+            .AddRequirements(new CentreRoleRequirement(Roles.All.Where(r => r != Role.Candidate).ToList())));
+        builder.AddPolicy(SignedIn, policy => policy.RequireAuthenticatedUser());
+        // Anything that forgets to name a policy is refused rather than left open.
+        builder.SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return builder;
+    }
+}

@@ -1,0 +1,327 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using ClosedXML.Excel;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace AssessmentEngine.Web.Features.Identity.Registering;
+
+/// <summary>One candidate as a registration file (or the admin form) gives them.</summary>
+public sealed record CandidateRow(
+    int RowNumber,
+    string CandidateNumber,
+    string FirstName,
+    string LastName,
+    DateOnly DateOfBirth,
+    string? Email,
+    int ExtraTimePercent,
+    bool RestBreaks,
+    bool LargeText,
+    bool HighContrast,
+    string? AdjustmentNotes);
+
+/// <summary>A problem with one row (row 1 is the header), in words an exam officer can act on.</summary>
+public sealed record RowError(int RowNumber, string Message)
+{
+    public override string ToString() => RowNumber == 0 ? Message : $"row {RowNumber}: {Message}";
+}
+
+public sealed record CandidateFile(IReadOnlyList<CandidateRow> Rows, IReadOnlyList<RowError> Errors)
+{
+    public bool IsValid => Errors.Count == 0 && Rows.Count > 0;
+}
+
+/// <summary>
+/// Reads a registration file (CSV in UTF-8, or the first sheet of an .xlsx workbook). The columns, in any order:
+/// candidate_number, first_name, last_name, date_of_birth (required); email, extra_time_percent, rest_breaks,
+/// large_text, high_contrast, adjustment_notes (optional). Every bad row is reported; the caller imports nothing
+/// unless there are none.
+/// </summary>
+public static partial class CandidateFileReader
+{
+    public const int MaximumRows = 20_000;
+    public const long MaximumBytes = 10 * 1024 * 1024;
+
+    public static readonly IReadOnlyList<string> RequiredColumns = ["candidate_number", "first_name", "last_name", "date_of_birth"];
+
+    public static readonly IReadOnlyList<string> OptionalColumns =
+        ["email", "extra_time_percent", "rest_breaks", "large_text", "high_contrast", "adjustment_notes"];
+
+    private static readonly string[] DateFormats = ["yyyy-MM-dd", "dd/MM/yyyy", "d/M/yyyy"];
+
+    public static CandidateFile Read(Stream content, string fileName, IReadOnlySet<string> registeredNumbers, DateOnly today)
+    {
+        List<string[]> table;
+        try
+        {
+            table = fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) ? ReadWorkbook(content) : ReadCsv(content);
+        }
+        catch (FileTooLongException tooLong)
+        {
+            return Fail(tooLong.Message);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Fail("the file is not UTF-8 text. In your spreadsheet, save it as \"CSV UTF-8\" (or as .xlsx) and upload it again.");
+        }
+        catch (Exception exception) when (exception is InvalidDataException or IOException or FormatException or CsvHelperException
+                                              or InvalidOperationException or ArgumentException or System.Xml.XmlException)
+        {
+            return Fail(fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase)
+                ? "the file is not a readable .xlsx workbook."
+                : $"the file could not be read as CSV ({exception.Message}).");
+        }
+
+        return Validate(table, registeredNumbers, today);
+    }
+
+    public static CandidateFile Validate(IReadOnlyList<string[]> table, IReadOnlySet<string> registeredNumbers, DateOnly today)
+    {
+        var nonEmpty = table.Where(row => row.Any(cell => !string.IsNullOrWhiteSpace(cell))).ToList();
+        if (nonEmpty.Count == 0)
+        {
+            return Fail("the file is empty. The first row must name the columns: " + string.Join(", ", RequiredColumns) + ".");
+        }
+
+        var header = table[0].Select(h => h.Trim().ToLowerInvariant().Replace(' ', '_')).ToArray();
+        var errors = new List<RowError>();
+        var known = RequiredColumns.Concat(OptionalColumns).ToHashSet();
+        foreach (var unknown in header.Where(h => h.Length > 0 && !known.Contains(h)).Distinct())
+        {
+            errors.Add(new RowError(1, $"unknown column '{unknown}'. The columns are: {string.Join(", ", RequiredColumns.Concat(OptionalColumns))}."));
+        }
+
+        foreach (var twice in header.Where(h => h.Length > 0).GroupBy(h => h).Where(g => g.Count() > 1))
+        {
+            errors.Add(new RowError(1, $"the column '{twice.Key}' appears {twice.Count()} times."));
+        }
+
+        var missing = RequiredColumns.Where(c => !header.Contains(c)).ToList();
+        if (missing.Count > 0)
+        {
+            errors.Add(new RowError(1, $"missing column(s): {string.Join(", ", missing)}. The first row must name the columns."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return new CandidateFile([], errors);
+        }
+
+        var dataRows = table.Count - 1;
+        if (dataRows > MaximumRows)
+        {
+            return Fail($"the file has {dataRows:N0} rows; register at most {MaximumRows:N0} candidates per file. Split it and upload each part.");
+        }
+
+        var column = header.Select((name, index) => (name, index)).Where(c => c.name.Length > 0).ToDictionary(c => c.name, c => c.index);
+        var rows = new List<CandidateRow>();
+        var firstSeen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 1; i < table.Count; i++)
+        {
+            var cells = table[i];
+            if (cells.All(string.IsNullOrWhiteSpace))
+            {
+                continue;
+            }
+
+            var rowNumber = i + 1;
+            string Cell(string name) => column.TryGetValue(name, out var index) && index < cells.Length ? cells[index].Trim() : "";
+            var rowErrors = new List<string>();
+
+            var number = Cell("candidate_number").ToUpperInvariant();
+            if (number.Length == 0)
+            {
+                rowErrors.Add("candidate_number is empty");
+            }
+            else if (!CandidateNumberShape().IsMatch(number))
+            {
+                rowErrors.Add($"candidate_number '{Shorten(number)}' is not a candidate number (3 to 20 letters, digits, '/' or '-')");
+            }
+            else if (firstSeen.TryGetValue(number, out var earlier))
+            {
+                rowErrors.Add($"candidate_number {number} is also on row {earlier}");
+            }
+            else if (registeredNumbers.Contains(number))
+            {
+                rowErrors.Add($"candidate_number {number} is already registered at this centre");
+            }
+            else
+            {
+                firstSeen[number] = rowNumber;
+            }
+
+            var first = Name(Cell("first_name"), "first_name", rowErrors);
+            var last = Name(Cell("last_name"), "last_name", rowErrors);
+            var birth = Date(Cell("date_of_birth"), today, rowErrors);
+            var email = Cell("email");
+            if (email.Length > 0 && !EmailShape().IsMatch(email))
+            {
+                rowErrors.Add($"email '{Shorten(email)}' is not an email address");
+            }
+
+            var extra = 0;
+            var extraText = Cell("extra_time_percent").TrimEnd('%').Trim();
+            if (extraText.Length > 0 && (!int.TryParse(extraText, NumberStyles.None, CultureInfo.InvariantCulture, out extra) || extra > 100))
+            {
+                rowErrors.Add($"extra_time_percent '{Shorten(extraText)}' must be a whole number from 0 to 100");
+            }
+
+            var restBreaks = Flag(Cell("rest_breaks"), "rest_breaks", rowErrors);
+            var largeText = Flag(Cell("large_text"), "large_text", rowErrors);
+            var highContrast = Flag(Cell("high_contrast"), "high_contrast", rowErrors);
+            var notes = Cell("adjustment_notes");
+            if (notes.Length > 500)
+            {
+                rowErrors.Add("adjustment_notes is longer than 500 characters");
+            }
+
+            if (rowErrors.Count > 0)
+            {
+                errors.AddRange(rowErrors.Select(message => new RowError(rowNumber, message)));
+                continue;
+            }
+
+            rows.Add(new CandidateRow(rowNumber, number, first, last, birth, email.Length > 0 ? email : null, extra, restBreaks, largeText, highContrast,
+                notes.Length > 0 ? notes : null));
+        }
+
+        if (rows.Count == 0 && errors.Count == 0)
+        {
+            errors.Add(new RowError(0, "the file has a header row but no candidates."));
+        }
+
+        return new CandidateFile(errors.Count == 0 ? rows : [], errors);
+    }
+
+    private static CandidateFile Fail(string message) => new([], [new RowError(0, message)]);
+
+    private static string Name(string value, string column, List<string> errors)
+    {
+        if (value.Length == 0)
+        {
+            errors.Add($"{column} is empty");
+        }
+        else if (value.Length > 100)
+        {
+            errors.Add($"{column} is longer than 100 characters");
+        }
+        else if (value.Any(char.IsControl))
+        {
+            errors.Add($"{column} contains control characters");
+        }
+
+        return value;
+    }
+
+    private static DateOnly Date(string value, DateOnly today, List<string> errors)
+    {
+        if (value.Length == 0)
+        {
+            errors.Add("date_of_birth is empty");
+            return default;
+        }
+
+        if (!DateOnly.TryParseExact(value, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            errors.Add($"date_of_birth '{Shorten(value)}' is not a date; write it as 2001-04-23 or 23/04/2001");
+            return default;
+        }
+
+        if (date > today)
+        {
+            errors.Add($"date_of_birth {date:yyyy-MM-dd} is in the future");
+        }
+        else if (date > today.AddYears(-14) || date < today.AddYears(-100))
+        {
+            errors.Add($"date_of_birth {date:yyyy-MM-dd} gives an age outside 14 to 100; check it");
+        }
+
+        return date;
+    }
+
+    private static bool Flag(string value, string column, List<string> errors)
+    {
+        switch (value.ToLowerInvariant())
+        {
+            case "" or "no" or "n" or "false" or "0":
+                return false;
+            case "yes" or "y" or "true" or "1":
+                return true;
+            default:
+                errors.Add($"{column} '{Shorten(value)}' must be yes or no");
+                return false;
+        }
+    }
+
+    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+    private static List<string[]> ReadCsv(Stream content)
+    {
+        var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        using var reader = new StreamReader(content, encoding, detectEncodingFromByteOrderMarks: true);
+        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            HasHeaderRecord = false,
+            DetectDelimiter = true,
+            BadDataFound = null,
+            MissingFieldFound = null,
+        };
+        using var csv = new CsvParser(reader, configuration);
+        var table = new List<string[]>();
+        while (csv.Read())
+        {
+            if (table.Count > MaximumRows + 1)
+            {
+                throw new FileTooLongException($"the file has more than {MaximumRows:N0} rows; register at most {MaximumRows:N0} candidates per file. Split it and upload each part.");
+            }
+
+            table.Add(csv.Record ?? []);
+        }
+
+        return table;
+    }
+
+    private static List<string[]> ReadWorkbook(Stream content)
+    {
+        using var workbook = new XLWorkbook(content);
+        var sheet = workbook.Worksheets.First();
+        var used = sheet.RangeUsed();
+        if (used is null)
+        {
+            return [];
+        }
+
+        var lastRow = used.LastRow().RowNumber();
+        if (lastRow > MaximumRows + 1)
+        {
+            throw new FileTooLongException($"the file has {lastRow - 1:N0} rows; register at most {MaximumRows:N0} candidates per file. Split it and upload each part.");
+        }
+
+        var lastColumn = used.LastColumn().ColumnNumber();
+        var table = new List<string[]>(lastRow);
+        for (var r = 1; r <= lastRow; r++)
+        {
+            var cells = new string[lastColumn];
+            for (var c = 1; c <= lastColumn; c++)
+            {
+                var cell = sheet.Cell(r, c);
+                cells[c - 1] = cell.DataType == XLDataType.DateTime
+                    ? cell.GetDateTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                    : cell.GetFormattedString();
+            }
+
+            table.Add(cells);
+        }
+
+        return table;
+    }
+
+    private sealed class FileTooLongException(string message) : Exception(message);
+
+    [GeneratedRegex(@"^[A-Z0-9][A-Z0-9/\-]{2,19}$")]
+    private static partial Regex CandidateNumberShape();
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    private static partial Regex EmailShape();
+}

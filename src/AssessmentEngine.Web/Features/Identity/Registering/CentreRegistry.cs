@@ -1,0 +1,242 @@
+using JasperFx;
+using Marten;
+using Marten.Exceptions;
+
+namespace AssessmentEngine.Web.Features.Identity.Registering;
+
+/// <summary>A refusal whose message says what to change; nothing was written.</summary>
+public sealed class RegistryRefusedException(string message) : Exception(message);
+
+/// <summary>Who did something, from where: recorded on every change.</summary>
+public sealed record Acting(string Actor, string SourceAddress);
+
+/// <summary>Registering candidates and staff at a centre, their roles, adjustments and one-time codes.</summary>
+public sealed class CentreRegistry(IDocumentStore store, TimeProvider time)
+{
+    public async Task<Centre> CentreAsync(Guid centreId, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new RegistryRefusedException("There is no such centre.");
+    }
+
+    public async Task<IReadOnlySet<string>> RegisteredNumbersAsync(Guid centreId, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.QuerySession();
+        var numbers = await session.Query<Candidate>().Where(c => c.CentreId == centreId).Select(c => c.CandidateNumber).ToListAsync(cancellationToken);
+        return numbers.ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Registers every row or none. Candidates get no password: they sign in with a printed code, then may set one.</summary>
+    public async Task<IReadOnlyList<Candidate>> RegisterCandidatesAsync(Guid centreId, IReadOnlyList<CandidateRow> rows, string from, Acting acting, CancellationToken cancellationToken = default)
+    {
+        var centre = await CentreAsync(centreId, cancellationToken);
+        var now = time.GetUtcNow();
+        await using var session = store.LightweightSession();
+        var candidates = new List<Candidate>(rows.Count);
+        foreach (var row in rows)
+        {
+            var account = new UserAccount(Guid.CreateVersion7(), SignInNames.ForCandidate(centre.Number, row.CandidateNumber),
+                $"{row.FirstName} {row.LastName}", null, [new Membership(centreId, [Role.Candidate])]);
+            var adjustments = new Adjustments(row.ExtraTimePercent, row.RestBreaks, row.LargeText, row.HighContrast, row.AdjustmentNotes);
+            var candidate = new Candidate(Guid.CreateVersion7(), centreId, row.CandidateNumber, row.FirstName, row.LastName, row.DateOfBirth,
+                adjustments.Any ? adjustments with { ApprovedBy = acting.Actor, ApprovedAt = now } : Adjustments.None, account.Id, row.Email);
+            session.Insert(account);
+            session.Insert(candidate);
+            if (candidate.Adjustments.Any)
+            {
+                Audit.Record(session, new AdjustmentsApproved(candidate.Id, candidate.CandidateNumber, centreId, candidate.Adjustments, acting.Actor, acting.SourceAddress, now));
+            }
+
+            candidates.Add(candidate);
+        }
+
+        Audit.Record(session, new CandidatesRegistered(centreId, rows.Count, from, acting.Actor, acting.SourceAddress, now));
+        await SaveRefusingDuplicatesAsync(session, "Some of these candidate numbers were registered at the same time by someone else; nothing was imported. Upload the file again.", cancellationToken);
+        return candidates;
+    }
+
+    public async Task<Candidate> ApproveAdjustmentsAsync(Guid centreId, Guid candidateId, Adjustments adjustments, Acting acting, CancellationToken cancellationToken = default)
+    {
+        if (adjustments.ExtraTimePercent is < 0 or > 100)
+        {
+            throw new RegistryRefusedException("Extra time must be from 0 to 100 per cent.");
+        }
+
+        var now = time.GetUtcNow();
+        await using var session = store.LightweightSession();
+        var candidate = await session.LoadAsync<Candidate>(candidateId, cancellationToken);
+        if (candidate is null || candidate.CentreId != centreId)
+        {
+            throw new RegistryRefusedException("There is no such candidate at this centre.");
+        }
+
+        var approved = adjustments with { ApprovedBy = acting.Actor, ApprovedAt = now };
+        var updated = candidate with { Adjustments = approved };
+        session.Store(updated);
+        Audit.Record(session, new AdjustmentsApproved(candidate.Id, candidate.CandidateNumber, centreId, approved, acting.Actor, acting.SourceAddress, now));
+        await session.SaveChangesAsync(cancellationToken);
+        return updated;
+    }
+
+    /// <summary>New one-time sign-in codes for the given candidates (all of the centre's when none given), to print and hand out.</summary>
+    public async Task<IReadOnlyList<(Candidate Candidate, string Code)>> IssueCandidateCodesAsync(
+        Guid centreId, IReadOnlyCollection<Guid>? candidateIds, Acting acting, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var session = store.LightweightSession();
+        var candidates = await session.Query<Candidate>().Where(c => c.CentreId == centreId).OrderBy(c => c.CandidateNumber).ToListAsync(cancellationToken);
+        if (candidateIds is { Count: > 0 })
+        {
+            candidates = candidates.Where(c => candidateIds.Contains(c.Id)).ToList();
+        }
+
+        var accounts = (await session.LoadManyAsync<UserAccount>(cancellationToken, candidates.Select(c => c.UserId).ToArray())).ToDictionary(a => a.Id);
+        var issued = new List<(Candidate, string)>();
+        foreach (var candidate in candidates)
+        {
+            if (!accounts.TryGetValue(candidate.UserId, out var account))
+            {
+                continue;
+            }
+
+            var code = Secrets.NewOneTimeCode();
+            session.Store(account with
+            {
+                OneTimeCodeHash = Secrets.HashCode(account.Id, code),
+                OneTimeCodeExpires = now + SigningIn.SignInService.CandidateCodeLifetime,
+                OneTimeCodePurpose = OneTimeCodePurpose.CandidateSignIn,
+            });
+            issued.Add((candidate, code));
+        }
+
+        Audit.Record(session, new CandidateSignInCodesIssued(centreId, issued.Count, acting.Actor, acting.SourceAddress, now));
+        await session.SaveChangesAsync(cancellationToken);
+        return issued;
+    }
+
+    /// <summary>Adds a member of staff with roles at this centre; returns the code with which they choose a password.</summary>
+    public async Task<(UserAccount Account, string ResetCode)> AddStaffAsync(
+        Guid centreId, string email, string displayName, IReadOnlyList<Role> roles, Acting acting, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(email) || !email.Contains('@', StringComparison.Ordinal) || email.Length > 200)
+        {
+            throw new RegistryRefusedException("Enter the person's email address.");
+        }
+
+        if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > 100)
+        {
+            throw new RegistryRefusedException("Enter the person's name (at most 100 characters).");
+        }
+
+        if (roles.Count == 0 || roles.Contains(Role.Candidate))
+        {
+            throw new RegistryRefusedException("Choose at least one staff role.");
+        }
+
+        var now = time.GetUtcNow();
+        await using var session = store.LightweightSession();
+        var name = SignInNames.ForStaff(email);
+        var existing = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.SignInName == name, cancellationToken);
+        if (existing is not null)
+        {
+            if (existing.Memberships.Any(m => m.CentreId == centreId))
+            {
+                throw new RegistryRefusedException($"{name} is already a member of staff here; change their roles instead.");
+            }
+
+            // Someone from another centre joins this one: their account stays theirs.
+            var joined = existing with { Memberships = [.. existing.Memberships, new Membership(centreId, roles.Distinct().Order().ToList())] };
+            session.Store(joined);
+            Audit.Record(session, new RolesChanged(joined.Id, joined.SignInName, centreId, roles, acting.Actor, acting.SourceAddress, now));
+            await session.SaveChangesAsync(cancellationToken);
+            return (joined, "");
+        }
+
+        var account = new UserAccount(Guid.CreateVersion7(), name, displayName.Trim(), null, [new Membership(centreId, roles.Distinct().Order().ToList())]);
+        var code = Secrets.NewOneTimeCode();
+        account = account with
+        {
+            OneTimeCodeHash = Secrets.HashCode(account.Id, code),
+            OneTimeCodeExpires = now + SigningIn.SignInService.PasswordResetCodeLifetime,
+            OneTimeCodePurpose = OneTimeCodePurpose.PasswordReset,
+        };
+        session.Insert(account);
+        Audit.Record(session, new RolesChanged(account.Id, account.SignInName, centreId, roles, acting.Actor, acting.SourceAddress, now));
+        Audit.Record(session, new PasswordResetCodeIssued(account.Id, account.SignInName, centreId, acting.Actor, acting.SourceAddress, now));
+        await SaveRefusingDuplicatesAsync(session, $"{name} was added by someone else at the same time.", cancellationToken);
+        return (account, code);
+    }
+
+    public async Task<UserAccount> SetRolesAsync(Guid centreId, Guid userId, IReadOnlyList<Role> roles, Acting acting, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var session = store.LightweightSession();
+        var account = await MemberAsync(session, centreId, userId, cancellationToken);
+        if (roles.Contains(Role.Candidate) != account.Holds(Role.Candidate, centreId))
+        {
+            throw new RegistryRefusedException("The candidate role comes with registration as a candidate; it cannot be given or taken here.");
+        }
+
+        if (!roles.Contains(Role.Admin) && account.Holds(Role.Admin, centreId))
+        {
+            // Staff sign in with an email, candidates with "centre/number": only staff can be exam officers.
+#pragma warning disable CA1847 // Marten translates Contains(string) to SQL; Contains(char) it does not
+            var admins = await session.Query<UserAccount>().Where(a => a.Id != userId && a.SignInName.Contains("@")).ToListAsync(cancellationToken);
+#pragma warning restore CA1847
+            if (!admins.Any(a => a.Holds(Role.Admin, centreId)))
+            {
+                throw new RegistryRefusedException("This is the centre's only exam officer; give another person the admin role first.");
+            }
+        }
+
+        var memberships = account.Memberships
+            .Select(m => m.CentreId == centreId ? m with { Roles = roles.Distinct().Order().ToList() } : m)
+            .Where(m => m.Roles.Count > 0)
+            .ToList();
+        var updated = account with { Memberships = memberships };
+        session.Store(updated);
+        Audit.Record(session, new RolesChanged(account.Id, account.SignInName, centreId, roles, acting.Actor, acting.SourceAddress, now));
+        await session.SaveChangesAsync(cancellationToken);
+        return updated;
+    }
+
+    /// <summary>A one-time code with which the person chooses a new password; it also lifts a lockout once used.</summary>
+    public async Task<string> IssueResetCodeAsync(Guid centreId, Guid userId, Acting acting, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var session = store.LightweightSession();
+        var account = await MemberAsync(session, centreId, userId, cancellationToken);
+        var code = Secrets.NewOneTimeCode();
+        session.Store(account with
+        {
+            OneTimeCodeHash = Secrets.HashCode(account.Id, code),
+            OneTimeCodeExpires = now + SigningIn.SignInService.PasswordResetCodeLifetime,
+            OneTimeCodePurpose = OneTimeCodePurpose.PasswordReset,
+            LockedUntil = null,
+            FailedSignIns = 0,
+        });
+        Audit.Record(session, new PasswordResetCodeIssued(account.Id, account.SignInName, centreId, acting.Actor, acting.SourceAddress, now));
+        await session.SaveChangesAsync(cancellationToken);
+        return code;
+    }
+
+    private static async Task<UserAccount> MemberAsync(IDocumentSession session, Guid centreId, Guid userId, CancellationToken cancellationToken)
+    {
+        var account = await session.LoadAsync<UserAccount>(userId, cancellationToken);
+        return account is not null && account.Memberships.Any(m => m.CentreId == centreId)
+            ? account
+            : throw new RegistryRefusedException("There is no such person at this centre.");
+    }
+
+    private static async Task SaveRefusingDuplicatesAsync(IDocumentSession session, string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is DocumentAlreadyExistsException or MartenCommandException { InnerException: Npgsql.PostgresException { SqlState: "23505" } })
+        {
+            throw new RegistryRefusedException(message);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace AssessmentEngine.Web.Features.Identity;
+
+/// <summary>What a person may do at a centre. A person may hold several roles at several centres.</summary>
+public enum Role
+{
+    Admin,
+    Tutor,
+    Invigilator,
+    Assessor,
+    Verifier,
+    Candidate,
+}
+
+public static class Roles
+{
+    public static readonly IReadOnlyList<Role> All = Enum.GetValues<Role>();
+
+    public static string Name(this Role role) => role.ToString().ToLowerInvariant();
+
+    public static bool TryParse(string? text, out Role role) =>
+        Enum.TryParse(text?.Trim(), ignoreCase: true, out role) && Enum.IsDefined(role);
+
+    /// <summary>Where each role starts after signing in.</summary>
+    public static string HomePath(this Role role) => role switch
+    {
+        Role.Admin => "/admin",
+        Role.Tutor => "/tutor",
+        Role.Invigilator => "/invigilate",
+        Role.Assessor => "/assess",
+        Role.Verifier => "/verify",
+        Role.Candidate => "/candidate",
+        _ => "/",
+    };
+
+    public static string Title(this Role role) => role switch
+    {
+        Role.Admin => "Exam officer",
+        Role.Tutor => "Tutor",
+        Role.Invigilator => "Invigilator",
+        Role.Assessor => "Assessor",
+        Role.Verifier => "Internal verifier",
+        Role.Candidate => "Candidate",
+        _ => role.ToString(),
+    };
+}

@@ -1,0 +1,199 @@
+using System.Net;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Tests.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AssessmentEngine.Web.Tests.Identity;
+
+/// <summary>
+/// Calls every endpoint the engine maps, with every method it answers, as an anonymous caller, as every role at
+/// the centre that owns the data, and as every role at another centre — and checks each is allowed or refused as
+/// the table says. An endpoint missing from the table fails the test: a new endpoint must say who may call it.
+/// </summary>
+public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    /// <summary>Who may call an endpoint. AtCentre: the role at the centre in the route; AnyCentre: the role anywhere.</summary>
+    private sealed record Rule(bool Anonymous, bool AnySignedIn, Role[] AtCentre, Role[] AnyCentre)
+    {
+        public static readonly Rule Open = new(true, true, [], []);
+        public static readonly Rule SignedIn = new(false, true, [], []);
+
+        public static Rule At(params Role[] roles) => new(false, false, roles, []);
+
+        public static Rule Anywhere(params Role[] roles) => new(false, false, [], roles);
+
+        public bool Allows(Caller caller) => caller.Role switch
+        {
+            null => Anonymous,
+            { } role => AnySignedIn || AnyCentre.Contains(role) || (AtCentre.Contains(role) && caller.AtOwningCentre),
+        };
+    }
+
+    private sealed record Caller(Role? Role, bool AtOwningCentre)
+    {
+        public override string ToString() => Role is null ? "anonymous" : $"{Role} at {(AtOwningCentre ? "the owning centre" : "another centre")}";
+    }
+
+    // Route templates as the endpoint data source reports them, with concrete paths to call for parameterised ones.
+    private static readonly Dictionary<string, (Rule Rule, string[] Methods, Func<Ids, string[]> Paths)> Matrix = new()
+    {
+        ["health"] = (Rule.Open, ["GET"], _ => ["/health"]),
+        ["signin"] = (Rule.Open, ["GET", "POST"], _ => ["/signin"]),
+        ["signout"] = (Rule.Open, ["GET", "POST"], _ => ["/signout"]),
+        ["denied"] = (Rule.Open, ["GET"], _ => ["/denied"]),
+        ["reset-password"] = (Rule.Open, ["GET", "POST"], _ => ["/reset-password"]),
+        [""] = (Rule.SignedIn, ["GET"], _ => ["/"]),
+        ["admin"] = (Rule.Anywhere(Role.Admin), ["GET"], _ => ["/admin"]),
+        ["candidate"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate"]),
+        ["centres/{centreId:guid}/candidates"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/candidates"]),
+        ["centres/{centreId:guid}/candidates/{candidateId:guid}"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/candidates/{ids.Candidate}"]),
+        ["centres/{centreId:guid}/sign-in-codes"] = (Rule.At(Role.Admin), ["POST"], ids => [$"/centres/{ids.Centre}/sign-in-codes"]),
+        ["centres/{centreId:guid}/staff"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/staff"]),
+        ["centres/{centreId:guid}/audit"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/audit"]),
+    };
+
+    // Paths whose rule depends on the concrete value of a route parameter.
+    private static readonly Dictionary<string, (Rule Rule, string Path)[]> Expanded = new()
+    {
+        ["{area:regex(^(invigilate|assess|verify)$)}"] =
+        [
+            (Rule.Anywhere(Role.Invigilator), "/invigilate"),
+            (Rule.Anywhere(Role.Assessor), "/assess"),
+            (Rule.Anywhere(Role.Verifier), "/verify"),
+        ],
+    };
+
+    private sealed record Ids(Guid Centre, Guid Candidate);
+
+    private EngineFactory _engine = null!;
+    private readonly Dictionary<Caller, PageClient> _clients = [];
+    private Ids _ids = null!;
+
+    public async Task InitializeAsync()
+    {
+        _engine = new EngineFactory(database.ConnectionString, roles: "web");
+        var store = _engine.Services.GetRequiredService<IDocumentStore>();
+        await _engine.StartedAsync();
+        // Set up afresh for each test, in the class's one database: numbers must not repeat.
+        var run = Random.Shared.Next(1000, 9999);
+        var owning = await Centres.CentreAsync(store, $"1{run}1", "Owning Centre");
+        var other = await Centres.CentreAsync(store, $"1{run}2", "Other Centre");
+        var candidateHere = await Centres.CandidateAsync(store, owning, "OWN0001");
+        var candidateThere = await Centres.CandidateAsync(store, other, "OTH0001");
+        _ids = new Ids(owning.Id, candidateHere.Id);
+
+        _clients[new Caller(null, false)] = Client();
+        foreach (var role in Roles.All)
+        {
+            foreach (var (centre, here) in new[] { (owning, true), (other, false) })
+            {
+                var client = Client();
+                if (role == Role.Candidate)
+                {
+                    var number = here ? candidateHere.CandidateNumber : candidateThere.CandidateNumber;
+                    using var signedIn = await client.SignInAsCandidateAsync(centre.Number, number, Centres.Password);
+                    Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+                }
+                else
+                {
+                    var email = $"{role.Name()}@{centre.Number}.example.org";
+                    await Centres.StaffAsync(store, centre, email, role);
+                    using var signedIn = await client.SignInAsStaffAsync(email, Centres.Password);
+                    Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+                }
+
+                _clients[new Caller(role, here)] = client;
+            }
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
+        await _engine.DisposeAsync();
+    }
+
+    private PageClient Client() => new(_engine.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+
+    [Fact]
+    public void Every_endpoint_has_a_row_in_the_matrix()
+    {
+        var missing = Templates().Where(t => !Matrix.ContainsKey(t) && !Expanded.ContainsKey(t)).ToList();
+        Assert.True(missing.Count == 0, "endpoints with no authorisation rule in the matrix: " + string.Join(", ", missing));
+        var stale = Matrix.Keys.Concat(Expanded.Keys).Except(Templates()).ToList();
+        Assert.True(stale.Count == 0, "matrix rows for endpoints that no longer exist: " + string.Join(", ", stale));
+    }
+
+    [Fact]
+    public async Task Every_endpoint_allows_exactly_the_callers_the_matrix_names()
+    {
+        var wrong = new List<string>();
+        var calls = 0;
+        foreach (var (template, (rule, methods, paths)) in Matrix.Where(m => Templates().Contains(m.Key)))
+        {
+            foreach (var path in paths(_ids))
+            {
+                foreach (var method in methods)
+                {
+                    calls += await Check(rule, method, path, wrong);
+                }
+            }
+        }
+
+        foreach (var (_, rows) in Expanded)
+        {
+            foreach (var (rule, path) in rows)
+            {
+                calls += await Check(rule, "GET", path, wrong);
+            }
+        }
+
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {calls} calls were wrong:\n" + string.Join("\n", wrong));
+        Assert.True(calls > 150, $"only {calls} calls were made");
+    }
+
+    private async Task<int> Check(Rule rule, string method, string path, List<string> wrong)
+    {
+        var calls = 0;
+        foreach (var (caller, client) in _clients)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path);
+            if (method == "POST")
+            {
+                request.Content = new FormUrlEncodedContent([]);
+            }
+
+            using var response = await client.Http.SendAsync(request);
+            calls++;
+            var refused = Refused(response);
+            if (refused == rule.Allows(caller))
+            {
+                wrong.Add($"{method} {path} as {caller}: expected {(rule.Allows(caller) ? "allowed" : "refused")}, got {(int)response.StatusCode} {response.Headers.Location}");
+            }
+
+            if ((int)response.StatusCode >= 500)
+            {
+                wrong.Add($"{method} {path} as {caller}: server error {(int)response.StatusCode}");
+            }
+        }
+
+        return calls;
+    }
+
+    private static bool Refused(HttpResponseMessage response) =>
+        response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+        || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString is { } location
+            && (location.Contains("/signin?", StringComparison.Ordinal) || location.Contains("/denied", StringComparison.Ordinal)));
+
+    private HashSet<string> Templates() => _engine.Services.GetRequiredService<EndpointDataSource>().Endpoints
+        .OfType<RouteEndpoint>()
+        .Select(e => (e.RoutePattern.RawText ?? "").Trim('/'))
+        .ToHashSet();
+}

@@ -1,0 +1,42 @@
+using AssessmentEngine.Web.Features.Identity;
+using Marten;
+
+namespace AssessmentEngine.Web.Tests.Infrastructure;
+
+/// <summary>Builders for centres and people, written straight to the store.</summary>
+public static class Centres
+{
+    public const string Password = "correct horse battery";
+
+    public static async Task<Centre> CentreAsync(IDocumentStore store, string number, string name = "Test Centre")
+    {
+        var centre = new Centre(Guid.CreateVersion7(), name, number, Centre.DefaultTimeZone);
+        await using var session = store.LightweightSession();
+        session.Insert(centre);
+        await session.SaveChangesAsync();
+        return centre;
+    }
+
+    public static async Task<UserAccount> StaffAsync(IDocumentStore store, Centre centre, string email, params Role[] roles)
+    {
+        var account = new UserAccount(Guid.CreateVersion7(), SignInNames.ForStaff(email), email.Split('@')[0], null, [new Membership(centre.Id, roles)]);
+        account = account with { PasswordHash = Secrets.HashPassword(account, Password) };
+        await using var session = store.LightweightSession();
+        session.Insert(account);
+        await session.SaveChangesAsync();
+        return account;
+    }
+
+    public static async Task<Candidate> CandidateAsync(IDocumentStore store, Centre centre, string number, Adjustments? adjustments = null)
+    {
+        var account = new UserAccount(Guid.CreateVersion7(), SignInNames.ForCandidate(centre.Number, number), $"Candidate {number}", null,
+            [new Membership(centre.Id, [Role.Candidate])]);
+        account = account with { PasswordHash = Secrets.HashPassword(account, Password) };
+        var candidate = new Candidate(Guid.CreateVersion7(), centre.Id, number, "Candidate", number, new DateOnly(2000, 1, 1), adjustments ?? Adjustments.None, account.Id);
+        await using var session = store.LightweightSession();
+        session.Insert(account);
+        session.Insert(candidate);
+        await session.SaveChangesAsync();
+        return candidate;
+    }
+}

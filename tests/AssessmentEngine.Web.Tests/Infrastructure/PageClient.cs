@@ -1,0 +1,53 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace AssessmentEngine.Web.Tests.Infrastructure;
+
+/// <summary>A browser-like HTTP client: keeps cookies, reads the antiforgery token from a page's form and posts forms with it.</summary>
+public sealed partial class PageClient(HttpClient http) : IDisposable
+{
+    public HttpClient Http { get; } = http;
+
+    public async Task<string> GetPageAsync(string path)
+    {
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 500)]}");
+        return body;
+    }
+
+    /// <summary>Posts a form as the page at <paramref name="pagePath"/> would, with its antiforgery token.</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string pagePath, string action, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        var page = await GetPageAsync(pagePath);
+        var token = TokenField().Match(page);
+        Assert.True(token.Success, $"no antiforgery token on {pagePath}");
+        var all = fields.Append(new KeyValuePair<string, string>("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)));
+        using var content = new FormUrlEncodedContent(all);
+        return await Http.PostAsync(new Uri(action, UriKind.Relative), content);
+    }
+
+    public async Task<HttpResponseMessage> PostMultipartAsync(string pagePath, string action, string fieldName, string fileName, byte[] file)
+    {
+        var page = await GetPageAsync(pagePath);
+        var token = TokenField().Match(page);
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent(WebUtility.HtmlDecode(token.Groups[1].Value)), "__RequestVerificationToken" },
+            { new ByteArrayContent(file), fieldName, fileName },
+        };
+        return await Http.PostAsync(new Uri(action, UriKind.Relative), content);
+    }
+
+    public async Task<HttpResponseMessage> SignInAsStaffAsync(string email, string password) =>
+        await PostFormAsync("/signin", "/signin?handler=Staff", [new("email", email), new("password", password)]);
+
+    public async Task<HttpResponseMessage> SignInAsCandidateAsync(string centreNumber, string candidateNumber, string secret) =>
+        await PostFormAsync("/signin", "/signin?handler=Candidate",
+            [new("centreNumber", centreNumber), new("candidateNumber", candidateNumber), new("secret", secret)]);
+
+    public void Dispose() => Http.Dispose();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenField();
+}

@@ -7,22 +7,56 @@ public static class CommandLine
     public const int Failed = 1;
     public const int BadUsage = 2;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        try
         {
-            await output.WriteLineAsync(Usage);
-            return args.Length == 0 ? BadUsage : Ok;
+            return args switch
+            {
+                [] => await ShowUsage(error, BadUsage),
+                ["help" or "--help" or "-h", ..] => await ShowUsage(output, Ok),
+                ["itembank", .. var rest] => await ItemBankCommands.RunAsync(rest, output, error, cancellationToken),
+                _ => await Unknown(args[0], error),
+            };
         }
+        catch (UsageException usage)
+        {
+            await error.WriteLineAsync($"ae: {usage.Message}");
+            return BadUsage;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Never a stack trace: one line a person can act on.
+            await error.WriteLineAsync($"ae: {exception.Message}");
+            return Failed;
+        }
+    }
 
-        await error.WriteLineAsync($"ae: unknown command '{args[0]}'.");
-        await error.WriteLineAsync(Usage);
-        return BadUsage;
+    private static async Task<int> Unknown(string command, TextWriter error)
+    {
+        await error.WriteLineAsync($"ae: unknown command '{command}'.");
+        return await ShowUsage(error, BadUsage);
+    }
+
+    private static async Task<int> ShowUsage(TextWriter writer, int code)
+    {
+        await writer.WriteLineAsync(Usage);
+        return code;
     }
 
     public const string Usage = """
         usage: ./ae <command> [arguments]
 
-          up | test | down | reset     handled by the ./ae script (./ae help)
+          up | test | down | reset          handled by the ./ae script (see ./ae help)
+
+          itembank lint [dir…]              check item banks; prints path:line: error|warning: message
+          itembank render <item.md>         the sanitised HTML a candidate receives for one item (never the key)
+          itembank coverage [dir…]          per unit: each statement's items and marks against what its blueprint needs
+          itembank import [dir…]            import unit folders (or the whole bank) into the configured database
+
+        [dir…] defaults to ./itembank. Exit codes: 0 clean, 1 problems found, 2 bad usage.
         """;
 }
+
+/// <summary>The command line was wrong: exit 2 with this message.</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,6 +1,8 @@
 using AssessmentEngine.Web.Features.Demo;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Infrastructure.Health;
 using AssessmentEngine.Web.Infrastructure.Realtime;
 using AssessmentEngine.Web.Infrastructure.Store;
@@ -23,6 +25,8 @@ public static class AssessmentEngineHosting
 
         builder.Services.AddIdentityFeature(builder.Configuration);
         builder.Services.AddScoped<CentreRegistry>();
+        builder.Services.AddSingleton<ItemBankLocation>();
+        builder.Services.AddScoped<TutorUpload>();
         builder.Services.AddHostedService<DemoData>();
         return builder;
     }

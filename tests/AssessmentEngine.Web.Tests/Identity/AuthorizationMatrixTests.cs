@@ -48,6 +48,10 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
         [""] = (Rule.SignedIn, ["GET"], _ => ["/"]),
         ["admin"] = (Rule.Anywhere(Role.Admin), ["GET"], _ => ["/admin"]),
         ["candidate"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate"]),
+        // Item banks belong to the awarding body's units, not to a centre: any tutor may work on them.
+        ["tutor"] = (Rule.Anywhere(Role.Tutor), ["GET", "POST"], _ => ["/tutor"]),
+        ["tutor/unit"] = (Rule.Anywhere(Role.Tutor), ["GET"], _ => ["/tutor/unit?code=FE6V%2035"]),
+        ["tutor/item"] = (Rule.Anywhere(Role.Tutor), ["GET"], _ => ["/tutor/item?id=fe6v35-1.1-001"]),
         ["centres/{centreId:guid}/candidates"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/candidates"]),
         ["centres/{centreId:guid}/candidates/{candidateId:guid}"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/candidates/{ids.Candidate}"]),
         ["centres/{centreId:guid}/sign-in-codes"] = (Rule.At(Role.Admin), ["POST"], ids => [$"/centres/{ids.Centre}/sign-in-codes"]),

@@ -28,6 +28,7 @@ public sealed class SignInBrowserTests(TestDatabase database, Browser browser) :
     public static TheoryData<string, string, string> StaffHomes() => new()
     {
         { $"officer@{DemoData.EmailDomain}", "/admin", "Exam officer" },
+        { $"tutor@{DemoData.EmailDomain}", "/tutor", "Item banks" },
         { $"invigilator1@{DemoData.EmailDomain}", "/invigilate", "Invigilator" },
         { $"assessor2@{DemoData.EmailDomain}", "/assess", "Assessor" },
         { $"verifier@{DemoData.EmailDomain}", "/verify", "Internal verifier" },

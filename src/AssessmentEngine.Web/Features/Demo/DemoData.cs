@@ -1,4 +1,7 @@
+using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Infrastructure.Store;
 using Bogus;
 using Marten;
@@ -10,7 +13,7 @@ namespace AssessmentEngine.Web.Features.Demo;
 /// invigilators, two assessors, a verifier and 30 candidates, some with adjustments. Seeded once; a second start
 /// keeps what is there. Its sign-ins are written to Seed:SignInsFile for ./ae up to print.
 /// </summary>
-public sealed class DemoData(IDocumentStore store, SchemaState schema, IConfiguration configuration, TimeProvider time, ILogger<DemoData> logger)
+public sealed class DemoData(IDocumentStore store, SchemaState schema, IConfiguration configuration, TimeProvider time, ItemBankLocation bank, ILogger<DemoData> logger)
     : BackgroundService
 {
     public const string CentreNumber = "900001";
@@ -45,6 +48,7 @@ public sealed class DemoData(IDocumentStore store, SchemaState schema, IConfigur
         {
             var seeded = await SeedAsync(store, time, stoppingToken);
             logger.LogInformation("Demo data {Outcome}", seeded ? "seeded" : "already present");
+            await ImportBankAsync(stoppingToken);
             await WriteSignInsAsync(stoppingToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -108,6 +112,26 @@ public sealed class DemoData(IDocumentStore store, SchemaState schema, IConfigur
         }
 
         return list;
+    }
+
+    /// <summary>The repository's item banks, imported as a tutor would (unchanged files write nothing on a second start).</summary>
+    private async Task ImportBankAsync(CancellationToken cancellationToken)
+    {
+        if (bank.Path is null)
+        {
+            logger.LogWarning("No item bank folder found (set {Key}); the demo has no items", ItemBankLocation.ConfigurationKey);
+            return;
+        }
+
+        var load = ItemBankLoader.Load([bank.Path], bank.Path);
+        if (load.HasErrors)
+        {
+            logger.LogWarning("The item bank in {Path} has lint errors; not imported (./ae itembank lint)", bank.Path);
+            return;
+        }
+
+        var counts = await ImportItemBank.RunAsync(store, load, retireMissing: true, _ => "demo seed", "demo seed", time, cancellationToken);
+        logger.LogInformation("Item bank imported: {Counts}", counts.ToString());
     }
 
     private async Task WriteSignInsAsync(CancellationToken cancellationToken)

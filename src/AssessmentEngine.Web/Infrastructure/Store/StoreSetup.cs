@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.Events.Daemon;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.ItemBank;
 using Marten;
 using JasperFx.Events;
 using Npgsql;
@@ -36,7 +37,7 @@ public static class StoreSetup
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 
                 // Each feature declares its events, documents and projections.
-                // TEMPORARY options.ConfigureItemBank();
+                options.ConfigureItemBank();
                 options.ConfigureIdentity();
             })
             .UseNpgsqlDataSource()

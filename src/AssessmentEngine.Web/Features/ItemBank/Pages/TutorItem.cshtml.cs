@@ -1,0 +1,26 @@
+using AssessmentEngine.Web.Features.Identity;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AssessmentEngine.Web.Features.ItemBank.Pages;
+
+/// <summary>An item rendered exactly as a candidate receives it (sanitised at import), then its key for the tutor.</summary>
+[Authorize(Policy = Policies.Tutor)]
+public sealed class TutorItemModel(IQuerySession session) : PageModel
+{
+    public BankItem Item { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(string? id)
+    {
+        var item = string.IsNullOrWhiteSpace(id) ? null : await session.Query<BankItem>().FirstOrDefaultAsync(i => i.ItemId == id, HttpContext.RequestAborted);
+        if (item is null)
+        {
+            return NotFound();
+        }
+
+        Item = item;
+        return Page();
+    }
+}

@@ -1,0 +1,26 @@
+using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Identity;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AssessmentEngine.Web.Features.ItemBank.Pages;
+
+[Authorize(Policy = Policies.Tutor)]
+public sealed class TutorUnitModel(IQuerySession session) : PageModel
+{
+    public Unit Unit { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(string? code)
+    {
+        var unit = string.IsNullOrWhiteSpace(code) ? null : await session.UnitAsync(code, HttpContext.RequestAborted);
+        if (unit is null)
+        {
+            return NotFound();
+        }
+
+        Unit = unit;
+        return Page();
+    }
+}

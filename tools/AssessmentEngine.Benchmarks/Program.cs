@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(AssessmentEngine.Benchmarks.ItemBankBenchmarks).Assembly).Run(args);

@@ -628,7 +628,7 @@ internal static class Keys
 internal sealed record RegionSection(int Line, IReadOnlyList<Block> Blocks);
 
 /// <summary>The item body cut at its known level-2 sections (Feedback, Marking guidance, Accepted answers).</summary>
-internal sealed record Regions(IReadOnlyList<Block> Main, IReadOnlyDictionary<string, RegionSection> Sections, int EndLine)
+internal sealed record Regions(IReadOnlyList<Block> Main, IReadOnlyDictionary<string, RegionSection> Sections)
 {
 
     private static readonly string[] Known = ["feedback", "marking guidance", "accepted answers"];
@@ -640,9 +640,8 @@ internal sealed record Regions(IReadOnlyList<Block> Main, IReadOnlyDictionary<st
         var current = main;
         foreach (var block in document)
         {
-            if (block is HeadingBlock { Level: 2 } heading && Known.Contains(Markdown.PlainText(heading.Inline).TrimEnd(':').Trim().ToLowerInvariant()) is true)
+            if (block is HeadingBlock { Level: 2 } heading && SectionName(heading) is { } name)
             {
-                var name = Markdown.PlainText(heading.Inline).TrimEnd(':').Trim().ToLowerInvariant();
                 current = [];
                 if (!sections.TryAdd(name, new RegionSection(heading.Line + 1, current)))
                 {
@@ -655,7 +654,12 @@ internal sealed record Regions(IReadOnlyList<Block> Main, IReadOnlyDictionary<st
             current.Add(block);
         }
 
-        var end = document.LastChild is { } last ? last.Line + 1 : 1;
-        return new Regions(main, sections, end);
+        return new Regions(main, sections);
+    }
+
+    private static string? SectionName(HeadingBlock heading)
+    {
+        var name = Markdown.PlainText(heading.Inline).TrimEnd(':').Trim().ToLowerInvariant();
+        return Known.Contains(name) ? name : null;
     }
 }

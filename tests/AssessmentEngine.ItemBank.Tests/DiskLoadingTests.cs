@@ -98,14 +98,25 @@ public sealed class DiskLoadingTests : IDisposable
         Assert.Equal(["bank/u/items/u-1.1-002.md:7: error: image '../../../secret.png' is not a file inside the bank"], load.Diagnostics.Select(d => d.ToString()));
     }
 
-    [Fact(Skip = "enabled when the banks are complete")]
-    public void The_real_item_bank_loads_without_errors()
+    [Fact]
+    public void The_real_item_bank_loads_without_errors_and_the_six_tested_units_are_deep_enough()
     {
         var root = RepositoryRoot();
         var load = ItemBankLoader.Load([Path.Combine(root, "itembank")], root);
 
         Assert.False(load.HasErrors, string.Join(Environment.NewLine, load.Diagnostics.Where(d => d.Severity == Severity.Error).Take(30)));
-        Assert.NotEmpty(load.Units);
+        string[] tested = ["FE6V 35", "305/695", "4417-03/301", "4417-03/302", "F3", "F4"];
+        foreach (var code in tested)
+        {
+            var unit = Assert.Single(load.Units, u => u.Code == code);
+            Assert.NotEmpty(unit.Blueprints);
+            var below = Coverage.For(unit).Where(c => c.BelowDepth).Select(c => c.Reference).ToList();
+            Assert.True(below.Count == 0, $"{code}: statements below depth: {string.Join(", ", below)}");
+            Assert.All(unit.Statements.Where(s => s.Online), s => Assert.True(unit.Items.Count(i => i.Statements.Contains(s.Reference)) >= 4, $"{code} {s.Reference} has fewer than 4 items"));
+        }
+
+        var types = load.Units.Where(u => tested.Contains(u.Code)).SelectMany(u => u.Items).Select(i => i.Type).ToHashSet();
+        Assert.Equal(Enum.GetValues<ItemType>().ToHashSet(), types);
     }
 
     private static string RepositoryRoot()

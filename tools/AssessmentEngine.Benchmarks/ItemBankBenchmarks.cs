@@ -8,6 +8,7 @@ namespace AssessmentEngine.Benchmarks;
 /// Markdown part, and checks the blueprint's feasibility. It runs on one thread, so the figure is one core's.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 7)]
 public class ItemBankBenchmarks
 {

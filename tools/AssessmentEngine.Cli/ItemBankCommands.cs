@@ -141,7 +141,7 @@ public static class ItemBankCommands
         services.AddStore(configuration, new NodeRoles(Web: false, Worker: false));
         await using var provider = services.BuildServiceProvider();
         var store = provider.GetRequiredService<IDocumentStore>();
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate);
 
         var authors = new GitAuthors();
         var actor = $"{Environment.UserName}@{Environment.MachineName}";

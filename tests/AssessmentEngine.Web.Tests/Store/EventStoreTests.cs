@@ -41,10 +41,12 @@ public sealed class EventStoreTests(TestDatabase database) : IClassFixture<TestD
             options.Projections.Add<TallyReportProjection>(ProjectionLifecycle.Async);
         }));
 
+    private async Task<EngineFactory> StartedEngine(string roles = "web,worker") => await Engine(roles).StartedAsync();
+
     [Fact]
     public async Task Appended_events_are_stored_and_read_back_through_an_inline_projection()
     {
-        await using var engine = Engine();
+        await using var engine = await StartedEngine();
         var store = engine.Services.GetRequiredService<IDocumentStore>();
         var id = Guid.NewGuid();
         var now = DateTimeOffset.UtcNow;
@@ -73,7 +75,7 @@ public sealed class EventStoreTests(TestDatabase database) : IClassFixture<TestD
     [Fact]
     public async Task Writing_to_a_stream_that_moved_on_since_it_was_read_is_refused()
     {
-        await using var engine = Engine();
+        await using var engine = await StartedEngine();
         var store = engine.Services.GetRequiredService<IDocumentStore>();
         var id = Guid.NewGuid();
         var now = DateTimeOffset.UtcNow;
@@ -104,7 +106,7 @@ public sealed class EventStoreTests(TestDatabase database) : IClassFixture<TestD
             Assert.Null(webOnly.Services.GetService<IProjectionCoordinator>());
         }
 
-        await using var worker = Engine("web,worker");
+        await using var worker = await StartedEngine("web,worker");
         Assert.NotNull(worker.Services.GetService<IProjectionCoordinator>());
         var store = worker.Services.GetRequiredService<IDocumentStore>();
         _ = worker.CreateClient(); // starts the host, and with it the daemon

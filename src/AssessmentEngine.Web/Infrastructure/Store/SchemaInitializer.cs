@@ -30,7 +30,7 @@ internal sealed class SchemaInitializer(IDocumentStore store, SchemaState state,
         {
             try
             {
-                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate);
                 state.Succeeded();
                 logger.LogInformation("Store schema applied");
                 return;

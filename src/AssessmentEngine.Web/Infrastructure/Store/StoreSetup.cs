@@ -33,8 +33,9 @@ public static class StoreSetup
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
                 options.Events.UseMandatoryStreamTypeDeclaration = false;
 
-                // The schema is applied by SchemaInitializer, which waits for the database; nothing is created lazily mid-request.
-                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                // Only SchemaInitializer creates schema (it retries, so nodes starting together converge); nothing is
+                // created lazily on first use, where it would race the initialiser and other nodes.
+                options.AutoCreateSchemaObjects = AutoCreate.None;
 
                 // Each feature declares its events, documents and projections.
                 options.ConfigureItemBank();

@@ -53,6 +53,8 @@ public static class CommandLine
           itembank render <item.md>         the sanitised HTML a candidate receives for one item (never the key)
           itembank coverage [dir…]          per unit: each statement's items and marks against what its blueprint needs
           itembank import [dir…]            import unit folders (or the whole bank) into the configured database
+          itembank simulate <unit-folder> [--candidates 30] [--occasions 3] [--seed N]
+                                            the forms a sitting would get: repeats, overlap, coverage, exposure
 
         [dir…] defaults to ./itembank. Exit codes: 0 clean, 1 problems found, 2 bad usage.
         """;

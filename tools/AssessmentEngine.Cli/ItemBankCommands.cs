@@ -20,8 +20,9 @@ public static class ItemBankCommands
         ["render", ..] => throw new UsageException("itembank render takes exactly one item file: ./ae itembank render itembank/<unit>/items/<id>.md"),
         ["coverage", .. var paths] => Coverage(Paths(paths), output),
         ["import", .. var paths] => Import(Paths(paths), output, error, cancellationToken),
-        [var other, ..] => throw new UsageException($"unknown itembank command '{other}'; it takes lint, render, coverage or import."),
-        [] => throw new UsageException("itembank takes lint, render, coverage or import."),
+        ["simulate", .. var rest] => Simulate(rest, output, error),
+        [var other, ..] => throw new UsageException($"unknown itembank command '{other}'; it takes lint, render, coverage, import or simulate."),
+        [] => throw new UsageException("itembank takes lint, render, coverage, import or simulate."),
     };
 
     private static string[] Paths(string[] given)
@@ -115,6 +116,69 @@ public static class ItemBankCommands
         await output.WriteLineAsync($"{below} statement(s) below the depth their blueprints need; {errors} lint error(s) (./ae itembank lint)");
         return below > 0 || errors > 0 ? CommandLine.Failed : CommandLine.Ok;
     }
+
+    /// <summary>./ae itembank simulate &lt;unit-folder&gt; --candidates 30 --occasions 3 [--seed N]: is the bank deep enough?</summary>
+    private static async Task<int> Simulate(string[] args, TextWriter output, TextWriter error)
+    {
+        string? folder = null;
+        int candidates = 30, occasions = 3, seed = 1;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--candidates":
+                    candidates = Number(args, ++i, "--candidates", 1, 5000);
+                    break;
+                case "--occasions":
+                    occasions = Number(args, ++i, "--occasions", 1, 20);
+                    break;
+                case "--seed":
+                    seed = Number(args, ++i, "--seed", int.MinValue, int.MaxValue);
+                    break;
+                case var option when option.StartsWith('-'):
+                    throw new UsageException($"unknown option '{option}'; simulate takes --candidates N, --occasions N and --seed N.");
+                case var path when folder is null:
+                    folder = path;
+                    break;
+                default:
+                    throw new UsageException("simulate takes one unit folder.");
+            }
+        }
+
+        if (folder is null || !File.Exists(Path.Combine(folder, "unit.md")))
+        {
+            throw new UsageException("simulate takes a unit folder (one holding unit.md): ./ae itembank simulate itembank/fe6v35 --candidates 30 --occasions 3");
+        }
+
+        var bank = Load([folder]);
+        foreach (var diagnostic in bank.Diagnostics.Where(d => d.Severity == Severity.Error))
+        {
+            await error.WriteLineAsync(diagnostic.ToString());
+        }
+
+        var unit = bank.Units.SingleOrDefault();
+        if (unit is null || unit.Blueprints.Count == 0)
+        {
+            await error.WriteLineAsync($"ae: {folder} has {(unit is null ? "errors (above)" : "no test blueprint (test.md)")}; nothing to simulate.");
+            return CommandLine.Failed;
+        }
+
+        var clean = true;
+        var today = DateOnly.FromDateTime(DateTime.Today);
+        foreach (var blueprint in unit.Blueprints)
+        {
+            var report = AssessmentEngine.ItemBank.Sampling.Simulation.Run(unit, blueprint, candidates, occasions, seed, today);
+            await output.WriteLineAsync(report.ToString());
+            clean &= report.Infeasibilities.Count == 0 && report.TotalRepeats == 0;
+        }
+
+        return clean ? CommandLine.Ok : CommandLine.Failed;
+    }
+
+    private static int Number(string[] args, int index, string option, int minimum, int maximum) =>
+        index < args.Length && int.TryParse(args[index], out var value) && value >= minimum && value <= maximum
+            ? value
+            : throw new UsageException($"{option} takes a whole number from {minimum} to {maximum}.");
 
     private static async Task<int> Import(string[] paths, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {

@@ -1,0 +1,548 @@
+namespace AssessmentEngine.ItemBank.Sampling;
+
+/// <summary>
+/// A blueprint prepared against a bank on a day: the current items, which sections each may serve, their statements.
+/// Preparing costs a pass over the bank and a feasibility check; assembling a form from a plan touches only the
+/// eligible items, so a sitting prepares once and assembles many. Immutable and safe to share between threads.
+/// </summary>
+public sealed class SamplingPlan
+{
+    private readonly Item[] _items;
+    private readonly ulong[] _idHash;
+    private readonly int[][] _statementsOf;
+    private readonly int[][] _sectionsOf;
+    private readonly int[][] _eligible;
+    private readonly bool _sectionsShareItems;
+    private readonly Dictionary<string, int> _itemIndex;
+    private readonly Dictionary<string, int> _statementIndex;
+    private readonly string[] _statementReferences;
+
+    private SamplingPlan(Unit unit, Blueprint blueprint, DateOnly today)
+    {
+        Unit = unit;
+        Blueprint = blueprint;
+        Today = today;
+        _items = [.. unit.Items.Where(item => item.IsCurrentOn(today)).OrderBy(item => item.Id, StringComparer.Ordinal)];
+        _itemIndex = new Dictionary<string, int>(_items.Length, StringComparer.Ordinal);
+        for (var i = 0; i < _items.Length; i++)
+        {
+            _itemIndex[_items[i].Id] = i;
+        }
+
+        _idHash = [.. _items.Select(item => SplitMix.Hash(item.Id))];
+        _statementReferences = [.. _items.SelectMany(item => item.Statements).Distinct(StringComparer.Ordinal).Order(NaturalOrder.Comparer)];
+        _statementIndex = _statementReferences.Select((reference, s) => (reference, s)).ToDictionary(entry => entry.reference, entry => entry.s, StringComparer.Ordinal);
+        _statementsOf = [.. _items.Select(item => item.Statements.Select(reference => _statementIndex[reference]).Distinct().ToArray())];
+
+        // Accepts looks statements up by reference; do it once per item here rather than once per form.
+        var outcomeOf = unit.Outcomes.SelectMany(outcome => outcome.Statements).GroupBy(statement => statement.Reference, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.First().Outcome, StringComparer.Ordinal);
+        var sections = blueprint.Sections;
+        var sectionsOf = _items.Select(_ => new List<int>()).ToArray();
+        var eligible = sections.Select(_ => new List<int>()).ToArray();
+        for (var i = 0; i < _items.Length; i++)
+        {
+            var item = _items[i];
+            for (var k = 0; k < sections.Count; k++)
+            {
+                var section = sections[k];
+                if ((section.Types is null || section.Types.Contains(item.Type)) &&
+                    item.Statements.Any(reference => outcomeOf.TryGetValue(reference, out var outcome) && outcome == section.Outcome))
+                {
+                    sectionsOf[i].Add(k);
+                    eligible[k].Add(i);
+                }
+            }
+        }
+
+        _sectionsOf = [.. sectionsOf.Select(list => list.ToArray())];
+        _eligible = [.. eligible.Select(list => list.ToArray())];
+        _sectionsShareItems = _sectionsOf.Any(list => list.Length > 1);
+        OverlapLowerBoundPerPair = PigeonholeTotals();
+    }
+
+    public Unit Unit { get; }
+
+    public Blueprint Blueprint { get; }
+
+    public DateOnly Today { get; }
+
+    /// <summary>The current items (not past valid_until on <see cref="Today"/>) that some section may draw.</summary>
+    public IReadOnlyList<Item> EligibleItems => [.. _items.Where((_, i) => _sectionsOf[i].Length > 0)];
+
+    /// <summary>How many current items each section may draw from (before the other sections take theirs).</summary>
+    public IReadOnlyList<int> EligiblePerSection => [.. _eligible.Select(list => list.Length)];
+
+    // Per merged pool of sections: (pool size, items per form); see OverlapLowerBound.
+    private (int Pool, int PerForm)[] OverlapLowerBoundPerPair { get; }
+
+    /// <summary>Prepares a blueprint; throws <see cref="InfeasibleBlueprintException"/> when not even one form can be assembled.</summary>
+    public static SamplingPlan Prepare(Unit unit, Blueprint blueprint, DateOnly today)
+    {
+        var shortfalls = Feasibility.Check(unit, blueprint with { Occasions = 1 }, today);
+        if (shortfalls.Count > 0)
+        {
+            throw new InfeasibleBlueprintException(blueprint with { Occasions = 1 }, shortfalls);
+        }
+
+        return new SamplingPlan(unit, blueprint, today);
+    }
+
+    /// <summary>Assembles one candidate's form; <paramref name="sitting"/> holds the forms already given in the same sitting.</summary>
+    public Form Assemble(CandidateHistory history, IReadOnlyList<Form> sitting, IReadOnlyDictionary<string, int> exposure, int seed)
+    {
+        var index = new SittingIndex(_items.Length);
+        foreach (var form in sitting)
+        {
+            index.Add(Indices(form));
+        }
+
+        var uses = new int[_items.Length];
+        foreach (var (id, count) in exposure)
+        {
+            if (_itemIndex.TryGetValue(id, out var i))
+            {
+                uses[i] = count;
+            }
+        }
+
+        return Assemble(history, index, uses, seed, out _);
+    }
+
+    /// <summary>
+    /// Assembles the forms of one sitting in candidate order, each one minimising its largest overlap with those before
+    /// it. <paramref name="exposure"/> is the uses per item before the sitting; the sitting's own uses are added as it goes.
+    /// </summary>
+    public SittingForms AssembleSitting(IReadOnlyList<CandidateHistory> candidates, IReadOnlyDictionary<string, int> exposure, int seed)
+    {
+        var uses = new int[_items.Length];
+        foreach (var (id, count) in exposure)
+        {
+            if (_itemIndex.TryGetValue(id, out var i))
+            {
+                uses[i] = count;
+            }
+        }
+
+        return AssembleSitting(candidates, uses, seed);
+    }
+
+    internal SittingForms AssembleSitting(IReadOnlyList<CandidateHistory> candidates, int[] uses, int seed)
+    {
+        var index = new SittingIndex(_items.Length);
+        var forms = new Form[candidates.Count];
+        var largest = 0;
+        for (var c = 0; c < candidates.Count; c++)
+        {
+            forms[c] = Assemble(candidates[c], index, uses, SplitMix.Derive(seed, c), out var chosen);
+            largest = Math.Max(largest, index.Add(chosen));
+            foreach (var i in chosen)
+            {
+                uses[i]++;
+            }
+        }
+
+        return new SittingForms(forms, largest, OverlapLowerBound(candidates.Count));
+    }
+
+    /// <summary>
+    /// The least largest-pairwise-overlap any assembly could reach for <paramref name="candidates"/> forms: a pool of n
+    /// items serving c per form is used N·c times in all; the pairs of forms share at least Σ C(uᵢ, 2) item-uses, least
+    /// when the uses are as even as they can be, and the largest pair shares at least the average.
+    /// </summary>
+    public int OverlapLowerBound(int candidates)
+    {
+        if (candidates < 2)
+        {
+            return 0;
+        }
+
+        long shared = 0;
+        foreach (var (pool, perForm) in OverlapLowerBoundPerPair)
+        {
+            long total = (long)candidates * perForm;
+            long quotient = total / pool, remainder = total % pool;
+            shared += (remainder * (quotient + 1) * quotient / 2) + ((pool - remainder) * quotient * (quotient - 1) / 2);
+        }
+
+        long pairs = (long)candidates * (candidates - 1) / 2;
+        return (int)((shared + pairs - 1) / pairs);
+    }
+
+    private (int Pool, int PerForm)[] PigeonholeTotals()
+    {
+        // Sections that share items form one pool; the bound over a merged pool is still a bound (a relaxation).
+        var group = Enumerable.Range(0, _eligible.Length).ToArray();
+        int Find(int k) => group[k] == k ? k : group[k] = Find(group[k]);
+        foreach (var sections in _sectionsOf.Where(list => list.Length > 1))
+        {
+            foreach (var k in sections.Skip(1))
+            {
+                group[Find(k)] = Find(sections[0]);
+            }
+        }
+
+        return [.. Enumerable.Range(0, _eligible.Length).GroupBy(Find).Select(pool =>
+        {
+            var items = pool.SelectMany(k => _eligible[k]).Distinct().Count();
+            var perForm = pool.Sum(k => Blueprint.Sections[k].Items ?? FewestItemsForMarks(_eligible[k], Blueprint.Sections[k].Marks!.Value));
+            return (items, Math.Min(perForm, items));
+        }).Where(pool => pool.items > 0)];
+    }
+
+    private int FewestItemsForMarks(int[] eligible, int marks)
+    {
+        var (total, count) = (0, 0);
+        foreach (var m in eligible.Select(i => _items[i].Marks).OrderDescending())
+        {
+            if (total >= marks)
+            {
+                break;
+            }
+
+            (total, count) = (total + m, count + 1);
+        }
+
+        return count;
+    }
+
+    private List<int> Indices(Form form) =>
+        [.. form.Items.Select(item => _itemIndex.TryGetValue(item.ItemId, out var i) ? i : -1).Where(i => i >= 0)];
+
+    private Form Assemble(CandidateHistory history, SittingIndex sitting, int[] uses, int seed, out List<int> chosen)
+    {
+        var n = _items.Length;
+        var seedHash = SplitMix.Mix((ulong)(uint)seed);
+
+        // Rule 2: unseen items first; among seen ones the least recently seen. 0 = unseen, 1 = seen longest ago, ….
+        var seenRank = new byte[n];
+        var lastShown = new Dictionary<int, DateTimeOffset>();
+        foreach (var shown in history.Shown)
+        {
+            if (_itemIndex.TryGetValue(shown.ItemId, out var i) && (!lastShown.TryGetValue(i, out var at) || shown.ShownAt > at))
+            {
+                lastShown[i] = shown.ShownAt;
+            }
+        }
+
+        var times = lastShown.Values.Distinct().Order().ToList();
+        foreach (var (i, at) in lastShown)
+        {
+            seenRank[i] = (byte)Math.Min(255, 1 + times.BinarySearch(at));
+        }
+
+        var tested = new bool[_statementReferences.Length];
+        foreach (var reference in history.TestedStatements)
+        {
+            if (_statementIndex.TryGetValue(reference, out var s))
+            {
+                tested[s] = true;
+            }
+        }
+
+        var taken = new bool[n];
+        var chosenPerSection = new List<int>[_eligible.Length];
+        var notes = new List<string>();
+        var overlap = new int[sitting.FormCount];
+        chosen = [];
+        for (var k = 0; k < _eligible.Length; k++)
+        {
+            var picks = FillSection(k, seenRank, tested, taken, sitting, overlap, uses, seedHash, notes);
+            chosenPerSection[k] = picks;
+            chosen.AddRange(picks);
+        }
+
+        var formItems = new List<FormItem>(chosen.Count);
+        for (var k = 0; k < chosenPerSection.Length; k++)
+        {
+            // Selection order follows exposure; the order shown is random so position says nothing about an item.
+            var picks = chosenPerSection[k].OrderBy(i => SplitMix.Mix(seedHash ^ 0x5bd1e995UL, _idHash[i])).ToList();
+            formItems.AddRange(picks.Select(i => Present(_items[i], k + 1, SplitMix.Mix(seedHash, _idHash[i]))));
+        }
+
+        var reused = chosen.Where(i => seenRank[i] > 0).Select(i => _items[i].Id).Order(StringComparer.Ordinal).ToList();
+        var covered = chosen.SelectMany(i => _statementsOf[i]).Distinct().Order().Select(s => _statementReferences[s]).ToList();
+        return new Form(Blueprint.Id, seed, formItems, reused, covered, notes);
+    }
+
+    private List<int> FillSection(int k, byte[] seenRank, bool[] tested, bool[] taken, SittingIndex sitting, int[] overlap, int[] uses, ulong seedHash, List<string> notes)
+    {
+        var section = Blueprint.Sections[k];
+        var pool = _eligible[k].Where(i => !taken[i]).ToArray();
+
+        // Static part of each item's preference, packed so one sort orders them: seen rank (rule 2), untested
+        // statements (rule 3), uses in this sitting (rule 4), exposure relative to the least used (rule 5), a random
+        // tie-break from the seed. The parts that change as items are picked (spread, pairwise overlap) are added in Pick.
+        var leastUsed = pool.Length == 0 ? 0 : pool.Min(i => uses[i]);
+        var keys = new ulong[pool.Length];
+        for (var p = 0; p < pool.Length; p++)
+        {
+            var i = pool[p];
+            var untested = AddsStatement(i, tested) ? 0UL : 1UL;
+            var inSitting = (ulong)Math.Min(sitting.Uses(i), 0xFFF);
+            var exposure = (ulong)Math.Min(uses[i] - leastUsed, 0xFFFFF);
+            var random = SplitMix.Mix(seedHash, _idHash[i]) & 0x7FFFFF;
+            keys[p] = ((ulong)seenRank[i] << 56) | (untested << 55) | (inSitting << 43) | (exposure << 23) | random;
+        }
+
+        Array.Sort(keys, pool);
+        var covered = new bool[_statementReferences.Length];
+        var picks = new List<int>();
+        if (section.Items is { } count)
+        {
+            for (var slot = 0; slot < count; slot++)
+            {
+                var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed: null, picksLeft: count - slot);
+                Take(pick, picks, taken, covered, sitting, overlap);
+            }
+
+            return picks;
+        }
+
+        var marks = section.Marks!.Value;
+        var counts = new int[pool.Length == 0 ? 1 : pool.Max(i => _items[i].Marks) + 1];
+        foreach (var i in pool)
+        {
+            counts[_items[i].Marks]++;
+        }
+
+        // Rule 1: exactly the marks when some set of the eligible items adds up to them, else the nearest total above.
+        var target = Reachable(counts, pool.Sum(i => _items[i].Marks)).Select((ok, total) => (ok, total)).First(entry => entry.ok && entry.total >= marks).total;
+        if (target != marks)
+        {
+            notes.Add($"section {k + 1} (outcome {section.Outcome}) asks for {marks} marks; no set of its eligible items adds up to exactly that, so it has {target}");
+        }
+
+        var left = target;
+        while (left > 0)
+        {
+            // Which marks values keep the rest of the target reachable with the items still in the pool.
+            var allowed = new bool[counts.Length];
+            for (var m = 1; m < counts.Length; m++)
+            {
+                if (counts[m] > 0 && m <= left)
+                {
+                    counts[m]--;
+                    allowed[m] = Reachable(counts, left - m)[left - m];
+                    counts[m]++;
+                }
+            }
+
+            var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, allowed, picksLeft: 1);
+            Take(pick, picks, taken, covered, sitting, overlap);
+            counts[_items[pick].Marks]--;
+            left -= _items[pick].Marks;
+        }
+
+        return picks;
+    }
+
+    private void Take(int pick, List<int> picks, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap)
+    {
+        picks.Add(pick);
+        taken[pick] = true;
+        foreach (var s in _statementsOf[pick])
+        {
+            covered[s] = true;
+        }
+
+        foreach (var form in sitting.FormsWith(pick))
+        {
+            overlap[form]++;
+        }
+    }
+
+    /// <summary>
+    /// The best item for the next slot of section k. Preference, most important first: unseen (rule 2), adds a statement
+    /// the section lacks (rule 3), has a statement the candidate was not yet tested on (rule 3), the least overlap it
+    /// would bring with any one earlier form of the sitting (rule 4), fewest uses in the sitting, least exposure (rule 5),
+    /// then the seed. The pool is sorted by the static parts, so the scan stops once no later item can beat the best.
+    /// </summary>
+    private int Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft)
+    {
+        var best = -1;
+        var fallback = -1;
+        bool? unseenSuffice = null;
+        (ulong Seen, int Spread, ulong Untested, int Pairwise, ulong Key) bestKey = default, fallbackKey = default;
+        for (var p = 0; p < pool.Length; p++)
+        {
+            var i = pool[p];
+            if (taken[i] || (marksAllowed is not null && !marksAllowed[_items[i].Marks]))
+            {
+                continue;
+            }
+
+            var key = keys[p];
+            var seen = key >> 56;
+            var untested = (key >> 55) & 1;
+            var inSitting = (key >> 43) & 0xFFF;
+            if (best >= 0 && (seen, 0, untested, inSitting > 0 ? 1 : 0, key).CompareTo(bestKey) >= 0)
+            {
+                break;
+            }
+
+            var spread = AddsStatement(i, covered) ? 0 : 1;
+            var pairwise = 0;
+            foreach (var form in sitting.FormsWith(i))
+            {
+                pairwise = Math.Max(pairwise, overlap[form] + 1);
+            }
+
+            var candidate = (seen, spread, untested, pairwise, key);
+            if (best >= 0 && candidate.CompareTo(bestKey) >= 0)
+            {
+                continue;
+            }
+
+            // An item that other sections may also draw must not leave them short (rule 1 before everything else).
+            if (_sectionsShareItems && _sectionsOf[i].Any(other => other > k))
+            {
+                // And while unseen items can fill the rest, an unseen pick must not leave the rest to seen ones (rule 2).
+                unseenSuffice ??= StillFillable(k, -1, taken, picksLeft + 1, seenRank);
+                if (!StillFillable(k, i, taken, picksLeft, unseenSuffice.Value && seen == 0 ? seenRank : null))
+                {
+                    // Kept in case every item fails the check: the lint's matching is only approximate for marks sections.
+                    if (fallback < 0 || candidate.CompareTo(fallbackKey) < 0)
+                    {
+                        (fallback, fallbackKey) = (i, candidate);
+                    }
+
+                    continue;
+                }
+            }
+
+            (best, bestKey) = (i, candidate);
+        }
+
+        return best >= 0 ? best : fallback >= 0 ? fallback : throw new InvalidOperationException($"section {k + 1} of '{Blueprint.Id}' ran out of items although the plan was feasible; please report this");
+    }
+
+    private bool AddsStatement(int item, bool[] covered)
+    {
+        foreach (var s in _statementsOf[item])
+        {
+            if (!covered[s])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether, without <paramref name="candidate"/> and the taken items (and, given <paramref name="unseenOnly"/>, with
+    /// unseen items alone), the rest of section k (<paramref name="picksLeft"/> − 1 items) and the later sections can be filled.
+    /// </summary>
+    private bool StillFillable(int k, int candidate, bool[] taken, int picksLeft, byte[]? unseenOnly)
+    {
+        // Rare (real banks keep sections apart by type), so reuse the lint's exact matching rather than a second copy.
+        var rest = Enumerable.Range(0, _items.Length).Where(i => !taken[i] && i != candidate && (unseenOnly is null || unseenOnly[i] == 0)).Select(i => _items[i]).ToList();
+        var sections = Blueprint.Sections.Select((section, s) =>
+            s < k ? null : s == k ? (picksLeft > 1 && section.Items is not null ? section with { Items = picksLeft - 1 } : null) : section)
+            .OfType<BlueprintSection>().ToList();
+        return sections.Count == 0 || Feasibility.Check(Unit with { Items = rest }, Blueprint with { Sections = sections, Occasions = 1 }, Today).Count == 0;
+    }
+
+    /// <summary>reachable[t]: some multiset of the marks values (with these counts) adds up to t, for t ≤ limit.</summary>
+    private static bool[] Reachable(int[] counts, int limit)
+    {
+        var reachable = new bool[limit + 1];
+        reachable[0] = true;
+        for (var m = 1; m < counts.Length; m++)
+        {
+            for (var c = 0; c < counts[m]; c++)
+            {
+                var changed = false;
+                for (var t = limit; t >= m; t--)
+                {
+                    if (!reachable[t] && reachable[t - m])
+                    {
+                        reachable[t] = changed = true;
+                    }
+                }
+
+                if (!changed)
+                {
+                    break;
+                }
+            }
+        }
+
+        return reachable;
+    }
+
+    private static FormItem Present(Item item, int section, ulong seed)
+    {
+        var random = new SplitMix(seed);
+        if (item.Type == ItemType.Match)
+        {
+            var prompts = item.Pairs.Select(pair => pair.Key).ToList();
+            var answers = item.Pairs.Select(pair => pair.Answer).Concat(item.Distractors).Distinct(StringComparer.Ordinal).ToList();
+            if (item.Shuffle)
+            {
+                Shuffle(prompts, ref random);
+                Shuffle(answers, ref random);
+            }
+            else
+            {
+                // A fixed prompt order is what the author asked for, but answers in row order would hand out the key.
+                answers.Sort(StringComparer.Ordinal);
+            }
+
+            return new FormItem(item.Id, item.ContentHash, section, prompts, answers);
+        }
+
+        var options = item.Options.Select(option => option.Key).ToList();
+        if (item.Shuffle)
+        {
+            Shuffle(options, ref random);
+        }
+
+        return new FormItem(item.Id, item.ContentHash, section, options, []);
+    }
+
+    private static void Shuffle(List<string> list, ref SplitMix random)
+    {
+        for (var i = list.Count - 1; i > 0; i--)
+        {
+            var j = random.Below(i + 1);
+            (list[i], list[j]) = (list[j], list[i]);
+        }
+    }
+
+    /// <summary>Which earlier forms of a sitting hold each item; item indices are the plan's.</summary>
+    internal sealed class SittingIndex(int items)
+    {
+        // Shared and never written to: items no form holds yet.
+        private static readonly List<int> None = [];
+        private readonly List<int>?[] _formsWith = new List<int>?[items];
+
+        public int FormCount { get; private set; }
+
+        public int Uses(int item) => _formsWith[item]?.Count ?? 0;
+
+        // A List, not an interface, so the hot loops enumerate without allocating.
+        public List<int> FormsWith(int item) => _formsWith[item] ?? None;
+
+        /// <summary>Adds a form; returns the most items it shares with any one earlier form.</summary>
+        public int Add(IEnumerable<int> form)
+        {
+            var shared = new int[FormCount];
+            var largest = 0;
+            foreach (var i in form)
+            {
+                var list = _formsWith[i] ??= [];
+                foreach (var other in list)
+                {
+                    largest = Math.Max(largest, ++shared[other]);
+                }
+
+                list.Add(FormCount);
+            }
+
+            FormCount++;
+            return largest;
+        }
+    }
+}

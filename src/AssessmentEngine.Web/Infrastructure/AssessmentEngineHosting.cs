@@ -1,9 +1,12 @@
 using AssessmentEngine.Web.Features.Demo;
+using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
+using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Infrastructure.Health;
+using AssessmentEngine.Web.Infrastructure.Jobs;
 using AssessmentEngine.Web.Infrastructure.Realtime;
 using AssessmentEngine.Web.Infrastructure.Store;
 
@@ -28,6 +31,11 @@ public static class AssessmentEngineHosting
         builder.Services.AddSingleton<ItemBankLocation>();
         builder.Services.AddScoped<TutorUpload>();
         builder.Services.AddHostedService<DemoData>();
+        builder.Services.AddJobs(roles);
+        builder.Services.AddScoped<EnrolmentService>();
+        builder.Services.AddScoped<SittingService>();
+        builder.Services.AddScoped<CloseWindowsJob>();
+        builder.Services.AddScoped<WindowRemindersJob>();
         return builder;
     }
 
@@ -38,6 +46,7 @@ public static class AssessmentEngineHosting
         app.UseStaticFiles();
         app.UseIdentityFeature();
         app.MapHealth();
+        app.MapJobsDashboard();
         app.MapRazorPages();
         return app;
     }

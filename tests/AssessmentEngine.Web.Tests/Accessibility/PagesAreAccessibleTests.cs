@@ -60,6 +60,8 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
         await CheckAsync(page, $"/centres/{_centre}/candidates/{_candidate}");
         await CheckAsync(page, $"/centres/{_centre}/staff");
         await CheckAsync(page, $"/centres/{_centre}/audit");
+        await CheckAsync(page, $"/centres/{_centre}/enrolments");
+        await CheckAsync(page, $"/centres/{_centre}/sittings");
     }
 
     [Fact]

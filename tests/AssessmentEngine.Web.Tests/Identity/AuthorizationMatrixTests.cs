@@ -57,6 +57,9 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
         ["centres/{centreId:guid}/sign-in-codes"] = (Rule.At(Role.Admin), ["POST"], ids => [$"/centres/{ids.Centre}/sign-in-codes"]),
         ["centres/{centreId:guid}/staff"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/staff"]),
         ["centres/{centreId:guid}/audit"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/audit"]),
+        ["centres/{centreId:guid}/enrolments"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/enrolments"]),
+        ["centres/{centreId:guid}/sittings"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/sittings"]),
+        ["centres/{centreId:guid}/sittings/{sittingId:guid}"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/sittings/{Guid.Empty}"]),
     };
 
     // Paths whose rule depends on the concrete value of a route parameter.
@@ -156,6 +159,18 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
             foreach (var (rule, path) in rows)
             {
                 calls += await Check(rule, "GET", path, wrong);
+            }
+        }
+
+        // The job dashboard is middleware, not an endpoint: exam officers only.
+        foreach (var (caller, client) in _clients)
+        {
+            using var response = await client.Http.GetAsync(new Uri("/jobs", UriKind.Relative));
+            calls++;
+            var allowed = caller.Role == Role.Admin;
+            if (allowed != (response.StatusCode == HttpStatusCode.OK))
+            {
+                wrong.Add($"GET /jobs as {caller}: expected {(allowed ? "allowed" : "refused")}, got {(int)response.StatusCode}");
             }
         }
 

@@ -41,7 +41,7 @@ public sealed class DemoData(IDocumentStore store, SchemaState schema, IConfigur
 
         while (!schema.Applied)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(200), time, stoppingToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), stoppingToken);
         }
 
         try

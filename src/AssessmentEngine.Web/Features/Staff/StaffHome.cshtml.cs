@@ -9,11 +9,14 @@ namespace AssessmentEngine.Web.Features.Staff;
 
 /// <summary>The invigilator's, assessor's and verifier's home: their centres and the work waiting for them.</summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class StaffHomeModel(IQuerySession session) : PageModel
+public sealed class StaffHomeModel(IQuerySession session, TimeProvider time) : PageModel
 {
     public Role Role { get; private set; }
 
     public IReadOnlyList<Centre> Centres { get; private set; } = [];
+
+    /// <summary>For invigilators: the sittings they are assigned to, from an hour ago on.</summary>
+    public IReadOnlyList<(Sittings.Sitting Sitting, Centre Centre)> Sittings { get; private set; } = [];
 
     public string WorkHeading => Role switch
     {
@@ -38,6 +41,16 @@ public sealed class StaffHomeModel(IQuerySession session) : PageModel
         }
 
         Centres = await session.WhereAsync(User, Role, HttpContext.RequestAborted);
+        if (Role == Role.Invigilator)
+        {
+            var me = User.Id();
+            var since = time.GetUtcNow().AddHours(-1);
+            var centreIds = Centres.Select(c => c.Id).ToArray();
+            var upcoming = await session.Query<Sittings.Sitting>().Where(s => s.CentreId.IsOneOf(centreIds) && s.StartsAt >= since)
+                .OrderBy(s => s.StartsAt).ToListAsync(HttpContext.RequestAborted);
+            Sittings = upcoming.Where(s => s.InvigilatorIds.Contains(me)).Select(s => (s, Centres.First(c => c.Id == s.CentreId))).ToList();
+        }
+
         return Page();
     }
 }

@@ -20,7 +20,7 @@ public sealed class SchemaState
 /// Applies the Marten schema at start-up, retrying while PostgreSQL is unreachable, so that a node
 /// started before its database answers 503 on /health instead of crashing.
 /// </summary>
-internal sealed class SchemaInitializer(IDocumentStore store, SchemaState state, ILogger<SchemaInitializer> logger, TimeProvider time)
+internal sealed class SchemaInitializer(IDocumentStore store, SchemaState state, ILogger<SchemaInitializer> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -40,7 +40,7 @@ internal sealed class SchemaInitializer(IDocumentStore store, SchemaState state,
                 var reason = DatabaseProblem.Describe(exception);
                 state.Failed(reason);
                 logger.LogWarning("Store schema not applied yet: {Reason}; retrying in {Delay}", reason, delay);
-                await Task.Delay(delay, time, stoppingToken);
+                await Task.Delay(delay, stoppingToken); // real time, even under a test's fake clock
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
             }
         }

@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.Events.Daemon;
+using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Features.Sittings;
 using Marten;
 using JasperFx.Events;
 using Npgsql;
@@ -40,6 +42,8 @@ public static class StoreSetup
                 // Each feature declares its events, documents and projections.
                 options.ConfigureItemBank();
                 options.ConfigureIdentity();
+                options.ConfigureEnrolments();
+                options.ConfigureSittings();
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions();

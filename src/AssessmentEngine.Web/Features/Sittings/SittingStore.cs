@@ -1,0 +1,23 @@
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Events.Aggregation;
+
+namespace AssessmentEngine.Web.Features.Sittings;
+
+public sealed class SittingProjection : SingleStreamProjection<Sitting, Guid>
+{
+    public static Sitting Create(SittingScheduled scheduled) => Sitting.Create(scheduled);
+
+    public static Sitting Apply(CandidateBooked booked, Sitting sitting) => sitting.Apply(booked);
+}
+
+public static class SittingStore
+{
+    public static StoreOptions ConfigureSittings(this StoreOptions options)
+    {
+        options.Events.AddEventTypes([typeof(SittingScheduled), typeof(CandidateBooked)]);
+        options.Projections.Add<SittingProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<Sitting>().Index(s => s.CentreId).Index(s => s.StartsAt);
+        return options;
+    }
+}

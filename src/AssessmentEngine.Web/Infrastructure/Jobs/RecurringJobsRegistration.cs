@@ -1,0 +1,39 @@
+using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Infrastructure.Store;
+using Hangfire;
+
+namespace AssessmentEngine.Web.Infrastructure.Jobs;
+
+/// <summary>Registers the recurring safety nets once the database is there (worker nodes only).</summary>
+internal sealed class RecurringJobsRegistration(NodeRoles roles, SchemaState schema, IServiceProvider services, ILogger<RecurringJobsRegistration> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!roles.Worker)
+        {
+            return;
+        }
+
+        while (!schema.Applied)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken);
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var recurring = services.GetRequiredService<IRecurringJobManager>();
+                recurring.AddOrUpdate<CloseWindowsJob>(CloseWindowsJob.SweepId, job => job.SweepAsync(CancellationToken.None), Cron.Minutely());
+                recurring.AddOrUpdate<WindowRemindersJob>(WindowRemindersJob.Id, job => job.RunAsync(CancellationToken.None), "*/15 * * * *");
+                return;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning("Recurring jobs not registered yet: {Reason}", exception.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Features.ItemBank.Importing;
+using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Tests.Infrastructure;
+using AssessmentEngine.Web.Tests.ItemBank;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace AssessmentEngine.Web.Tests.Enrolments;
+
+/// <summary>Windows, their jobs and booking, on a fake clock against the real database.</summary>
+public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private static readonly Acting Officer = new("officer@example.org", "192.0.2.1");
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2027-02-20T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private EngineFactory _engine = null!;
+    private IDocumentStore _store = null!;
+    private Centre _centre = null!;
+    private Guid _invigilator;
+
+    public async Task InitializeAsync()
+    {
+        _engine = new EngineFactory(database.ConnectionString, roles: "web", clock: _clock);
+        _store = _engine.Services.GetRequiredService<IDocumentStore>();
+        await _engine.StartedAsync();
+        _centre = await Centres.CentreAsync(_store, Random.Shared.Next(400000, 499999).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _invigilator = (await Centres.StaffAsync(_store, _centre, $"inv{_centre.Number}@example.org", Role.Invigilator)).Id;
+        await using var query = _store.QuerySession();
+        if (await query.LoadAsync<BankUnit>("FE6V 35") is null)
+        {
+            var bank = AssessmentEngine.ItemBank.ItemBankLoader.Load([Path.Combine(BankFolder.RepositoryRoot, "itembank", "fe6v35")], BankFolder.RepositoryRoot);
+            await ImportItemBank.RunAsync(_store, bank, retireMissing: true, _ => "test", "test", TimeProvider.System);
+        }
+    }
+
+    public async Task DisposeAsync() => await _engine.DisposeAsync();
+
+    private T Service<T>() where T : notnull => _engine.Services.CreateScope().ServiceProvider.GetRequiredService<T>();
+
+    private async Task<(Candidate Candidate, Enrolment Enrolment)> EnrolledAsync(string number, int extraTime = 0, DateOnly? start = null)
+    {
+        var candidate = await Centres.CandidateAsync(_store, _centre, number, new Adjustments(ExtraTimePercent: extraTime));
+        await Service<EnrolmentService>().EnrolAsync(_centre.Id, "FE6V 35", [candidate.Id], Officer);
+        await using var query = _store.QuerySession();
+        var enrolment = await query.Query<Enrolment>().SingleAsync(e => e.CandidateId == candidate.Id);
+        if (start is { } day)
+        {
+            enrolment = await Service<EnrolmentService>().AgreeWindowAsync(_centre.Id, enrolment.Id, day, "Ann Assessor and the candidate", Officer);
+        }
+
+        return (candidate, enrolment);
+    }
+
+    private async Task<long> EventsOf(Guid stream, string type)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select count(*) from ae.mt_events where stream_id = @id and type = @type", connection);
+        command.Parameters.AddWithValue("id", stream);
+        command.Parameters.AddWithValue("type", type);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task Agreeing_a_window_schedules_its_close_as_a_persisted_job_at_the_exact_time()
+    {
+        var (_, enrolment) = await EnrolledAsync("WIN0001", start: new DateOnly(2027, 3, 1));
+
+        Assert.Equal(DateTimeOffset.Parse("2027-04-11T22:59:59Z", System.Globalization.CultureInfo.InvariantCulture), enrolment.Window!.Closes.ToUniversalTime());
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select count(*) from hangfire.job where statename = 'Scheduled' and invocationdata::text like '%CloseAsync%' and arguments::text like @id", connection);
+        command.Parameters.AddWithValue("id", $"%{enrolment.Id}%");
+        Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task A_window_closes_once_even_when_the_scheduled_job_and_the_sweep_both_run()
+    {
+        var (_, enrolment) = await EnrolledAsync("WIN0002", start: new DateOnly(2027, 3, 1));
+        var job = Service<CloseWindowsJob>();
+
+        await job.CloseAsync(enrolment.Id, CancellationToken.None);
+        Assert.Equal(0, await EventsOf(enrolment.Id, "window_closed")); // not due yet
+
+        _clock.SetUtcNow(enrolment.Window!.Closes.AddSeconds(1));
+        await Task.WhenAll(job.CloseAsync(enrolment.Id, CancellationToken.None), Service<CloseWindowsJob>().SweepAsync(CancellationToken.None));
+        await job.CloseAsync(enrolment.Id, CancellationToken.None);
+        await Service<CloseWindowsJob>().SweepAsync(CancellationToken.None);
+
+        Assert.Equal(1, await EventsOf(enrolment.Id, "window_closed"));
+    }
+
+    [Fact]
+    public async Task An_extension_needs_a_reason_and_moves_the_close_and_nothing_is_written_when_refused()
+    {
+        var (_, enrolment) = await EnrolledAsync("WIN0003", start: new DateOnly(2027, 3, 1));
+        var service = Service<EnrolmentService>();
+
+        var refusal = await Assert.ThrowsAsync<EnrolmentRefusedException>(() => service.ExtendWindowAsync(_centre.Id, enrolment.Id, new DateOnly(2027, 4, 25), " ", Officer));
+        Assert.Contains("reason", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await EventsOf(enrolment.Id, "window_extended"));
+
+        var extended = await service.ExtendWindowAsync(_centre.Id, enrolment.Id, new DateOnly(2027, 4, 25), "25 % extra time agreed late", Officer);
+        Assert.Equal(new DateTime(2027, 4, 25, 23, 59, 59), TimeZoneInfo.ConvertTime(extended.Window!.Closes, _centre.Zone).DateTime);
+
+        // The job scheduled for the old close finds the window still open and does nothing.
+        _clock.SetUtcNow(enrolment.Window!.Closes.AddMinutes(1));
+        await Service<CloseWindowsJob>().CloseAsync(enrolment.Id, CancellationToken.None);
+        Assert.Equal(0, await EventsOf(enrolment.Id, "window_closed"));
+    }
+
+    [Fact]
+    public async Task Booking_outside_the_window_is_refused_naming_the_candidate_and_the_window_and_nothing_is_written()
+    {
+        var (inside, _) = await EnrolledAsync("WIN0010", start: new DateOnly(2027, 3, 1));
+        var (late, _) = await EnrolledAsync("WIN0011", start: new DateOnly(2027, 1, 20));
+        var sittings = Service<SittingService>();
+        var sitting = await sittings.ScheduleAsync(_centre.Id, "FE6V 35", "Room 4", DateTimeOffset.Parse("2027-03-10T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 60, [_invigilator], Officer);
+
+        var refusal = await Assert.ThrowsAsync<SittingRefusedException>(() => sittings.BookAsync(_centre.Id, sitting.Id, [inside.Id, late.Id], Officer));
+
+        Assert.StartsWith("Nobody was booked.", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains($"{late.Name} ({late.CandidateNumber}) cannot be booked: their window for FE6V 35 runs from Wed 20 Jan 2027 00:00 to Tue 2 Mar 2027 23:59", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await EventsOf(sitting.Id, "candidate_booked"));
+
+        Assert.Equal(1, await sittings.BookAsync(_centre.Id, sitting.Id, [inside.Id], Officer));
+        Assert.Equal(0, await sittings.BookAsync(_centre.Id, sitting.Id, [inside.Id], Officer)); // booking twice changes nothing
+    }
+
+    [Fact]
+    public async Task Extra_time_that_would_run_past_the_window_refuses_the_booking()
+    {
+        var (slow, _) = await EnrolledAsync("WIN0020", extraTime: 50, start: new DateOnly(2027, 1, 26));
+        var sittings = Service<SittingService>();
+        // The window ends 8 March 23:59:59; a 60-minute sitting at 23:00 ends 23:59 on time but 00:29 with 50 % extra time.
+        var sitting = await sittings.ScheduleAsync(_centre.Id, "FE6V 35", "Hall", DateTimeOffset.Parse("2027-03-08T23:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 59, [_invigilator], Officer);
+
+        var refusal = await Assert.ThrowsAsync<SittingRefusedException>(() => sittings.BookAsync(_centre.Id, sitting.Id, [slow.Id], Officer));
+        Assert.Contains("with their 50 % extra time", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_candidate_without_an_agreed_window_cannot_be_booked()
+    {
+        var (candidate, _) = await EnrolledAsync("WIN0030");
+        var sittings = Service<SittingService>();
+        var sitting = await sittings.ScheduleAsync(_centre.Id, "FE6V 35", "Room 1", DateTimeOffset.Parse("2027-03-10T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 60, [_invigilator], Officer);
+
+        var refusal = await Assert.ThrowsAsync<SittingRefusedException>(() => sittings.BookAsync(_centre.Id, sitting.Id, [candidate.Id], Officer));
+        Assert.Contains("has no agreed window for FE6V 35 yet", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reminders_go_7_days_and_1_day_before_the_close_once_each()
+    {
+        var (_, enrolment) = await EnrolledAsync("WIN0040", start: new DateOnly(2027, 3, 1));
+        var job = Service<WindowRemindersJob>();
+        var closes = enrolment.Window!.Closes;
+
+        _clock.SetUtcNow(closes.AddDays(-8));
+        Assert.Equal(0, await Written(job));
+        _clock.SetUtcNow(closes.AddDays(-7).AddMinutes(1));
+        await Written(job);
+        await Written(job);
+        _clock.SetUtcNow(closes.AddHours(-23));
+        await Written(job);
+        await Written(job);
+
+        await using var query = _store.QuerySession();
+        var notes = await query.Query<Notification>().Where(n => n.CandidateId == enrolment.CandidateId).OrderBy(n => n.CreatedAt).ToListAsync();
+        Assert.Equal(["Your assessment window for FE6V 35 closes in 7 day(s)", "Your assessment window for FE6V 35 closes in 23 hour(s)"], notes.Select(n => n.Subject));
+        Assert.Contains("23:59 on Sunday 11 April 2027", notes[0].Body, StringComparison.Ordinal);
+
+        static async Task<int> Written(WindowRemindersJob job) => await job.RunAsync(CancellationToken.None);
+    }
+}

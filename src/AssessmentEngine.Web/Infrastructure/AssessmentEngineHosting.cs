@@ -1,3 +1,5 @@
+using AssessmentEngine.Web.Features.Attempts.Starting;
+using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Demo;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
@@ -36,6 +38,9 @@ public static class AssessmentEngineHosting
         builder.Services.AddScoped<SittingService>();
         builder.Services.AddScoped<CloseWindowsJob>();
         builder.Services.AddScoped<WindowRemindersJob>();
+        builder.Services.AddScoped<StartAttempt>();
+        builder.Services.AddScoped<SubmitAttempt>();
+        builder.Services.AddScoped<SubmitAtTimeUpJob>();
         return builder;
     }
 

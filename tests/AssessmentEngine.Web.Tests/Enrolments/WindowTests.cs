@@ -1,3 +1,6 @@
+using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Attempts.Starting;
+using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
@@ -10,6 +13,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using static System.Globalization.CultureInfo;
 
 namespace AssessmentEngine.Web.Tests.Enrolments;
 
@@ -179,5 +183,122 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
         Assert.Contains("23:59 on Sunday 11 April 2027", notes[0].Body, StringComparison.Ordinal);
 
         static async Task<int> Written(WindowRemindersJob job) => await job.RunAsync(CancellationToken.None);
+    }
+
+    private async Task<(Candidate Candidate, Enrolment Enrolment, Sitting Sitting)> BookedAsync(string number, DateOnly start, string sittingStartsUtc)
+    {
+        var (candidate, enrolment) = await EnrolledAsync(number, start: start);
+        var sittings = Service<SittingService>();
+        var sitting = await sittings.ScheduleAsync(_centre.Id, "FE6V 35", "Room 2", DateTimeOffset.Parse(sittingStartsUtc, InvariantCulture), 60, [_invigilator], Officer);
+        await sittings.BookAsync(_centre.Id, sitting.Id, [candidate.Id], Officer);
+        return (candidate, enrolment, sitting);
+    }
+
+    private async Task<IReadOnlyList<string>> SubmissionReasonsOf(Guid attemptId)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select data->>'reason' from ae.mt_events where stream_id = @id and type = 'attempt_submitted' order by seq_id", connection);
+        command.Parameters.AddWithValue("id", attemptId);
+        var reasons = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            reasons.Add(reader.GetString(0));
+        }
+
+        return reasons;
+    }
+
+    [Fact]
+    public async Task A_window_closing_with_an_attempt_under_way_submits_it_once_even_when_the_sweep_and_the_scheduled_job_both_run()
+    {
+        // Window 1 March – 11 April 2027 (BST from 28 March): closes 22:59:59 UTC. A sitting that evening, the candidate admitted late.
+        var (candidate, enrolment, sitting) = await BookedAsync("WIN0050", new DateOnly(2027, 3, 1), "2027-04-11T21:30:00Z");
+        _clock.SetUtcNow(DateTimeOffset.Parse("2027-04-11T22:30:00Z", InvariantCulture));
+        var attempt = await Service<StartAttempt>().HandleAsync(sitting.Id, candidate.Id, "candidate");
+        Assert.True(attempt.InProgress);
+        Assert.True(attempt.Deadline > enrolment.Window!.Closes); // time-up would come after the close
+
+        _clock.SetUtcNow(enrolment.Window.Closes.AddSeconds(1));
+        await Task.WhenAll(
+            Service<CloseWindowsJob>().CloseAsync(enrolment.Id, CancellationToken.None),
+            Service<CloseWindowsJob>().SweepAsync(CancellationToken.None),
+            Service<CloseWindowsJob>().CloseAsync(enrolment.Id, CancellationToken.None));
+        await Service<CloseWindowsJob>().SweepAsync(CancellationToken.None);
+        _clock.SetUtcNow(attempt.Deadline.AddMinutes(1));
+        await Service<SubmitAtTimeUpJob>().RunAsync(attempt.Id, CancellationToken.None);
+
+        Assert.Equal(1, await EventsOf(enrolment.Id, "window_closed"));
+        Assert.Equal([SubmissionReasons.WindowClosed], await SubmissionReasonsOf(attempt.Id));
+        await using var query = _store.QuerySession();
+        var stored = await query.LoadAsync<Attempt>(attempt.Id);
+        Assert.Equal(AttemptStatus.Submitted, stored!.Status);
+        Assert.Equal(enrolment.Window.Closes.AddSeconds(1), stored.SubmittedAt);
+    }
+
+    [Fact]
+    public async Task Starting_before_the_window_opens_or_after_it_closes_is_refused_and_nothing_is_written()
+    {
+        var (candidate, _, sitting) = await BookedAsync("WIN0060", new DateOnly(2027, 3, 1), "2027-03-10T10:00:00Z");
+        var start = Service<StartAttempt>();
+
+        _clock.SetUtcNow(DateTimeOffset.Parse("2027-02-28T23:30:00Z", InvariantCulture));
+        var early = await Assert.ThrowsAsync<AttemptRefusedException>(() => start.HandleAsync(sitting.Id, candidate.Id, "candidate"));
+        Assert.Equal($"{candidate.Name} (WIN0060) cannot start: their window for FE6V 35 runs from Mon 1 Mar 2027 00:00 to Sun 11 Apr 2027 23:59 and has not opened yet.", early.Message);
+
+        _clock.SetUtcNow(DateTimeOffset.Parse("2027-04-11T23:00:00Z", InvariantCulture)); // 00:00 BST on the 12th: the sweep has not run yet
+        var late = await Assert.ThrowsAsync<AttemptRefusedException>(() => start.HandleAsync(sitting.Id, candidate.Id, "candidate"));
+        Assert.EndsWith("and has closed.", late.Message, StringComparison.Ordinal);
+
+        Assert.Equal(0, await EventsOf(StartAttempt.IdFor(sitting.Id, candidate.Id), "attempt_started"));
+    }
+
+    [Fact]
+    public async Task Time_up_on_a_hard_limit_submits_once_at_the_deadline_and_a_job_that_runs_early_waits()
+    {
+        var (candidate, _, sitting) = await BookedAsync("WIN0070", new DateOnly(2027, 3, 1), "2027-03-10T10:00:00Z");
+        _clock.SetUtcNow(sitting.StartsAt);
+        var attempt = await Service<StartAttempt>().HandleAsync(sitting.Id, candidate.Id, "candidate");
+        Assert.Equal(sitting.StartsAt.AddMinutes(60), attempt.Deadline);
+        Assert.Equal(attempt.Id, (await Service<StartAttempt>().HandleAsync(sitting.Id, candidate.Id, "candidate")).Id); // starting again resumes it
+        Assert.Equal(1, await ScheduledTimeUpJobs(attempt.Id));
+
+        _clock.SetUtcNow(attempt.Deadline.AddSeconds(-1));
+        await Service<SubmitAtTimeUpJob>().RunAsync(attempt.Id, CancellationToken.None);
+        await Service<SubmitAtTimeUpJob>().SweepAsync(CancellationToken.None);
+        Assert.Empty(await SubmissionReasonsOf(attempt.Id));
+
+        _clock.SetUtcNow(attempt.Deadline);
+        await Task.WhenAll(Service<SubmitAtTimeUpJob>().RunAsync(attempt.Id, CancellationToken.None), Service<SubmitAtTimeUpJob>().SweepAsync(CancellationToken.None));
+        await Service<SubmitAttempt>().HandleAsync(attempt.Id, candidate.Id, "candidate"); // the candidate's late click changes nothing
+        Assert.Equal([SubmissionReasons.TimeUp], await SubmissionReasonsOf(attempt.Id));
+
+        var again = await Assert.ThrowsAsync<AttemptRefusedException>(() => Service<StartAttempt>().HandleAsync(sitting.Id, candidate.Id, "candidate"));
+        Assert.Contains("already been submitted", again.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_candidate_who_has_sat_the_test_gets_no_reminder()
+    {
+        var (candidate, enrolment, sitting) = await BookedAsync("WIN0080", new DateOnly(2027, 3, 1), "2027-04-06T10:00:00Z");
+        _clock.SetUtcNow(sitting.StartsAt);
+        var attempt = await Service<StartAttempt>().HandleAsync(sitting.Id, candidate.Id, "candidate");
+        await Service<SubmitAttempt>().HandleAsync(attempt.Id, candidate.Id, "candidate");
+
+        _clock.SetUtcNow(enrolment.Window!.Closes.AddHours(-2));
+        await Service<WindowRemindersJob>().RunAsync(CancellationToken.None);
+        await using var query = _store.QuerySession();
+        Assert.False(await query.Query<Notification>().AnyAsync(n => n.CandidateId == candidate.Id));
+    }
+
+    private async Task<long> ScheduledTimeUpJobs(Guid attemptId)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select count(*) from hangfire.job where statename = 'Scheduled' and invocationdata::text like '%SubmitAtTimeUpJob%' and arguments::text like @id", connection);
+        command.Parameters.AddWithValue("id", $"%{attemptId}%");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

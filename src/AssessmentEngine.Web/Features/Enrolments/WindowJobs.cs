@@ -1,3 +1,4 @@
+using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Identity;
 using Hangfire;
 using JasperFx;
@@ -21,29 +22,55 @@ public sealed class CloseWindowsJob(IDocumentStore store, TimeProvider time, ILo
         {
             try
             {
-                await using var session = store.LightweightSession();
-                var stream = await session.Events.FetchForWriting<Enrolment>(enrolmentId, cancellationToken);
-                if (stream.Aggregate is not { } enrolment)
-                {
-                    return;
-                }
-
-                var events = EnrolmentDecisions.CloseWindow(enrolment, time.GetUtcNow()).ToList();
-                if (events.Count == 0)
-                {
-                    return; // not due yet (extended), or already closed
-                }
-
-                stream.AppendMany(events);
-                await session.SaveChangesAsync(cancellationToken);
-                logger.LogInformation("Window of enrolment {Enrolment} ({Unit}) closed", enrolmentId, enrolment.UnitCode);
+                await CloseOnceAsync(enrolmentId, cancellationToken);
                 return;
             }
-            catch (ConcurrencyException) when (attempt < 3)
+            catch (ConcurrencyException) when (attempt < 5)
             {
-                // The sweep and the scheduled job met: read again; the loser finds the window closed.
+                // The sweep, the scheduled job or the candidate got there first: read again; the loser finds it done.
             }
         }
+    }
+
+    /// <summary>
+    /// Closes a window that is due, and submits every attempt still under way on it (reason window-closed), in one
+    /// transaction: either the window is closed with its attempts submitted, or nothing is written.
+    /// </summary>
+    private async Task CloseOnceAsync(Guid enrolmentId, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForWriting<Enrolment>(enrolmentId, cancellationToken);
+        if (stream.Aggregate is not { } enrolment)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var closing = EnrolmentDecisions.CloseWindow(enrolment, now).ToList();
+        if (!enrolment.Closed && closing.Count == 0)
+        {
+            return; // not due yet (extended), or never agreed
+        }
+
+        stream.AppendMany(closing);
+        var open = await session.Query<Attempt>().Where(a => a.EnrolmentId == enrolmentId && a.Status == AttemptStatus.InProgress)
+            .Select(a => a.Id).ToListAsync(cancellationToken);
+        var submitted = 0;
+        foreach (var attemptId in open)
+        {
+            var attemptStream = await session.Events.FetchForWriting<Attempt>(attemptId, cancellationToken);
+            var events = AttemptDecisions.Submit(attemptStream.Aggregate!, SubmissionReasons.WindowClosed, EngineActor.Name, now).ToList();
+            attemptStream.AppendMany(events);
+            submitted += events.Count;
+        }
+
+        if (closing.Count == 0 && submitted == 0)
+        {
+            return;
+        }
+
+        await session.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Window of enrolment {Enrolment} ({Unit}) closed; {Submitted} attempt(s) under way submitted", enrolmentId, enrolment.UnitCode, submitted);
     }
 
     [Queue("deadlines")]
@@ -52,18 +79,26 @@ public sealed class CloseWindowsJob(IDocumentStore store, TimeProvider time, ILo
     {
         var now = time.GetUtcNow();
         await using var query = store.QuerySession();
-        var due = await query.Query<Enrolment>()
+        var due = (await query.Query<Enrolment>()
             .Where(e => !e.Closed && e.Window != null && e.Window.Closes <= now)
             .Select(e => e.Id)
-            .ToListAsync(cancellationToken);
-        foreach (var id in due)
+            .ToListAsync(cancellationToken)).ToList();
+        // Attempts still under way on a window already closed (one started in the very second it closed).
+        var underWay = (await query.Query<Attempt>().Where(a => a.Status == AttemptStatus.InProgress).Select(a => a.EnrolmentId)
+            .ToListAsync(cancellationToken)).Distinct().ToArray();
+        if (underWay.Length > 0)
+        {
+            due.AddRange(await query.Query<Enrolment>().Where(e => e.Closed && e.Id.IsOneOf(underWay)).Select(e => e.Id).ToListAsync(cancellationToken));
+        }
+
+        foreach (var id in due.Distinct())
         {
             await CloseAsync(id, cancellationToken);
         }
     }
 }
 
-/// <summary>Reminders 7 days and 1 day before a window closes, into the notification outbox, once each.</summary>
+/// <summary>Reminders 7 days and 1 day before a window closes, into the notification outbox, once each, for candidates who have not yet sat this occasion.</summary>
 public sealed class WindowRemindersJob(IDocumentStore store, TimeProvider time)
 {
     public const string Id = "window-reminders";
@@ -78,8 +113,11 @@ public sealed class WindowRemindersJob(IDocumentStore store, TimeProvider time)
         var closing = await session.Query<Enrolment>()
             .Where(e => !e.Closed && e.Window != null && e.Window.Closes > now && e.Window.Closes <= horizon)
             .ToListAsync(cancellationToken);
+        var ids = closing.Select(e => e.Id).ToArray();
+        var sat = (await session.Query<Attempt>().Where(a => a.EnrolmentId.IsOneOf(ids) && a.Status == AttemptStatus.Submitted)
+            .Select(a => new { a.EnrolmentId, a.Occasion }).ToListAsync(cancellationToken)).ToHashSet();
         var written = 0;
-        foreach (var enrolment in closing)
+        foreach (var enrolment in closing.Where(e => !sat.Contains(new { EnrolmentId = e.Id, Occasion = e.Occasions })))
         {
             // Only the latest reminder due: a window agreed with three days left gets one reminder, worded for three days.
             foreach (var (key, _) in Reminders.Where(r => enrolment.Window!.Closes - r.Before <= now).OrderBy(r => r.Before).Take(1))

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Infrastructure.Store;
 using Marten.Events.Aggregation;
 
 namespace AssessmentEngine.Web.Features.ItemBank;
@@ -31,12 +30,5 @@ public sealed class BankItemProjection : SingleStreamProjection<BankItem, Guid>
 /// <summary>Item ids are the authors' ("fe6v35-1.2-003"); stream ids are derived from them, so every node agrees without a lookup.</summary>
 public static class ItemStreams
 {
-    public static Guid IdFor(string itemId)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("assessment-engine/item/" + itemId));
-        var bytes = hash.AsSpan(0, 16).ToArray();
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x50); // a name-based (version 5 style) identifier
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes);
-    }
+    public static Guid IdFor(string itemId) => NameBasedId.For("assessment-engine/item/" + itemId);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 
@@ -88,8 +87,8 @@ public static class SittingDecisions
             if (enrolment.Closed || !window.Covers(sitting.StartsAt, ends))
             {
                 throw new SittingRefusedException(
-                    $"{Who(candidate)} cannot be booked: their window for {sitting.UnitCode} runs from {Local(window.Opens, zone)} to {Local(window.Closes, zone)}" +
-                    $"{(enrolment.Closed ? " and has closed" : "")}, and this sitting runs from {Local(sitting.StartsAt, zone)} to {Local(ends, zone)}" +
+                    $"{Who(candidate)} cannot be booked: their window for {sitting.UnitCode} runs from {CentreTime.Show(window.Opens, zone)} to {CentreTime.Show(window.Closes, zone)}" +
+                    $"{(enrolment.Closed ? " and has closed" : "")}, and this sitting runs from {CentreTime.Show(sitting.StartsAt, zone)} to {CentreTime.Show(ends, zone)}" +
                     $"{(extra > 0 ? $" with their {extra} % extra time" : "")}.");
             }
         }
@@ -98,7 +97,4 @@ public static class SittingDecisions
     }
 
     private static string Who(Candidate candidate) => $"{candidate.Name} ({candidate.CandidateNumber})";
-
-    private static string Local(DateTimeOffset at, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(at, zone).ToString("ddd d MMM yyyy HH:mm", CultureInfo.GetCultureInfo("en-GB"));
 }

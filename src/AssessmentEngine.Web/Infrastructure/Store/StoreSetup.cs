@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.Events.Daemon;
+using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank;
@@ -44,6 +45,7 @@ public static class StoreSetup
                 options.ConfigureIdentity();
                 options.ConfigureEnrolments();
                 options.ConfigureSittings();
+                options.ConfigureAttempts();
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions();

@@ -1,0 +1,51 @@
+using AssessmentEngine.Web.Infrastructure.Store;
+using Hangfire;
+using Marten;
+
+namespace AssessmentEngine.Web.Features.Attempts.Submitting;
+
+/// <summary>
+/// Time-up: at each attempt's deadline a hard limit submits it (reason time-up) and a soft one logs the overrun. One job
+/// is scheduled per attempt at its deadline; a sweep every minute is the safety net for jobs lost or missed while no
+/// worker ran. Both go through the same decision, so nothing is written twice.
+/// </summary>
+public sealed class SubmitAtTimeUpJob(IDocumentStore store, IBackgroundJobClient jobs, TimeProvider time, ILogger<SubmitAtTimeUpJob> logger)
+{
+    public const string SweepId = "time-up-sweep";
+
+    [Queue("deadlines")]
+    [AutomaticRetry(Attempts = 20)]
+    public async Task RunAsync(Guid attemptId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var written = await store.DecideAsync<Attempt>(attemptId, attempt => AttemptDecisions.TimeUp(attempt, now), cancellationToken);
+        if (written.Count > 0)
+        {
+            logger.LogInformation("Attempt {Attempt}: {Outcome} at its deadline", attemptId, written[0] is AttemptSubmitted ? "submitted" : "overrun logged");
+            return;
+        }
+
+        // The deadline moved on since this job was scheduled (time was added): wait for the new one.
+        await using var query = store.QuerySession();
+        if (await query.LoadAsync<Attempt>(attemptId, cancellationToken) is { InProgress: true, OverrunLogged: false } attempt && attempt.Deadline > now)
+        {
+            jobs.Schedule<SubmitAtTimeUpJob>(job => job.RunAsync(attemptId, CancellationToken.None), attempt.Deadline);
+        }
+    }
+
+    [Queue("deadlines")]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var query = store.QuerySession();
+        var due = await query.Query<Attempt>()
+            .Where(a => a.Status == AttemptStatus.InProgress && !a.OverrunLogged && a.Deadline <= now)
+            .Select(a => a.Id)
+            .ToListAsync(cancellationToken);
+        foreach (var id in due)
+        {
+            await store.DecideAsync<Attempt>(id, attempt => AttemptDecisions.TimeUp(attempt, now), cancellationToken);
+        }
+    }
+}

@@ -6,6 +6,7 @@ using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
+using AssessmentEngine.Web.Features.Notifications;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Infrastructure.Health;
 using AssessmentEngine.Web.Infrastructure.Jobs;
@@ -24,6 +25,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddStore(builder.Configuration, roles);
+        builder.Services.AddNotifications(builder.Configuration);
         builder.Services.AddHealth();
         builder.Services.AddRealtime(builder.Configuration);
         builder.Services.AddRazorPages(options => options.RootDirectory = "/Features");

@@ -17,9 +17,6 @@ public sealed class EnrolmentProjection : SingleStreamProjection<Enrolment, Guid
     public static Enrolment Apply(ReassessmentArranged arranged, Enrolment enrolment) => enrolment.Apply(arranged);
 }
 
-/// <summary>A message waiting to go to a candidate (reminders); its id makes each one unique, so jobs can run twice.</summary>
-public sealed record Notification(string Id, Guid CandidateId, Guid CentreId, string Subject, string Body, DateTimeOffset CreatedAt, DateTimeOffset? SentAt = null, string? SentBy = null);
-
 public static class EnrolmentStore
 {
     public static StoreOptions ConfigureEnrolments(this StoreOptions options)
@@ -27,7 +24,6 @@ public static class EnrolmentStore
         options.Events.AddEventTypes([typeof(CandidateEnrolled), typeof(WindowAgreed), typeof(WindowExtended), typeof(WindowClosed), typeof(ReassessmentArranged)]);
         options.Projections.Add<EnrolmentProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Enrolment>().Index(e => e.CandidateId).Index(e => e.CentreId);
-        options.Schema.For<Notification>().Index(n => n.SentAt);
         return options;
     }
 }

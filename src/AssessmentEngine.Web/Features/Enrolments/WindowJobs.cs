@@ -1,5 +1,6 @@
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Notifications;
 using Hangfire;
 using JasperFx;
 using Marten;

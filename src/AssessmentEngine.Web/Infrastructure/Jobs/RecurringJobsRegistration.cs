@@ -1,5 +1,6 @@
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Features.Notifications;
 using AssessmentEngine.Web.Infrastructure.Store;
 using Hangfire;
 
@@ -28,6 +29,7 @@ internal sealed class RecurringJobsRegistration(NodeRoles roles, SchemaState sch
                 var recurring = services.GetRequiredService<IRecurringJobManager>();
                 recurring.AddOrUpdate<CloseWindowsJob>(CloseWindowsJob.SweepId, job => job.SweepAsync(CancellationToken.None), Cron.Minutely());
                 recurring.AddOrUpdate<SubmitAtTimeUpJob>(SubmitAtTimeUpJob.SweepId, job => job.SweepAsync(CancellationToken.None), Cron.Minutely());
+                recurring.AddOrUpdate<SendNotificationsJob>(SendNotificationsJob.Id, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
                 recurring.AddOrUpdate<WindowRemindersJob>(WindowRemindersJob.Id, job => job.RunAsync(CancellationToken.None), "*/15 * * * *");
                 return;
             }

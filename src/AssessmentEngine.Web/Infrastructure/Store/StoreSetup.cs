@@ -5,6 +5,7 @@ using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Features.Notifications;
 using AssessmentEngine.Web.Features.Sittings;
 using Marten;
 using JasperFx.Events;
@@ -46,6 +47,7 @@ public static class StoreSetup
                 options.ConfigureEnrolments();
                 options.ConfigureSittings();
                 options.ConfigureAttempts();
+                options.ConfigureNotifications();
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions();

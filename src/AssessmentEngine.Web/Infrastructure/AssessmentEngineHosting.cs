@@ -1,5 +1,4 @@
-using AssessmentEngine.Web.Features.Attempts.Starting;
-using AssessmentEngine.Web.Features.Attempts.Submitting;
+using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Demo;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
@@ -40,9 +39,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddScoped<SittingService>();
         builder.Services.AddScoped<CloseWindowsJob>();
         builder.Services.AddScoped<WindowRemindersJob>();
-        builder.Services.AddScoped<StartAttempt>();
-        builder.Services.AddScoped<SubmitAttempt>();
-        builder.Services.AddScoped<SubmitAtTimeUpJob>();
+        builder.Services.AddAttempts();
         return builder;
     }
 
@@ -54,6 +51,7 @@ public static class AssessmentEngineHosting
         app.UseIdentityFeature();
         app.MapHealth();
         app.MapJobsDashboard();
+        app.MapAttemptsApi();
         app.MapRazorPages();
         return app;
     }

@@ -1,4 +1,5 @@
 using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Attempts.Starting;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Enrolments;
@@ -217,7 +218,7 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
         // Window 1 March – 11 April 2027 (BST from 28 March): closes 22:59:59 UTC. A sitting that evening, the candidate admitted late.
         var (candidate, enrolment, sitting) = await BookedAsync("WIN0050", new DateOnly(2027, 3, 1), "2027-04-11T21:30:00Z");
         _clock.SetUtcNow(DateTimeOffset.Parse("2027-04-11T22:30:00Z", InvariantCulture));
-        var attempt = await Service<StartAttempt>().HandleAsync(sitting.Id, candidate.Id, "candidate");
+        var attempt = await AttemptBuilder.InProgressAsync(_engine.Services, sitting, candidate);
         Assert.True(attempt.InProgress);
         Assert.True(attempt.Deadline > enrolment.Window!.Closes); // time-up would come after the close
 
@@ -227,7 +228,7 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
             Service<CloseWindowsJob>().SweepAsync(CancellationToken.None),
             Service<CloseWindowsJob>().CloseAsync(enrolment.Id, CancellationToken.None));
         await Service<CloseWindowsJob>().SweepAsync(CancellationToken.None);
-        _clock.SetUtcNow(attempt.Deadline.AddMinutes(1));
+        _clock.SetUtcNow(attempt.Deadline!.Value.AddMinutes(1));
         await Service<SubmitAtTimeUpJob>().RunAsync(attempt.Id, CancellationToken.None);
 
         Assert.Equal(1, await EventsOf(enrolment.Id, "window_closed"));
@@ -239,20 +240,22 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
     }
 
     [Fact]
-    public async Task Starting_before_the_window_opens_or_after_it_closes_is_refused_and_nothing_is_written()
+    public async Task Checking_in_before_the_window_opens_or_starting_after_it_closes_is_refused_and_nothing_is_written()
     {
-        var (candidate, _, sitting) = await BookedAsync("WIN0060", new DateOnly(2027, 3, 1), "2027-03-10T10:00:00Z");
-        var start = Service<StartAttempt>();
+        // A sitting at half past midnight on the window's first day: check-in opens an hour before, while the window is not yet open.
+        var (candidate, _, sitting) = await BookedAsync("WIN0060", new DateOnly(2027, 3, 1), "2027-03-01T00:30:00Z");
 
-        _clock.SetUtcNow(DateTimeOffset.Parse("2027-02-28T23:30:00Z", InvariantCulture));
-        var early = await Assert.ThrowsAsync<AttemptRefusedException>(() => start.HandleAsync(sitting.Id, candidate.Id, "candidate"));
+        _clock.SetUtcNow(DateTimeOffset.Parse("2027-02-28T23:45:00Z", InvariantCulture));
+        var early = await Assert.ThrowsAsync<AttemptRefusedException>(() => AttemptBuilder.CheckedInAsync(_engine.Services, sitting, candidate));
         Assert.Equal($"{candidate.Name} (WIN0060) cannot start: their window for FE6V 35 runs from Mon 1 Mar 2027 00:00 to Sun 11 Apr 2027 23:59 and has not opened yet.", early.Message);
+        Assert.Equal(0, await EventsOf(CheckIn.IdFor(sitting.Id, candidate.Id), "candidate_checked_in"));
 
+        _clock.SetUtcNow(sitting.StartsAt);
+        var admitted = await AttemptBuilder.AdmittedAsync(_engine.Services, sitting, candidate);
         _clock.SetUtcNow(DateTimeOffset.Parse("2027-04-11T23:00:00Z", InvariantCulture)); // 00:00 BST on the 12th: the sweep has not run yet
-        var late = await Assert.ThrowsAsync<AttemptRefusedException>(() => start.HandleAsync(sitting.Id, candidate.Id, "candidate"));
+        var late = await Assert.ThrowsAsync<AttemptRefusedException>(() => Service<StartAttempt>().HandleAsync(admitted, "candidate"));
         Assert.EndsWith("and has closed.", late.Message, StringComparison.Ordinal);
-
-        Assert.Equal(0, await EventsOf(StartAttempt.IdFor(sitting.Id, candidate.Id), "attempt_started"));
+        Assert.Equal(0, await EventsOf(admitted.Id, "attempt_started"));
     }
 
     [Fact]
@@ -260,22 +263,22 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
     {
         var (candidate, _, sitting) = await BookedAsync("WIN0070", new DateOnly(2027, 3, 1), "2027-03-10T10:00:00Z");
         _clock.SetUtcNow(sitting.StartsAt);
-        var attempt = await Service<StartAttempt>().HandleAsync(sitting.Id, candidate.Id, "candidate");
+        var attempt = await AttemptBuilder.InProgressAsync(_engine.Services, sitting, candidate);
         Assert.Equal(sitting.StartsAt.AddMinutes(60), attempt.Deadline);
-        Assert.Equal(attempt.Id, (await Service<StartAttempt>().HandleAsync(sitting.Id, candidate.Id, "candidate")).Id); // starting again resumes it
+        Assert.Equal(attempt.Deadline, (await Service<StartAttempt>().HandleAsync(attempt, "candidate")).Deadline); // starting again changes nothing
         Assert.Equal(1, await ScheduledTimeUpJobs(attempt.Id));
 
-        _clock.SetUtcNow(attempt.Deadline.AddSeconds(-1));
+        _clock.SetUtcNow(attempt.Deadline!.Value.AddSeconds(-1));
         await Service<SubmitAtTimeUpJob>().RunAsync(attempt.Id, CancellationToken.None);
         await Service<SubmitAtTimeUpJob>().SweepAsync(CancellationToken.None);
         Assert.Empty(await SubmissionReasonsOf(attempt.Id));
 
-        _clock.SetUtcNow(attempt.Deadline);
+        _clock.SetUtcNow(attempt.Deadline!.Value);
         await Task.WhenAll(Service<SubmitAtTimeUpJob>().RunAsync(attempt.Id, CancellationToken.None), Service<SubmitAtTimeUpJob>().SweepAsync(CancellationToken.None));
-        await Service<SubmitAttempt>().HandleAsync(attempt.Id, candidate.Id, "candidate"); // the candidate's late click changes nothing
+        await Service<SubmitAttempt>().HandleAsync(attempt, "candidate"); // the candidate's late click changes nothing
         Assert.Equal([SubmissionReasons.TimeUp], await SubmissionReasonsOf(attempt.Id));
 
-        var again = await Assert.ThrowsAsync<AttemptRefusedException>(() => Service<StartAttempt>().HandleAsync(sitting.Id, candidate.Id, "candidate"));
+        var again = await Assert.ThrowsAsync<AttemptRefusedException>(() => Service<StartAttempt>().HandleAsync(attempt, "candidate"));
         Assert.Contains("already been submitted", again.Message, StringComparison.Ordinal);
     }
 
@@ -284,8 +287,8 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
     {
         var (candidate, enrolment, sitting) = await BookedAsync("WIN0080", new DateOnly(2027, 3, 1), "2027-04-06T10:00:00Z");
         _clock.SetUtcNow(sitting.StartsAt);
-        var attempt = await Service<StartAttempt>().HandleAsync(sitting.Id, candidate.Id, "candidate");
-        await Service<SubmitAttempt>().HandleAsync(attempt.Id, candidate.Id, "candidate");
+        var attempt = await AttemptBuilder.InProgressAsync(_engine.Services, sitting, candidate);
+        await Service<SubmitAttempt>().HandleAsync(attempt, "candidate");
 
         _clock.SetUtcNow(enrolment.Window!.Closes.AddHours(-2));
         await Service<WindowRemindersJob>().RunAsync(CancellationToken.None);

@@ -60,6 +60,21 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
         ["centres/{centreId:guid}/enrolments"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/enrolments"]),
         ["centres/{centreId:guid}/sittings"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/sittings"]),
         ["centres/{centreId:guid}/sittings/{sittingId:guid}"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/sittings/{Guid.Empty}"]),
+        // Attempts and sittings are checked object by object (a candidate's own attempt, an invigilator's own sitting): the
+        // role lets a caller in, and anything not theirs is "not found" (see the candidate and invigilation tests).
+        ["candidate/sittings/{sittingId:guid}"] = (Rule.Anywhere(Role.Candidate), ["GET", "POST"], _ => [$"/candidate/sittings/{Guid.NewGuid()}"]),
+        ["candidate/attempts/{attemptId:guid}"] = (Rule.Anywhere(Role.Candidate), ["GET", "POST"], _ => [$"/candidate/attempts/{Guid.NewGuid()}"]),
+        ["candidate/attempts/{attemptId:guid}/test"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => [$"/candidate/attempts/{Guid.NewGuid()}/test"]),
+        ["candidate/attempts/{attemptId:guid}/receipt"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => [$"/candidate/attempts/{Guid.NewGuid()}/receipt"]),
+        ["api/attempts/{attemptId:guid}/clock"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => [$"/api/attempts/{Guid.NewGuid()}/clock"]),
+        ["api/attempts/{attemptId:guid}/open"] = (Rule.Anywhere(Role.Candidate), ["POST"], _ => [$"/api/attempts/{Guid.NewGuid()}/open"]),
+        ["api/attempts/{attemptId:guid}/answers"] = (Rule.Anywhere(Role.Candidate), ["POST"], _ => [$"/api/attempts/{Guid.NewGuid()}/answers"]),
+        ["api/attempts/{attemptId:guid}/submit"] = (Rule.Anywhere(Role.Candidate), ["POST"], _ => [$"/api/attempts/{Guid.NewGuid()}/submit"]),
+        ["invigilate/sittings/{sittingId:guid}"] = (Rule.Anywhere(Role.Invigilator), ["GET", "POST"], _ => [$"/invigilate/sittings/{Guid.NewGuid()}"]),
+        ["api/sittings/{sittingId:guid}/candidates/{candidateId:guid}/admit"] =
+            (Rule.Anywhere(Role.Invigilator), ["POST"], ids => [$"/api/sittings/{Guid.NewGuid()}/candidates/{ids.Candidate}/admit"]),
+        ["api/sittings/{sittingId:guid}/candidates/{candidateId:guid}/refuse"] =
+            (Rule.Anywhere(Role.Invigilator), ["POST"], ids => [$"/api/sittings/{Guid.NewGuid()}/candidates/{ids.Candidate}/refuse"]),
     };
 
     // Paths whose rule depends on the concrete value of a route parameter.
@@ -186,7 +201,10 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
             using var request = new HttpRequestMessage(new HttpMethod(method), path);
             if (method == "POST")
             {
-                request.Content = new FormUrlEncodedContent([]);
+                // APIs take JSON (a form body is turned away as 415 before anyone is asked who they are); pages take forms.
+                request.Content = path.StartsWith("/api/", StringComparison.Ordinal)
+                    ? new StringContent("{}", System.Text.Encoding.UTF8, "application/json")
+                    : new FormUrlEncodedContent([]);
             }
 
             using var response = await client.Http.SendAsync(request);

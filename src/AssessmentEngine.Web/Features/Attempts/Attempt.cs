@@ -3,63 +3,117 @@ using AssessmentEngine.ItemBank.Sampling;
 
 namespace AssessmentEngine.Web.Features.Attempts;
 
-public enum AttemptStatus { InProgress, Submitted }
+public enum AttemptStatus { Waiting, Admitted, Refused, InProgress, Submitted }
 
-/// <summary>An attempt as its events leave it: whose, which form, the clock, and whether it is still under way.</summary>
+/// <summary>The response an item holds now, and the sequence number of the save that gave it.</summary>
+public sealed record Answer(Response Response, long Sequence, DateTimeOffset SavedAt);
+
+public sealed record Flag(bool Flagged, long Sequence);
+
+/// <summary>An attempt as its events leave it: whose, which form, the clock, the answers, and where it stands.</summary>
 public sealed record Attempt(
-    Guid Id, Guid SittingId, Guid EnrolmentId, Guid CandidateId, Guid CentreId, string UnitCode, int Occasion, Form Form,
-    DateTimeOffset StartedAt, TimeSpan Allowed, TimeLimit TimeLimit, AttemptStatus Status, DateTimeOffset Deadline,
-    DateTimeOffset? SubmittedAt = null, string? SubmissionReason = null, bool OverrunLogged = false)
+    Guid Id, Guid SittingId, Guid EnrolmentId, Guid CandidateId, Guid CentreId, string UnitCode, string TestId, int Occasion,
+    AttemptStatus Status, DateTimeOffset CheckedInAt)
 {
-    public static Attempt Create(AttemptStarted started) =>
-        new(started.AttemptId, started.SittingId, started.EnrolmentId, started.CandidateId, started.CentreId, started.UnitCode,
-            started.Occasion, started.Form, started.StartedAt, started.Allowed, started.TimeLimit, AttemptStatus.InProgress,
-            started.StartedAt + started.Allowed);
+    public Form? Form { get; init; }
 
-    public Attempt Apply(AttemptSubmitted submitted) =>
-        this with { Status = AttemptStatus.Submitted, SubmittedAt = submitted.SubmittedAt, SubmissionReason = submitted.Reason };
+    public string? OptionSalt { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public TimeSpan Allowed { get; init; }
+
+    public TimeLimit TimeLimit { get; init; }
+
+    public int PassPercent { get; init; }
+
+    public int ExtraTimePercent { get; init; }
+
+    /// <summary>Start + allowed + time paused; null until the candidate starts.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    public IReadOnlyDictionary<string, Answer> Answers { get; init; } = new Dictionary<string, Answer>();
+
+    public IReadOnlyDictionary<string, Flag> Flags { get; init; } = new Dictionary<string, Flag>();
+
+    /// <summary>Every sequence number already taken (saved or refused): a save sent again is acknowledged, not written again.</summary>
+    public IReadOnlyList<long> Sequences { get; init; } = [];
+
+    public long LastSequence { get; init; }
+
+    /// <summary>The newest test page opened; saves from an older one are refused.</summary>
+    public string? Page { get; init; }
+
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    public string? SubmissionReason { get; init; }
+
+    public string? ResponsesHash { get; init; }
+
+    public bool OverrunLogged { get; init; }
+
+    public string? RefusalReason { get; init; }
+
+    public bool InProgress => Status == AttemptStatus.InProgress;
+
+    public static Attempt Create(CandidateCheckedIn checkedIn) =>
+        new(checkedIn.AttemptId, checkedIn.SittingId, checkedIn.EnrolmentId, checkedIn.CandidateId, checkedIn.CentreId, checkedIn.UnitCode,
+            checkedIn.TestId, checkedIn.Occasion, AttemptStatus.Waiting, checkedIn.CheckedInAt);
+
+    public Attempt Apply(CandidateAdmitted admitted) => this with { Status = AttemptStatus.Admitted, Form = admitted.Form, OptionSalt = admitted.OptionSalt };
+
+    public Attempt Apply(AdmissionRefused refused) => this with { Status = AttemptStatus.Refused, RefusalReason = refused.Reason };
+
+    public Attempt Apply(AttemptStarted started) => this with
+    {
+        Status = AttemptStatus.InProgress,
+        Form = started.Form,
+        StartedAt = started.StartedAt,
+        Allowed = started.Allowed,
+        TimeLimit = started.TimeLimit,
+        PassPercent = started.PassPercent,
+        ExtraTimePercent = started.ExtraTimePercent,
+        Deadline = started.StartedAt + started.Allowed,
+    };
+
+    public Attempt Apply(AttemptOpened opened) => this with { Page = opened.Page };
+
+    public Attempt Apply(AnswerSaved saved) => Taken(saved.Sequence) with
+    {
+        Answers = Answers.TryGetValue(saved.ItemId, out var held) && held.Sequence > saved.Sequence
+            ? Answers
+            : new Dictionary<string, Answer>(Answers) { [saved.ItemId] = new Answer(saved.Response, saved.Sequence, saved.SavedAt) },
+    };
+
+    public Attempt Apply(ItemFlagged flagged) => Taken(flagged.Sequence) with
+    {
+        Flags = Flags.TryGetValue(flagged.ItemId, out var held) && held.Sequence > flagged.Sequence
+            ? Flags
+            : new Dictionary<string, Flag>(Flags) { [flagged.ItemId] = new Flag(flagged.Flagged, flagged.Sequence) },
+    };
+
+    public Attempt Apply(AnswerRefused refused) => Taken(refused.Sequence);
+
+    public Attempt Apply(AttemptSubmitted submitted) => this with
+    {
+        Status = AttemptStatus.Submitted,
+        SubmittedAt = submitted.SubmittedAt,
+        SubmissionReason = submitted.Reason,
+        ResponsesHash = submitted.ResponsesHash,
+    };
 
     public Attempt Apply(TimeOverrunLogged logged) => this with { OverrunLogged = true };
 
-    public bool InProgress => Status == AttemptStatus.InProgress;
+    public bool HasTaken(long sequence) => Sequences.Contains(sequence);
+
+    private Attempt Taken(long sequence) => HasTaken(sequence)
+        ? this
+        : this with { Sequences = [.. Sequences, sequence], LastSequence = Math.Max(LastSequence, sequence) };
 }
 
 /// <summary>A refusal a person can act on; nothing was written.</summary>
-public sealed class AttemptRefusedException(string message) : Exception(message);
-
-/// <summary>The decisions on an attempt: pure functions from its state, a command and the time to the events that follow.</summary>
-public static class AttemptDecisions
+public class AttemptRefusedException(string message, int status = StatusCodes.Status409Conflict) : Exception(message)
 {
-    /// <summary>
-    /// Hands the attempt in. Submitting one already submitted changes nothing, whoever asks, so the candidate, the
-    /// time-up job and the window's close can all try at once and the attempt is submitted once.
-    /// </summary>
-    public static IEnumerable<object> Submit(Attempt attempt, string reason, string actor, DateTimeOffset now)
-    {
-        if (attempt.InProgress)
-        {
-            yield return new AttemptSubmitted(attempt.Id, reason, actor, now);
-        }
-    }
-
-    /// <summary>
-    /// At the deadline: a hard limit submits the attempt; a soft one logs the overrun once and lets the candidate finish.
-    /// Nothing before the deadline (it may have moved since the job was scheduled) or once submitted.
-    /// </summary>
-    public static IEnumerable<object> TimeUp(Attempt attempt, DateTimeOffset now)
-    {
-        if (!attempt.InProgress || now < attempt.Deadline)
-        {
-            yield break;
-        }
-
-        if (attempt.TimeLimit == TimeLimit.Hard)
-        {
-            yield return new AttemptSubmitted(attempt.Id, SubmissionReasons.TimeUp, EngineActor.Name, now);
-        }
-        else if (!attempt.OverrunLogged)
-        {
-            yield return new TimeOverrunLogged(attempt.Id, attempt.Deadline, now);
-        }
-    }
+    /// <summary>The HTTP status an API answers with: 409 for the attempt's state, 400 for bad input, 404 when not found.</summary>
+    public int Status { get; } = status;
 }

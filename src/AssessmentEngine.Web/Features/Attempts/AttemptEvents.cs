@@ -3,18 +3,65 @@ using AssessmentEngine.ItemBank.Sampling;
 
 namespace AssessmentEngine.Web.Features.Attempts;
 
-// One stream per attempt: a candidate's one occasion of a unit's test in a sitting. Every event says who and when.
+// One stream per attempt: a candidate's one occasion of a unit's test in a sitting, from check-in to submission.
+// Every event says who and when.
+
+/// <summary>The candidate entered the sitting's access code and waits to be admitted.</summary>
+public sealed record CandidateCheckedIn(
+    Guid AttemptId, Guid SittingId, Guid EnrolmentId, Guid CandidateId, Guid CentreId, string UnitCode, string TestId, int Occasion,
+    string Actor, DateTimeOffset CheckedInAt);
 
 /// <summary>
-/// The attempt began: the form pins the exact item revisions, option orders and seed. <paramref name="Allowed"/> is the
-/// candidate's whole time (duration with their extra time); the deadline is start + allowed + time spent paused.
+/// An invigilator admitted the candidate after checking their identity. The form is assembled now, for them alone (not
+/// earlier: nobody can see a form in advance); <paramref name="OptionSalt"/> makes the option ids they see their own.
+/// </summary>
+public sealed record CandidateAdmitted(Guid AttemptId, Form Form, string OptionSalt, bool IdentityChecked, string Actor, DateTimeOffset AdmittedAt);
+
+public sealed record AdmissionRefused(Guid AttemptId, string Reason, string Actor, DateTimeOffset RefusedAt);
+
+/// <summary>
+/// The candidate started: the clock runs from here. The form is pinned (exact item revisions, option orders, seed).
+/// <paramref name="Allowed"/> is the candidate's whole time (duration with their extra time); the deadline is start +
+/// allowed + time spent paused.
 /// </summary>
 public sealed record AttemptStarted(
-    Guid AttemptId, Guid SittingId, Guid EnrolmentId, Guid CandidateId, Guid CentreId, string UnitCode, int Occasion,
-    Form Form, int DurationMinutes, int ExtraTimePercent, TimeSpan Allowed, TimeLimit TimeLimit, string Actor, DateTimeOffset StartedAt);
+    Guid AttemptId, Form Form, int DurationMinutes, int ExtraTimePercent, TimeSpan Allowed, TimeLimit TimeLimit, int PassPercent, string Actor,
+    DateTimeOffset StartedAt);
 
-/// <summary>The attempt was handed in: by the candidate, or by the engine (<see cref="SubmissionReasons"/> says why).</summary>
-public sealed record AttemptSubmitted(Guid AttemptId, string Reason, string Actor, DateTimeOffset SubmittedAt);
+/// <summary>The test page was opened (a load, a reload, another tab or another computer); the newest page is the one that saves.</summary>
+public sealed record AttemptOpened(Guid AttemptId, string Page, string Actor, DateTimeOffset OpenedAt);
+
+/// <summary>A candidate's response to an item, in the item's own keys (never the opaque ids the page saw).</summary>
+public sealed record Response(string? Choice = null, IReadOnlyList<string>? Choices = null, IReadOnlyDictionary<string, string>? Matches = null, string? Text = null)
+{
+    public static readonly Response Empty = new();
+
+    public bool IsEmpty => Choice is null && (Choices is null || Choices.Count == 0) && (Matches is null || Matches.Count == 0) && string.IsNullOrWhiteSpace(Text);
+}
+
+/// <summary>An answer saved; a later <paramref name="Sequence"/> for the same item supersedes it, whatever order they arrived in.</summary>
+public sealed record AnswerSaved(Guid AttemptId, string ItemId, Response Response, long Sequence, DateTimeOffset SavedAt);
+
+public sealed record ItemFlagged(Guid AttemptId, string ItemId, bool Flagged, long Sequence, DateTimeOffset FlaggedAt);
+
+/// <summary>A save the engine would not take (after the deadline, after submission); kept so that a dispute can be settled.</summary>
+public sealed record AnswerRefused(Guid AttemptId, string ItemId, long Sequence, string Reason, DateTimeOffset RefusedAt);
+
+/// <summary>
+/// The attempt was handed in: by the candidate, or by the engine (<see cref="SubmissionReasons"/> says why).
+/// <paramref name="ResponsesHash"/> is the short hash of the final responses printed on the candidate's receipt.
+/// </summary>
+public sealed record AttemptSubmitted(Guid AttemptId, string Reason, string ResponsesHash, string Actor, DateTimeOffset SubmittedAt);
+
+/// <summary>An objective item marked by the engine at submission.</summary>
+public sealed record ItemAutoMarked(Guid AttemptId, string ItemId, decimal Marks, int MarksAvailable, DateTimeOffset MarkedAt);
+
+/// <summary>
+/// What the engine can say at submission: the objective marks, the marks still with an assessor, and whether the pass
+/// mark is met on the objective marks alone. Provisional: the assessor decides.
+/// </summary>
+public sealed record ProvisionalResultRecorded(
+    Guid AttemptId, decimal AutoMarks, int AutoMarksAvailable, int MarksAwaitingAssessor, int PassPercent, bool MeetsPassMark, DateTimeOffset RecordedAt);
 
 /// <summary>A soft time limit ran out and the candidate carried on: the overrun is logged, not enforced.</summary>
 public sealed record TimeOverrunLogged(Guid AttemptId, DateTimeOffset Deadline, DateTimeOffset LoggedAt);

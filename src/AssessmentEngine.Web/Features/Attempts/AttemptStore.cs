@@ -6,18 +6,40 @@ namespace AssessmentEngine.Web.Features.Attempts;
 
 public sealed class AttemptProjection : SingleStreamProjection<Attempt, Guid>
 {
-    public static Attempt Create(AttemptStarted started) => Attempt.Create(started);
+    public static Attempt Create(CandidateCheckedIn checkedIn) => Attempt.Create(checkedIn);
+
+    public static Attempt Apply(CandidateAdmitted admitted, Attempt attempt) => attempt.Apply(admitted);
+
+    public static Attempt Apply(AdmissionRefused refused, Attempt attempt) => attempt.Apply(refused);
+
+    public static Attempt Apply(AttemptStarted started, Attempt attempt) => attempt.Apply(started);
+
+    public static Attempt Apply(AttemptOpened opened, Attempt attempt) => attempt.Apply(opened);
+
+    public static Attempt Apply(AnswerSaved saved, Attempt attempt) => attempt.Apply(saved);
+
+    public static Attempt Apply(ItemFlagged flagged, Attempt attempt) => attempt.Apply(flagged);
+
+    public static Attempt Apply(AnswerRefused refused, Attempt attempt) => attempt.Apply(refused);
 
     public static Attempt Apply(AttemptSubmitted submitted, Attempt attempt) => attempt.Apply(submitted);
 
     public static Attempt Apply(TimeOverrunLogged logged, Attempt attempt) => attempt.Apply(logged);
+
+    // Marks and the provisional result are read by marking and moderation; they change nothing the attempt decides.
+    public static Attempt Apply(ItemAutoMarked marked, Attempt attempt) => attempt;
+
+    public static Attempt Apply(ProvisionalResultRecorded recorded, Attempt attempt) => attempt;
 }
 
 public static class AttemptStore
 {
     public static StoreOptions ConfigureAttempts(this StoreOptions options)
     {
-        options.Events.AddEventTypes([typeof(AttemptStarted), typeof(AttemptSubmitted), typeof(TimeOverrunLogged)]);
+        options.Events.AddEventTypes([
+            typeof(CandidateCheckedIn), typeof(CandidateAdmitted), typeof(AdmissionRefused), typeof(AttemptStarted), typeof(AttemptOpened),
+            typeof(AnswerSaved), typeof(ItemFlagged), typeof(AnswerRefused), typeof(AttemptSubmitted), typeof(ItemAutoMarked),
+            typeof(ProvisionalResultRecorded), typeof(TimeOverrunLogged)]);
         // Inline: whether an attempt is under way decides what the window's close and the time-up job do.
         options.Projections.Add<AttemptProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Attempt>()

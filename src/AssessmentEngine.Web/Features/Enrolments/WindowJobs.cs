@@ -60,7 +60,8 @@ public sealed class CloseWindowsJob(IDocumentStore store, TimeProvider time, ILo
         foreach (var attemptId in open)
         {
             var attemptStream = await session.Events.FetchForWriting<Attempt>(attemptId, cancellationToken);
-            var events = AttemptDecisions.Submit(attemptStream.Aggregate!, SubmissionReasons.WindowClosed, EngineActor.Name, now).ToList();
+            var items = await PinnedItems.LoadAsync(session, attemptStream.Aggregate!.Form!, cancellationToken);
+            var events = AttemptDecisions.Submit(attemptStream.Aggregate, SubmissionReasons.WindowClosed, EngineActor.Name, now, items).ToList();
             attemptStream.AppendMany(events);
             submitted += events.Count;
         }

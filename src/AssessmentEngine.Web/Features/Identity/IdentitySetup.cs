@@ -78,11 +78,12 @@ public static class IdentitySetup
             options.OnRejected = async (context, cancellationToken) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
+                var what = context.HttpContext.Request.Path.StartsWithSegments("/candidate") ? "access code" : "sign-in";
                 await context.HttpContext.Response.WriteAsJsonAsync(new
                 {
-                    title = "Too many sign-in attempts",
+                    title = $"Too many {what} attempts",
                     status = 429,
-                    detail = "Too many sign-in attempts from this address. Wait a minute and try again.",
+                    detail = $"Too many {what} attempts. Wait a minute and try again.",
                 }, cancellationToken);
             };
         });

@@ -10,6 +10,8 @@ public sealed record Sitting(
     Guid Id, Guid CentreId, string UnitCode, string TestId, string Room, DateTimeOffset StartsAt, int DurationMinutes,
     IReadOnlyList<Guid> InvigilatorIds, IReadOnlyList<Booking> Bookings)
 {
+    public string? AccessCode { get; init; }
+
     public static Sitting Create(SittingScheduled scheduled) =>
         new(scheduled.SittingId, scheduled.CentreId, scheduled.UnitCode, scheduled.TestId, scheduled.Room, scheduled.StartsAt,
             scheduled.DurationMinutes, scheduled.InvigilatorIds, []);
@@ -17,11 +19,27 @@ public sealed record Sitting(
     public Sitting Apply(CandidateBooked booked) =>
         this with { Bookings = [.. Bookings, new Booking(booked.CandidateId, booked.EnrolmentId, booked.ExtraTimePercent)] };
 
+    public Sitting Apply(AccessCodeIssued issued) => this with { AccessCode = issued.Code };
+
+    /// <summary>Whether <paramref name="typed"/> is this sitting's access code, ignoring case and spaces.</summary>
+    public bool AccessCodeIs(string? typed) =>
+        AccessCode is { } code && typed is not null &&
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(code), System.Text.Encoding.UTF8.GetBytes(new string(typed.Where(c => !char.IsWhiteSpace(c)).ToArray()).ToUpperInvariant()));
+
     /// <summary>When a candidate with this much extra time would finish, if they started on time and never paused.</summary>
     public DateTimeOffset EndsAtFor(int extraTimePercent) => StartsAt.AddMinutes(DurationMinutes * (1 + extraTimePercent / 100.0));
 }
 
 public sealed class SittingRefusedException(string message) : Exception(message);
+
+/// <summary>Access codes: six characters that cannot be misread (no 0/O, 1/I/L).</summary>
+public static class AccessCodes
+{
+    private const string Alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+    public static string New() => new(Enumerable.Range(0, 6).Select(_ => Alphabet[System.Security.Cryptography.RandomNumberGenerator.GetInt32(Alphabet.Length)]).ToArray());
+}
 
 public static class SittingDecisions
 {

@@ -7,3 +7,6 @@ public sealed record SittingScheduled(
     IReadOnlyList<Guid> InvigilatorIds, string Actor, DateTimeOffset ScheduledAt);
 
 public sealed record CandidateBooked(Guid SittingId, Guid CandidateId, Guid EnrolmentId, int ExtraTimePercent, string Actor, DateTimeOffset BookedAt);
+
+/// <summary>The code candidates type to check in, shown by the invigilator in the room.</summary>
+public sealed record AccessCodeIssued(Guid SittingId, string Code, string Actor, DateTimeOffset IssuedAt);

@@ -29,9 +29,10 @@ public sealed class SittingService(IDocumentStore store, TimeProvider time)
 
         var scheduled = SittingDecisions.Schedule(Guid.CreateVersion7(), centreId, unitCode, blueprint?.Id, room, startsAt, durationMinutes,
             invigilatorIds, acting.Actor, time.GetUtcNow());
-        session.Events.StartStream<Sitting>(scheduled.SittingId, scheduled);
+        var code = new AccessCodeIssued(scheduled.SittingId, AccessCodes.New(), acting.Actor, scheduled.ScheduledAt);
+        session.Events.StartStream<Sitting>(scheduled.SittingId, scheduled, code);
         await session.SaveChangesAsync(cancellationToken);
-        return Sitting.Create(scheduled);
+        return Sitting.Create(scheduled).Apply(code);
     }
 
     /// <summary>Books candidates: every one or, when any is refused, none (the refusals say who and why).</summary>

@@ -9,13 +9,15 @@ public sealed class SittingProjection : SingleStreamProjection<Sitting, Guid>
     public static Sitting Create(SittingScheduled scheduled) => Sitting.Create(scheduled);
 
     public static Sitting Apply(CandidateBooked booked, Sitting sitting) => sitting.Apply(booked);
+
+    public static Sitting Apply(AccessCodeIssued issued, Sitting sitting) => sitting.Apply(issued);
 }
 
 public static class SittingStore
 {
     public static StoreOptions ConfigureSittings(this StoreOptions options)
     {
-        options.Events.AddEventTypes([typeof(SittingScheduled), typeof(CandidateBooked)]);
+        options.Events.AddEventTypes([typeof(SittingScheduled), typeof(CandidateBooked), typeof(AccessCodeIssued)]);
         options.Projections.Add<SittingProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Sitting>().Index(s => s.CentreId).Index(s => s.StartsAt);
         return options;

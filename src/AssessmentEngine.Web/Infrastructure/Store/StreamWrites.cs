@@ -12,6 +12,15 @@ public static class StreamWrites
     /// events appended (none when the stream does not exist or the decision had nothing to say).
     /// </summary>
     public static async Task<IReadOnlyList<object>> DecideAsync<T>(this IDocumentStore store, Guid streamId, Func<T, IEnumerable<object>> decide,
+        CancellationToken cancellationToken) where T : class =>
+        (await store.DecideAsync<T, IReadOnlyList<object>>(streamId, state =>
+        {
+            var events = decide(state).ToList();
+            return (events, events);
+        }, cancellationToken)) ?? [];
+
+    /// <summary>As <see cref="DecideAsync{T}"/>, for a decision that also answers something (null when the stream does not exist).</summary>
+    public static async Task<TResult?> DecideAsync<T, TResult>(this IDocumentStore store, Guid streamId, Func<T, (IReadOnlyList<object> Events, TResult Result)> decide,
         CancellationToken cancellationToken) where T : class
     {
         for (var attempt = 1; ; attempt++)
@@ -22,18 +31,18 @@ public static class StreamWrites
                 var stream = await session.Events.FetchForWriting<T>(streamId, cancellationToken);
                 if (stream.Aggregate is not { } state)
                 {
-                    return [];
+                    return default;
                 }
 
-                var events = decide(state).ToList();
+                var (events, result) = decide(state);
                 if (events.Count == 0)
                 {
-                    return events;
+                    return result;
                 }
 
                 stream.AppendMany(events);
                 await session.SaveChangesAsync(cancellationToken);
-                return events;
+                return result;
             }
             catch (ConcurrencyException) when (attempt < 5)
             {

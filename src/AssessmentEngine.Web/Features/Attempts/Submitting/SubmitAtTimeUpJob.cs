@@ -18,7 +18,14 @@ public sealed class SubmitAtTimeUpJob(IDocumentStore store, IBackgroundJobClient
     public async Task RunAsync(Guid attemptId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var written = await store.DecideAsync<Attempt>(attemptId, attempt => AttemptDecisions.TimeUp(attempt, now), cancellationToken);
+        await using var query = store.QuerySession();
+        if (await query.LoadAsync<Attempt>(attemptId, cancellationToken) is not { InProgress: true, Form: { } form })
+        {
+            return;
+        }
+
+        var items = await PinnedItems.LoadAsync(query, form, cancellationToken);
+        var written = await store.DecideAsync<Attempt>(attemptId, attempt => AttemptDecisions.TimeUp(attempt, now, items), cancellationToken);
         if (written.Count > 0)
         {
             logger.LogInformation("Attempt {Attempt}: {Outcome} at its deadline", attemptId, written[0] is AttemptSubmitted ? "submitted" : "overrun logged");
@@ -26,10 +33,9 @@ public sealed class SubmitAtTimeUpJob(IDocumentStore store, IBackgroundJobClient
         }
 
         // The deadline moved on since this job was scheduled (time was added): wait for the new one.
-        await using var query = store.QuerySession();
-        if (await query.LoadAsync<Attempt>(attemptId, cancellationToken) is { InProgress: true, OverrunLogged: false } attempt && attempt.Deadline > now)
+        if (await query.LoadAsync<Attempt>(attemptId, cancellationToken) is { InProgress: true, OverrunLogged: false, Deadline: { } deadline } && deadline > now)
         {
-            jobs.Schedule<SubmitAtTimeUpJob>(job => job.RunAsync(attemptId, CancellationToken.None), attempt.Deadline);
+            jobs.Schedule<SubmitAtTimeUpJob>(job => job.RunAsync(attemptId, CancellationToken.None), deadline);
         }
     }
 
@@ -45,7 +51,7 @@ public sealed class SubmitAtTimeUpJob(IDocumentStore store, IBackgroundJobClient
             .ToListAsync(cancellationToken);
         foreach (var id in due)
         {
-            await store.DecideAsync<Attempt>(id, attempt => AttemptDecisions.TimeUp(attempt, now), cancellationToken);
+            await RunAsync(id, cancellationToken);
         }
     }
 }

@@ -1,24 +1,25 @@
+using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Infrastructure.Store;
 using Marten;
 
 namespace AssessmentEngine.Web.Features.Attempts.Submitting;
 
-/// <summary>The candidate hands their attempt in. Submitting twice, or after the engine did, changes nothing.</summary>
+/// <summary>The candidate hands their attempt in; objective items are marked. Submitting twice, or after the engine did, changes nothing.</summary>
 public sealed class SubmitAttempt(IDocumentStore store, TimeProvider time)
 {
-    public async Task<Attempt> HandleAsync(Guid attemptId, Guid candidateId, string actor, CancellationToken cancellationToken = default)
+    public async Task<Attempt> HandleAsync(Attempt attempt, string actor, CancellationToken cancellationToken = default)
     {
-        await using (var query = store.QuerySession())
+        if (attempt.Form is null)
         {
-            if (await query.LoadAsync<Attempt>(attemptId, cancellationToken) is not { } attempt || attempt.CandidateId != candidateId)
-            {
-                throw new AttemptRefusedException("There is no such attempt of yours.");
-            }
+            throw new AttemptRefusedException("The test has not started yet.");
         }
 
+        await using var session = store.QuerySession();
+        var items = await PinnedItems.LoadAsync(session, attempt.Form, cancellationToken);
         var now = time.GetUtcNow();
-        await store.DecideAsync<Attempt>(attemptId, attempt => AttemptDecisions.Submit(attempt, SubmissionReasons.Candidate, actor, now), cancellationToken);
-        await using var after = store.QuerySession();
-        return (await after.LoadAsync<Attempt>(attemptId, cancellationToken))!;
+        await store.DecideAsync<Attempt>(attempt.Id, current => current.TimeLimit == TimeLimit.Hard && now >= current.Deadline
+            ? AttemptDecisions.TimeUp(current, now, items) // time was up before the click: the engine's submission, not the candidate's
+            : AttemptDecisions.Submit(current, SubmissionReasons.Candidate, actor, now, items), cancellationToken);
+        return (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
     }
 }

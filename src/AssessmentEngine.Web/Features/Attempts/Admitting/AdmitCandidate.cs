@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using AssessmentEngine.ItemBank.Sampling;
+using AssessmentEngine.Web.Features.Attempts.CheckingIn;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Infrastructure.Store;
+using Marten;
+
+namespace AssessmentEngine.Web.Features.Attempts.Admitting;
+
+/// <summary>
+/// An invigilator of the sitting admits a checked-in candidate after checking their identity, or refuses them. The form
+/// is assembled at admission, for this candidate alone: avoiding what they were shown before, what others in the room
+/// have, and the items used most.
+/// </summary>
+public sealed class AdmitCandidate(IDocumentStore store, TimeProvider time)
+{
+    public async Task<Attempt> AdmitAsync(Guid sittingId, Guid candidateId, bool identityChecked, Guid invigilatorId, string actor, CancellationToken cancellationToken = default)
+    {
+        var (sitting, attempt) = await LoadAsync(sittingId, candidateId, invigilatorId, cancellationToken);
+        if (attempt.Status is AttemptStatus.Admitted or AttemptStatus.InProgress or AttemptStatus.Submitted)
+        {
+            return attempt;
+        }
+
+        await using var session = store.QuerySession();
+        var centre = await session.LoadAsync<Centre>(sitting.CentreId, cancellationToken) ?? throw new AttemptRefusedException("There is no such centre.");
+        var now = time.GetUtcNow();
+        var form = await AssembleAsync(session, sitting, attempt, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, centre.Zone).DateTime), cancellationToken);
+        var salt = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+        await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.Admit(current, form, salt, identityChecked, actor, now), cancellationToken);
+        return (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
+    }
+
+    public async Task<Attempt> RefuseAsync(Guid sittingId, Guid candidateId, string? reason, Guid invigilatorId, string actor, CancellationToken cancellationToken = default)
+    {
+        var (_, attempt) = await LoadAsync(sittingId, candidateId, invigilatorId, cancellationToken);
+        var now = time.GetUtcNow();
+        await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.RefuseAdmission(current, reason, actor, now), cancellationToken);
+        await using var session = store.QuerySession();
+        return (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
+    }
+
+    private async Task<(Sitting Sitting, Attempt Attempt)> LoadAsync(Guid sittingId, Guid candidateId, Guid invigilatorId, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        var sitting = await session.LoadAsync<Sitting>(sittingId, cancellationToken);
+        if (sitting is null || !sitting.InvigilatorIds.Contains(invigilatorId))
+        {
+            throw new AttemptRefusedException("There is no such sitting assigned to you.", StatusCodes.Status404NotFound);
+        }
+
+        var attempt = await session.LoadAsync<Attempt>(CheckIn.IdFor(sittingId, candidateId), cancellationToken)
+            ?? throw new AttemptRefusedException("This candidate has not checked in yet: they enter the access code on their computer first.");
+        return (sitting, attempt);
+    }
+
+    private static async Task<Form> AssembleAsync(IQuerySession session, Sitting sitting, Attempt attempt, DateOnly today, CancellationToken cancellationToken)
+    {
+        var unit = await session.UnitAsync(sitting.UnitCode, cancellationToken) ?? throw new AttemptRefusedException($"There is no unit {sitting.UnitCode} in the item bank.");
+        var blueprint = unit.Blueprints.FirstOrDefault(b => b.Id == sitting.TestId)
+            ?? throw new AttemptRefusedException($"The test {sitting.TestId} is no longer in the bank for {sitting.UnitCode}; ask the exam officer.");
+        var earlier = await session.Query<Attempt>().Where(a => a.CandidateId == attempt.CandidateId && a.UnitCode == unit.Code && a.StartedAt != null)
+            .OrderBy(a => a.StartedAt).ToListAsync(cancellationToken);
+        var history = earlier.Aggregate(CandidateHistory.None, (h, a) => h.After(a.Form!, a.StartedAt!.Value));
+        var sittingForms = (await session.Query<Attempt>().Where(a => a.SittingId == sitting.Id && a.Form != null).Select(a => a.Form!).ToListAsync(cancellationToken)).ToList();
+        var exposure = (await session.Query<Attempt>().Where(a => a.UnitCode == unit.Code && a.Form != null).Select(a => a.Form!).ToListAsync(cancellationToken))
+            .SelectMany(f => f.Items).GroupBy(i => i.ItemId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        try
+        {
+            return Sampler.Assemble(unit, blueprint, history, sittingForms, exposure, RandomNumberGenerator.GetInt32(int.MaxValue), today);
+        }
+        catch (InfeasibleBlueprintException infeasible)
+        {
+            throw new AttemptRefusedException($"The bank for {unit.Code} cannot serve its test today: {infeasible.Message}");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using AssessmentEngine.Web.Infrastructure.Store;
+using Marten;
+
+namespace AssessmentEngine.Web.Features.Attempts.Answering;
+
+/// <summary>One change as the page sends it: an answer (<see cref="Response"/>) or a flag (<see cref="Flagged"/>) for question <see cref="Item"/>.</summary>
+public sealed record PageChange(long Sequence, int Item, PaperResponse? Response, bool? Flagged);
+
+public sealed record SaveRequest(string Page, IReadOnlyList<PageChange> Changes);
+
+public sealed record RefusedChange(long Sequence, string Reason);
+
+/// <summary>What the page learns from every call: where the attempt stands and the server's clock.</summary>
+public sealed record Clock(string Status, DateTimeOffset? Deadline, DateTimeOffset ServerNow, string TimeLimit);
+
+public sealed record SaveResult(IReadOnlyList<long> Acknowledged, IReadOnlyList<RefusedChange> Refused, Clock Clock);
+
+public sealed record SavedAnswer(PaperResponse Response, long Sequence);
+
+/// <summary>Everything the test page needs to run, and nothing a candidate should not see.</summary>
+public sealed record OpenedAttempt(
+    Guid AttemptId, string UnitCode, string Title, int ExtraTimePercent, IReadOnlyList<PaperItem> Items,
+    IReadOnlyDictionary<int, SavedAnswer> Answers, IReadOnlyList<int> Flagged, long LastSequence, Clock Clock);
+
+/// <summary>Opening the test page and saving answers: the page's two calls while the candidate works.</summary>
+public sealed class Answering(IDocumentStore store, TimeProvider time)
+{
+    public static Clock ClockOf(Attempt attempt, DateTimeOffset now) =>
+        new(attempt.Status.ToString(), attempt.Deadline, now, attempt.TimeLimit.ToString().ToLowerInvariant());
+
+    /// <summary>The page (a load, a reload, another tab or computer) takes over the attempt: from now on only it saves.</summary>
+    public async Task<OpenedAttempt> OpenAsync(Attempt attempt, string page, string actor, string title, CancellationToken cancellationToken)
+    {
+        if (!attempt.InProgress)
+        {
+            throw new AttemptRefusedException(attempt.Status == AttemptStatus.Submitted ? "This test has been submitted." : "The test has not started yet.");
+        }
+
+        if (string.IsNullOrWhiteSpace(page) || page.Length > 64)
+        {
+            throw new AttemptRefusedException("The page did not say who it is.", StatusCodes.Status400BadRequest);
+        }
+
+        var now = time.GetUtcNow();
+        await store.DecideAsync<Attempt>(attempt.Id, current => current.InProgress ? [new AttemptOpened(current.Id, page, actor, now)] : [], cancellationToken);
+        await using var session = store.QuerySession();
+        attempt = (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
+        var paper = new Paper(attempt, await PinnedItems.LoadAsync(session, attempt.Form!, cancellationToken));
+        return new OpenedAttempt(attempt.Id, attempt.UnitCode, title, attempt.ExtraTimePercent, paper.Items,
+            attempt.Answers.ToDictionary(a => paper.NumberOf(a.Key), a => new SavedAnswer(paper.Show(a.Key, a.Value.Response), a.Value.Sequence)),
+            attempt.Flags.Where(f => f.Value.Flagged).Select(f => paper.NumberOf(f.Key)).Order().ToList(),
+            attempt.LastSequence, ClockOf(attempt, now));
+    }
+
+    /// <summary>Saves a batch idempotently by sequence number; every change is acknowledged or refused with the reason.</summary>
+    public async Task<SaveResult> SaveAsync(Attempt attempt, SaveRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Changes is not { Count: > 0 and <= 500 })
+        {
+            throw new AttemptRefusedException("Send from 1 to 500 changes at a time.", StatusCodes.Status400BadRequest);
+        }
+
+        if (attempt.Form is null)
+        {
+            throw new AttemptRefusedException("The test has not started yet.");
+        }
+
+        await using var session = store.QuerySession();
+        var paper = new Paper(attempt, await PinnedItems.LoadAsync(session, attempt.Form, cancellationToken));
+        var changes = request.Changes.Select(change => change.Sequence <= 0
+            ? throw new AttemptRefusedException("Sequence numbers start at 1.", StatusCodes.Status400BadRequest)
+            : new Change(change.Sequence, paper.ItemIdAt(change.Item), change.Flagged is null ? paper.Translate(change.Item, change.Response ?? new PaperResponse()) : null, change.Flagged))
+            .ToList();
+        var now = time.GetUtcNow();
+        var (outcome, state) = await store.DecideAsync<Attempt, (SaveOutcome, Attempt)>(attempt.Id, current =>
+        {
+            var decided = AttemptDecisions.Save(current, request.Page, changes, now);
+            return (decided.Events, (decided, current));
+        }, cancellationToken);
+        return new SaveResult(outcome.Acknowledged, outcome.Refused.Select(r => new RefusedChange(r.Sequence, r.Reason)).ToList(), ClockOf(state, now));
+    }
+}

@@ -1,0 +1,125 @@
+using AssessmentEngine.Web.Features.Attempts.Admitting;
+using AssessmentEngine.Web.Features.Attempts.Answering;
+using AssessmentEngine.Web.Features.Attempts.Submitting;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.ItemBank;
+using Marten;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AssessmentEngine.Web.Features.Attempts;
+
+public sealed record SubmitRequest(string Page);
+
+public sealed record SubmitReceipt(Guid AttemptId, DateTimeOffset SubmittedAt, string Reason, string Receipt);
+
+public sealed record AdmitRequest(bool IdentityChecked);
+
+public sealed record RefuseRequest(string? Reason);
+
+public sealed record AdmissionResult(Guid AttemptId, string Status);
+
+/// <summary>
+/// The candidate's test over HTTP: open, save, submit, and the clock. Plain HTTP rather than the hub, because each save
+/// needs a definite answer tied to it (the page clears its outbox only on an acknowledgement), it passes every proxy, and
+/// a retry is just the same request again; SignalR carries the invigilators' live view instead.
+/// </summary>
+public static class AttemptsApi
+{
+    public static WebApplication MapAttemptsApi(this WebApplication app)
+    {
+        var attempts = app.MapGroup("/api/attempts/{attemptId:guid}")
+            .RequireAuthorization(Policies.Candidate)
+            .AddEndpointFilter<AntiforgeryOnPosts>()
+            .AddEndpointFilter<RefusalsAsProblems>();
+        attempts.MapGet("/clock", ClockAsync);
+        attempts.MapPost("/open", OpenAsync);
+        attempts.MapPost("/answers", SaveAsync);
+        attempts.MapPost("/submit", SubmitAsync);
+
+        var admissions = app.MapGroup("/api/sittings/{sittingId:guid}/candidates/{candidateId:guid}")
+            .RequireAuthorization(Policies.Invigilator)
+            .AddEndpointFilter<AntiforgeryOnPosts>()
+            .AddEndpointFilter<RefusalsAsProblems>();
+        admissions.MapPost("/admit", AdmitAsync);
+        admissions.MapPost("/refuse", RefuseAsync);
+        return app;
+    }
+
+    private static async Task<Ok<Clock>> ClockAsync(Guid attemptId, HttpContext http, IQuerySession session, TimeProvider time)
+    {
+        var attempt = await session.OwnAttemptAsync(http.User, attemptId, http.RequestAborted);
+        return TypedResults.Ok(Answering.Answering.ClockOf(attempt, time.GetUtcNow()));
+    }
+
+    private static async Task<Ok<OpenedAttempt>> OpenAsync(Guid attemptId, SubmitRequest request, HttpContext http, IQuerySession session, Answering.Answering answering)
+    {
+        var attempt = await session.OwnAttemptAsync(http.User, attemptId, http.RequestAborted);
+        var unit = await session.LoadAsync<BankUnit>(attempt.UnitCode, http.RequestAborted);
+        var title = unit?.Blueprints.FirstOrDefault(b => b.Id == attempt.TestId)?.Title ?? attempt.UnitCode;
+        return TypedResults.Ok(await answering.OpenAsync(attempt, request.Page, http.User.Actor(), title, http.RequestAborted));
+    }
+
+    private static async Task<Ok<SaveResult>> SaveAsync(Guid attemptId, SaveRequest request, HttpContext http, IQuerySession session, Answering.Answering answering)
+    {
+        var attempt = await session.OwnAttemptAsync(http.User, attemptId, http.RequestAborted);
+        return TypedResults.Ok(await answering.SaveAsync(attempt, request, http.RequestAborted));
+    }
+
+    private static async Task<Ok<SubmitReceipt>> SubmitAsync(Guid attemptId, SubmitRequest request, HttpContext http, IQuerySession session, SubmitAttempt submit)
+    {
+        var attempt = await session.OwnAttemptAsync(http.User, attemptId, http.RequestAborted);
+        if (attempt.InProgress && attempt.Page != request.Page)
+        {
+            throw new PageSupersededException();
+        }
+
+        var submitted = await submit.HandleAsync(attempt, http.User.Actor(), http.RequestAborted);
+        return TypedResults.Ok(new SubmitReceipt(submitted.Id, submitted.SubmittedAt!.Value, submitted.SubmissionReason!, submitted.ResponsesHash!));
+    }
+
+    private static async Task<Ok<AdmissionResult>> AdmitAsync(Guid sittingId, Guid candidateId, AdmitRequest request, HttpContext http, AdmitCandidate admit)
+    {
+        var attempt = await admit.AdmitAsync(sittingId, candidateId, request.IdentityChecked, http.User.Id(), http.User.Actor(), http.RequestAborted);
+        return TypedResults.Ok(new AdmissionResult(attempt.Id, attempt.Status.ToString()));
+    }
+
+    private static async Task<Ok<AdmissionResult>> RefuseAsync(Guid sittingId, Guid candidateId, RefuseRequest request, HttpContext http, AdmitCandidate admit)
+    {
+        var attempt = await admit.RefuseAsync(sittingId, candidateId, request.Reason, http.User.Id(), http.User.Actor(), http.RequestAborted);
+        return TypedResults.Ok(new AdmissionResult(attempt.Id, attempt.Status.ToString()));
+    }
+
+    /// <summary>JSON posts carry the antiforgery token in a header (the page reads it from its meta tag).</summary>
+    private sealed class AntiforgeryOnPosts(IAntiforgery antiforgery) : IEndpointFilter
+    {
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            if (HttpMethods.IsPost(context.HttpContext.Request.Method) && !await antiforgery.IsRequestValidAsync(context.HttpContext))
+            {
+                return TypedResults.Problem("The page's security token is missing or has expired. Reload the page; your answers are kept.",
+                    statusCode: StatusCodes.Status400BadRequest, title: "Reload the page");
+            }
+
+            return await next(context);
+        }
+    }
+
+    /// <summary>A refusal becomes an RFC 7807 problem with its status and a message a person can act on.</summary>
+    private sealed class RefusalsAsProblems : IEndpointFilter
+    {
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (AttemptRefusedException refused)
+            {
+                return TypedResults.Problem(refused.Message, statusCode: refused.Status,
+                    title: refused is PageSupersededException ? "Opened elsewhere" : "Not done",
+                    extensions: refused is PageSupersededException ? new Dictionary<string, object?> { ["superseded"] = true } : null);
+            }
+        }
+    }
+}

@@ -75,6 +75,18 @@ public sealed class Paper
             keys.FirstOrDefault(key => Id(itemId, kind, key) == id)
             ?? throw new AttemptRefusedException($"That is not one of the choices of question {number}.", StatusCodes.Status400BadRequest);
 
+        var fits = item.Type switch
+        {
+            ItemType.Single or ItemType.TrueFalse => response is { Choices: null, Matches: null, Text: null },
+            ItemType.Multiple => response is { Choice: null, Matches: null, Text: null },
+            ItemType.Match => response is { Choice: null, Choices: null, Text: null },
+            _ => response is { Choice: null, Choices: null, Matches: null },
+        };
+        if (!fits)
+        {
+            throw new AttemptRefusedException($"That kind of answer does not fit question {number} (a {item.Type.ToString().ToLowerInvariant()} question).", StatusCodes.Status400BadRequest);
+        }
+
         if (response.Text is { Length: > MaxTextLength })
         {
             throw new AttemptRefusedException($"The answer to question {number} is longer than {MaxTextLength:N0} characters.", StatusCodes.Status400BadRequest);

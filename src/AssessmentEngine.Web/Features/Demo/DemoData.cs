@@ -1,7 +1,10 @@
 using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
+using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Infrastructure.Store;
 using Bogus;
 using Marten;
@@ -13,7 +16,9 @@ namespace AssessmentEngine.Web.Features.Demo;
 /// invigilators, two assessors, a verifier and 30 candidates, some with adjustments. Seeded once; a second start
 /// keeps what is there. Its sign-ins are written to Seed:SignInsFile for ./ae up to print.
 /// </summary>
-public sealed class DemoData(IDocumentStore store, SchemaState schema, IConfiguration configuration, TimeProvider time, ItemBankLocation bank, ILogger<DemoData> logger)
+public sealed class DemoData(
+    IDocumentStore store, SchemaState schema, IConfiguration configuration, TimeProvider time, ItemBankLocation bank, IServiceScopeFactory scopes,
+    ILogger<DemoData> logger)
     : BackgroundService
 {
     public const string CentreNumber = "900001";
@@ -49,12 +54,68 @@ public sealed class DemoData(IDocumentStore store, SchemaState schema, IConfigur
             var seeded = await SeedAsync(store, time, stoppingToken);
             logger.LogInformation("Demo data {Outcome}", seeded ? "seeded" : "already present");
             await ImportBankAsync(stoppingToken);
+            using (var scope = scopes.CreateScope())
+            {
+                _sitting = await TodaysSittingAsync(scope.ServiceProvider, time, stoppingToken);
+            }
+
             await WriteSignInsAsync(stoppingToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             logger.LogError(exception, "Seeding the demo data failed");
         }
+    }
+
+    private Sitting? _sitting;
+
+    /// <summary>
+    /// A sitting of the FE6V 35 test starting now (unless one already starts today), with every demo candidate enrolled,
+    /// their six-week window agreed from today, and booked: a new user can sit a test a minute after the engine starts.
+    /// </summary>
+    public static async Task<Sitting?> TodaysSittingAsync(IServiceProvider services, TimeProvider time, CancellationToken cancellationToken)
+    {
+        const string unitCode = "FE6V 35";
+        var store = services.GetRequiredService<IDocumentStore>();
+        await using var session = store.QuerySession();
+        var centre = await session.Query<Centre>().FirstOrDefaultAsync(c => c.Number == CentreNumber, cancellationToken);
+        if (centre is null || await session.LoadAsync<BankUnit>(unitCode, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var acting = new Acting(StaffMembers[0].Email, "demo seed");
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, centre.Zone).DateTime);
+        var fromToday = WindowCalendar.StartOfDay(today, centre.Zone);
+        var existing = await session.Query<Sitting>()
+            .Where(s => s.CentreId == centre.Id && s.UnitCode == unitCode && s.StartsAt >= fromToday && s.StartsAt < fromToday.AddDays(1))
+            .OrderBy(s => s.StartsAt).FirstOrDefaultAsync(cancellationToken);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        var candidates = await session.Query<Candidate>().Where(c => c.CentreId == centre.Id).ToListAsync(cancellationToken);
+        var enrolments = services.GetRequiredService<EnrolmentService>();
+        await enrolments.EnrolAsync(centre.Id, unitCode, candidates.Select(c => c.Id).ToList(), acting, cancellationToken);
+        var assessor = StaffMembers.First(s => s.Role == Role.Assessor).Name;
+        foreach (var enrolment in await session.Query<Enrolment>().Where(e => e.CentreId == centre.Id && e.UnitCode == unitCode).ToListAsync(cancellationToken))
+        {
+            if (enrolment.Window is null || enrolment.Closed || enrolment.Window.Closes < now)
+            {
+                await enrolments.AgreeWindowAsync(centre.Id, enrolment.Id, today, $"{assessor} (assessor) and the candidate", acting, cancellationToken);
+            }
+        }
+
+        var invigilatorNames = StaffMembers.Where(s => s.Role == Role.Invigilator).Select(s => SignInNames.ForStaff(s.Email)).ToArray();
+        var invigilators = await session.Query<UserAccount>().Where(a => a.SignInName.IsOneOf(invigilatorNames)).ToListAsync(cancellationToken);
+        var sittings = services.GetRequiredService<SittingService>();
+        var startsAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, now.Offset);
+        var sitting = await sittings.ScheduleAsync(centre.Id, unitCode, "Room 1", startsAt, 60,
+            invigilators.Where(a => a.Holds(Role.Invigilator, centre.Id)).Select(a => a.Id).ToList(), acting, cancellationToken);
+        await sittings.BookAsync(centre.Id, sitting.Id, candidates.Select(c => c.Id).ToList(), acting, cancellationToken);
+        return sitting;
     }
 
     /// <summary>Seeds the demo centre unless it exists; returns whether it did.</summary>
@@ -149,6 +210,15 @@ public sealed class DemoData(IDocumentStore store, SchemaState schema, IConfigur
         lines.AddRange(StaffMembers.Select(s => $"  {s.Role.Title(),-18} {s.Email}"));
         lines.Add($"  {"Candidates",-18} centre {CentreNumber}, candidate numbers DC0001 to DC0030, password: {CandidatePassword}");
         lines.Add("                     (DC0005, DC0010, … have 25 % extra time; DC0003 large text; DC0007 high contrast)");
+        if (_sitting is { } sitting)
+        {
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(Centre.DefaultTimeZone);
+            lines.Add("");
+            lines.Add($"Sit a test now: the FE6V 35 sitting at {CentreTime.Show(sitting.StartsAt, zone)} in {sitting.Room}, access code {sitting.AccessCode}");
+            lines.Add($"  1. sign in as candidate DC0001 (centre {CentreNumber}, password {CandidatePassword}), choose Check in, type {sitting.AccessCode}");
+            lines.Add($"  2. in another browser, sign in as {StaffMembers.First(s => s.Role == Role.Invigilator).Email} and admit them at /invigilate/sittings/{sitting.Id}");
+            lines.Add("  3. back as the candidate: read the instructions, press Start, answer, submit");
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
         await File.WriteAllLinesAsync(file, lines, cancellationToken);
     }

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Demo;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
+using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using AssessmentEngine.Web.Tests.ItemBank;
 using Marten;
@@ -85,15 +87,55 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
         // DC0003 has large text, DC0007 high contrast: their pages open in those modes.
         foreach (var number in new[] { "DC0001", "DC0003", "DC0007" })
         {
-            var page = await NewPageAsync();
-            await page.GotoAsync(_baseUrl + "/signin");
-            await page.GetByLabel("Centre number").FillAsync(DemoData.CentreNumber);
-            await page.GetByLabel("Candidate number").FillAsync(number);
-            await page.GetByLabel("Password or sign-in code").FillAsync(DemoData.CandidatePassword);
-            await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
-            await page.WaitForURLAsync(_baseUrl + "/candidate");
-            await CheckAsync(page, "/candidate");
+            await CheckAsync(await CandidateSignedInAsync(number), "/candidate");
         }
+    }
+
+    [Fact]
+    public async Task The_way_to_a_test_and_the_invigilators_sitting_have_no_accessibility_violations()
+    {
+        Sitting sitting;
+        using (var scope = _engine.Services.CreateScope())
+        {
+            sitting = (await DemoData.TodaysSittingAsync(scope.ServiceProvider, TimeProvider.System, CancellationToken.None))!;
+        }
+
+        var invigilator = await SignedInAsync($"invigilator1@{DemoData.EmailDomain}");
+        await CheckAsync(invigilator, $"/invigilate/sittings/{sitting.Id}");
+
+        await using var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        foreach (var number in new[] { "DC0001", "DC0003", "DC0007" })
+        {
+            var candidate = await query.Query<Candidate>().FirstAsync(c => c.CentreId == _centre && c.CandidateNumber == number);
+            var page = await CandidateSignedInAsync(number);
+            await CheckAsync(page, "/candidate");
+            await CheckAsync(page, $"/candidate/sittings/{sitting.Id}");
+            var attempt = await AttemptBuilder.CheckedInAsync(_engine.Services, sitting, candidate);
+            await CheckAsync(page, $"/candidate/attempts/{attempt.Id}"); // the waiting room
+            await AttemptBuilder.AdmittedAsync(_engine.Services, sitting, candidate);
+            await CheckAsync(page, $"/candidate/attempts/{attempt.Id}"); // the instructions
+            using (var scope = _engine.Services.CreateScope())
+            {
+                var started = await AttemptBuilder.InProgressAsync(_engine.Services, sitting, candidate);
+                await scope.ServiceProvider.GetRequiredService<SubmitAttempt>().HandleAsync(started, "candidate");
+            }
+
+            await CheckAsync(page, $"/candidate/attempts/{attempt.Id}/receipt");
+        }
+
+        await CheckAsync(invigilator, $"/invigilate/sittings/{sitting.Id}");
+    }
+
+    private async Task<IPage> CandidateSignedInAsync(string number)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(_baseUrl + "/signin");
+        await page.GetByLabel("Centre number").FillAsync(DemoData.CentreNumber);
+        await page.GetByLabel("Candidate number").FillAsync(number);
+        await page.GetByLabel("Password or sign-in code").FillAsync(DemoData.CandidatePassword);
+        await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
+        await page.WaitForURLAsync(_baseUrl + "/candidate");
+        return page;
     }
 
     private async Task<IPage> NewPageAsync()

@@ -3,7 +3,7 @@ using AssessmentEngine.ItemBank.Sampling;
 
 namespace AssessmentEngine.Web.Features.Attempts;
 
-public enum AttemptStatus { Waiting, Admitted, Refused, InProgress, Submitted }
+public enum AttemptStatus { Waiting, Admitted, Refused, InProgress, Submitted, Voided }
 
 /// <summary>The response an item holds now, and the sequence number of the save that gave it.</summary>
 public sealed record Answer(Response Response, long Sequence, DateTimeOffset SavedAt);
@@ -54,6 +54,29 @@ public sealed record Attempt(
 
     public string? RefusalReason { get; init; }
 
+    /// <summary>When the clock was stopped, while it is; the deadline then waits.</summary>
+    public DateTimeOffset? PausedAt { get; init; }
+
+    public TimeSpan PausedTotal { get; init; }
+
+    /// <summary>Time added by invigilators.</summary>
+    public TimeSpan Extended { get; init; }
+
+    public string? VoidReason { get; init; }
+
+    public bool Focused { get; init; } = true;
+
+    public int FocusLostCount { get; init; }
+
+    public DateTimeOffset? LastFocusLostAt { get; init; }
+
+    public bool Connected { get; init; }
+
+    /// <summary>Time left: frozen while paused, none once the attempt is no longer under way.</summary>
+    public TimeSpan? RemainingAt(DateTimeOffset now) => InProgress && Deadline is { } deadline
+        ? (deadline - (PausedAt ?? now)) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero
+        : null;
+
     public bool InProgress => Status == AttemptStatus.InProgress;
 
     public static Attempt Create(CandidateCheckedIn checkedIn) =>
@@ -103,6 +126,31 @@ public sealed record Attempt(
     };
 
     public Attempt Apply(TimeOverrunLogged logged) => this with { OverrunLogged = true };
+
+    public Attempt Apply(AttemptPaused paused) => this with { PausedAt = paused.PausedAt };
+
+    public Attempt Apply(AttemptResumed resumed) => this with
+    {
+        PausedAt = null,
+        PausedTotal = PausedTotal + resumed.Paused,
+        Deadline = Deadline + resumed.Paused,
+    };
+
+    public Attempt Apply(TimeExtended extended) => this with
+    {
+        Extended = Extended + TimeSpan.FromMinutes(extended.Minutes),
+        Deadline = Deadline + TimeSpan.FromMinutes(extended.Minutes),
+    };
+
+    public Attempt Apply(AttemptVoided voided) => this with { Status = AttemptStatus.Voided, VoidReason = voided.Reason, PausedAt = null };
+
+    public Attempt Apply(FocusLost lost) => this with { Focused = false, FocusLostCount = FocusLostCount + 1, LastFocusLostAt = lost.LostAt };
+
+    public Attempt Apply(FocusRegained regained) => this with { Focused = true };
+
+    public Attempt Apply(CandidateConnected connected) => this with { Connected = true };
+
+    public Attempt Apply(CandidateDisconnected disconnected) => this with { Connected = false };
 
     public bool HasTaken(long sequence) => Sequences.Contains(sequence);
 

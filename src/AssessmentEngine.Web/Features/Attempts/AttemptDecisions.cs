@@ -122,6 +122,7 @@ public static class AttemptDecisions
 
     private static string? LateReason(Attempt attempt, DateTimeOffset now) => attempt switch
     {
+        { Status: AttemptStatus.Voided } => $"This attempt was voided: {attempt.VoidReason}",
         { Status: AttemptStatus.Submitted, SubmissionReason: SubmissionReasons.TimeUp } => "Time was up, so this answer was not saved.",
         { Status: AttemptStatus.Submitted } => "The test had been submitted, so this answer was not saved.",
         { TimeLimit: TimeLimit.Hard, Deadline: { } deadline } when now >= deadline => "Time was up, so this answer was not saved.",
@@ -169,7 +170,7 @@ public static class AttemptDecisions
     /// </summary>
     public static IEnumerable<object> TimeUp(Attempt attempt, DateTimeOffset now, IReadOnlyDictionary<string, Item> items)
     {
-        if (!attempt.InProgress || attempt.Deadline is not { } deadline || now < deadline)
+        if (!attempt.InProgress || attempt.PausedAt is not null || attempt.Deadline is not { } deadline || now < deadline)
         {
             return [];
         }

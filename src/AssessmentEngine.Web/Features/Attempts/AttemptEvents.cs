@@ -66,12 +66,34 @@ public sealed record ProvisionalResultRecorded(
 /// <summary>A soft time limit ran out and the candidate carried on: the overrun is logged, not enforced.</summary>
 public sealed record TimeOverrunLogged(Guid AttemptId, DateTimeOffset Deadline, DateTimeOffset LoggedAt);
 
+/// <summary>An invigilator stopped the candidate's clock (a rest break, illness, a fire alarm); time paused is added to the deadline.</summary>
+public sealed record AttemptPaused(Guid AttemptId, string? Reason, string Actor, DateTimeOffset PausedAt);
+
+public sealed record AttemptResumed(Guid AttemptId, TimeSpan Paused, string Actor, DateTimeOffset ResumedAt);
+
+/// <summary>Time added by an invigilator, with the reason (a technical failure, an agreed adjustment not yet on record).</summary>
+public sealed record TimeExtended(Guid AttemptId, int Minutes, string Reason, string Actor, DateTimeOffset ExtendedAt);
+
+/// <summary>The attempt was voided for malpractice; the candidate is told the reason. Nothing more is taken from it.</summary>
+public sealed record AttemptVoided(Guid AttemptId, string Reason, string Actor, DateTimeOffset VoidedAt);
+
+/// <summary>The test page lost the focus (the candidate went to another window; open-book tests allow it).</summary>
+public sealed record FocusLost(Guid AttemptId, DateTimeOffset LostAt);
+
+public sealed record FocusRegained(Guid AttemptId, DateTimeOffset RegainedAt);
+
+/// <summary>The candidate's page joined the live connection (first time or after a drop), on a node.</summary>
+public sealed record CandidateConnected(Guid AttemptId, string Node, DateTimeOffset ConnectedAt);
+
+public sealed record CandidateDisconnected(Guid AttemptId, string Node, DateTimeOffset DisconnectedAt);
+
 /// <summary>Why an attempt was submitted, as written in <see cref="AttemptSubmitted.Reason"/>.</summary>
 public static class SubmissionReasons
 {
     public const string Candidate = "candidate";
     public const string TimeUp = "time-up";
     public const string WindowClosed = "window-closed";
+    public const string SittingEnded = "sitting-ended";
 }
 
 /// <summary>The actor the engine writes when it acts by itself (a job, not a person).</summary>

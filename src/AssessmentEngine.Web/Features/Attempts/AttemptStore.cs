@@ -26,6 +26,22 @@ public sealed class AttemptProjection : SingleStreamProjection<Attempt, Guid>
 
     public static Attempt Apply(TimeOverrunLogged logged, Attempt attempt) => attempt.Apply(logged);
 
+    public static Attempt Apply(AttemptPaused paused, Attempt attempt) => attempt.Apply(paused);
+
+    public static Attempt Apply(AttemptResumed resumed, Attempt attempt) => attempt.Apply(resumed);
+
+    public static Attempt Apply(TimeExtended extended, Attempt attempt) => attempt.Apply(extended);
+
+    public static Attempt Apply(AttemptVoided voided, Attempt attempt) => attempt.Apply(voided);
+
+    public static Attempt Apply(FocusLost lost, Attempt attempt) => attempt.Apply(lost);
+
+    public static Attempt Apply(FocusRegained regained, Attempt attempt) => attempt.Apply(regained);
+
+    public static Attempt Apply(CandidateConnected connected, Attempt attempt) => attempt.Apply(connected);
+
+    public static Attempt Apply(CandidateDisconnected disconnected, Attempt attempt) => attempt.Apply(disconnected);
+
     // Marks and the provisional result are read by marking and moderation; they change nothing the attempt decides.
     public static Attempt Apply(ItemAutoMarked marked, Attempt attempt) => attempt;
 
@@ -39,7 +55,8 @@ public static class AttemptStore
         options.Events.AddEventTypes([
             typeof(CandidateCheckedIn), typeof(CandidateAdmitted), typeof(AdmissionRefused), typeof(AttemptStarted), typeof(AttemptOpened),
             typeof(AnswerSaved), typeof(ItemFlagged), typeof(AnswerRefused), typeof(AttemptSubmitted), typeof(ItemAutoMarked),
-            typeof(ProvisionalResultRecorded), typeof(TimeOverrunLogged)]);
+            typeof(ProvisionalResultRecorded), typeof(TimeOverrunLogged), typeof(AttemptPaused), typeof(AttemptResumed), typeof(TimeExtended),
+            typeof(AttemptVoided), typeof(FocusLost), typeof(FocusRegained), typeof(CandidateConnected), typeof(CandidateDisconnected)]);
         // Inline: whether an attempt is under way decides what the window's close and the time-up job do.
         options.Projections.Add<AttemptProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Attempt>()

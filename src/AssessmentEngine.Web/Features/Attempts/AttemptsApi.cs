@@ -1,4 +1,4 @@
-using AssessmentEngine.Web.Features.Attempts.Admitting;
+using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Features.Attempts.Answering;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
@@ -43,6 +43,9 @@ public static class AttemptsApi
             .AddEndpointFilter<RefusalsAsProblems>();
         admissions.MapPost("/admit", AdmitAsync);
         admissions.MapPost("/refuse", RefuseAsync);
+
+        app.MapHub<Invigilation.InvigilationHub>("/hubs/invigilation");
+        app.MapHub<Invigilation.CandidateHub>("/hubs/candidate");
         return app;
     }
 
@@ -78,16 +81,22 @@ public static class AttemptsApi
         return TypedResults.Ok(new SubmitReceipt(submitted.Id, submitted.SubmittedAt!.Value, submitted.SubmissionReason!, submitted.ResponsesHash!));
     }
 
-    private static async Task<Ok<AdmissionResult>> AdmitAsync(Guid sittingId, Guid candidateId, AdmitRequest request, HttpContext http, AdmitCandidate admit)
+    private static async Task<Ok<AdmissionResult>> AdmitAsync(Guid sittingId, Guid candidateId, AdmitRequest request, HttpContext http, Invigilating invigilating, IQuerySession session)
     {
-        var attempt = await admit.AdmitAsync(sittingId, candidateId, request.IdentityChecked, http.User.Id(), http.User.Actor(), http.RequestAborted);
-        return TypedResults.Ok(new AdmissionResult(attempt.Id, attempt.Status.ToString()));
+        await invigilating.AdmitAsync(sittingId, candidateId, request.IdentityChecked, new Invigilator(http.User.Id(), http.User.Actor()), http.RequestAborted);
+        return TypedResults.Ok(await AdmissionAsync(session, sittingId, candidateId, http.RequestAborted));
     }
 
-    private static async Task<Ok<AdmissionResult>> RefuseAsync(Guid sittingId, Guid candidateId, RefuseRequest request, HttpContext http, AdmitCandidate admit)
+    private static async Task<Ok<AdmissionResult>> RefuseAsync(Guid sittingId, Guid candidateId, RefuseRequest request, HttpContext http, Invigilating invigilating, IQuerySession session)
     {
-        var attempt = await admit.RefuseAsync(sittingId, candidateId, request.Reason, http.User.Id(), http.User.Actor(), http.RequestAborted);
-        return TypedResults.Ok(new AdmissionResult(attempt.Id, attempt.Status.ToString()));
+        await invigilating.RefuseAsync(sittingId, candidateId, request.Reason, new Invigilator(http.User.Id(), http.User.Actor()), http.RequestAborted);
+        return TypedResults.Ok(await AdmissionAsync(session, sittingId, candidateId, http.RequestAborted));
+    }
+
+    private static async Task<AdmissionResult> AdmissionAsync(IQuerySession session, Guid sittingId, Guid candidateId, CancellationToken cancellationToken)
+    {
+        var attempt = (await session.LoadAsync<Attempt>(CheckingIn.CheckIn.IdFor(sittingId, candidateId), cancellationToken))!;
+        return new AdmissionResult(attempt.Id, attempt.Status.ToString());
     }
 
     /// <summary>JSON posts carry the antiforgery token in a header (the page reads it from its meta tag).</summary>

@@ -20,6 +20,9 @@ public static class AttemptsSetup
         services.AddScoped<Answering.Answering>();
         services.AddScoped<SubmitAttempt>();
         services.AddScoped<SubmitAtTimeUpJob>();
+        services.AddSingleton<Invigilation.HubThrottle>();
+        services.AddScoped<Invigilation.LiveUpdates>();
+        services.AddScoped<Invigilation.Invigilating>();
         services.AddRateLimiter(options => options.AddPolicy(CheckInRateLimit, context =>
             HttpMethods.IsGet(context.Request.Method)
                 ? RateLimitPartition.GetNoLimiter("page")

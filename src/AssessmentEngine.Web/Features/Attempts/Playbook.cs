@@ -22,6 +22,14 @@ public sealed class Playbook
 
     public string ReadAloudHtml { get; }
 
+    public IReadOnlyList<AssessmentEngine.ItemBank.Invigilation.IncidentCode> IncidentCodes { get; } =
+    [
+        new("ILL", "Candidate unwell", true), new("FIRE", "Fire alarm or evacuation", false), new("TECH", "Technical failure", true),
+        new("MAL", "Suspected malpractice", true), new("LEFT", "Candidate left the room", true), new("OTHER", "Other", true),
+    ];
+
+    public AssessmentEngine.ItemBank.Invigilation.PlaybookRules Rules { get; } = AssessmentEngine.ItemBank.Invigilation.PlaybookRules.Default;
+
     private static string Render(string? section) =>
         section is null ? "" : AssessmentEngine.ItemBank.Markdown.Render(section[(section.IndexOf('\n') is var n && n >= 0 ? n + 1 : section.Length)..]);
 }

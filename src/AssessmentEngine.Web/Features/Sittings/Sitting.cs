@@ -12,6 +12,10 @@ public sealed record Sitting(
 {
     public string? AccessCode { get; init; }
 
+    public DateTimeOffset? EndedAt { get; init; }
+
+    public bool Ended => EndedAt is not null;
+
     public static Sitting Create(SittingScheduled scheduled) =>
         new(scheduled.SittingId, scheduled.CentreId, scheduled.UnitCode, scheduled.TestId, scheduled.Room, scheduled.StartsAt,
             scheduled.DurationMinutes, scheduled.InvigilatorIds, []);
@@ -20,6 +24,8 @@ public sealed record Sitting(
         this with { Bookings = [.. Bookings, new Booking(booked.CandidateId, booked.EnrolmentId, booked.ExtraTimePercent)] };
 
     public Sitting Apply(AccessCodeIssued issued) => this with { AccessCode = issued.Code };
+
+    public Sitting Apply(SittingEnded ended) => this with { EndedAt = ended.EndedAt };
 
     /// <summary>Whether <paramref name="typed"/> is this sitting's access code, ignoring case and spaces.</summary>
     public bool AccessCodeIs(string? typed) =>

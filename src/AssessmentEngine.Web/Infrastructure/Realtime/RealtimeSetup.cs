@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 
 namespace AssessmentEngine.Web.Infrastructure.Realtime;
@@ -14,6 +15,7 @@ public static class RealtimeSetup
             // Hub calls carry answers and commands, never files: keep messages small.
             options.MaximumReceiveMessageSize = 64 * 1024;
             options.EnableDetailedErrors = false;
+            options.AddFilter<AssessmentEngine.Web.Features.Invigilation.HubThrottle>();
         });
 
         var redis = configuration.GetConnectionString(RedisConnectionStringName);

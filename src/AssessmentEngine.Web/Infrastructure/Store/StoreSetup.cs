@@ -48,6 +48,8 @@ public static class StoreSetup
                 options.ConfigureSittings();
                 options.ConfigureAttempts();
                 options.ConfigureNotifications();
+                options.ConfigureSharedKeys();
+                options.Schema.For<AssessmentEngine.Web.Features.Invigilation.Presence>().Index(p => p.SittingId);
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions();
@@ -58,6 +60,7 @@ public static class StoreSetup
             marten.AddAsyncDaemon(DaemonMode.Solo);
         }
 
+        services.AddSharedKeys();
         services.AddSingleton<SchemaState>();
         services.AddHostedService<SchemaInitializer>();
         return services;

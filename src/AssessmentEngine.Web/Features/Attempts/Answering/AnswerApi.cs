@@ -1,3 +1,4 @@
+using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Infrastructure.Store;
 using Marten;
 
@@ -10,8 +11,11 @@ public sealed record SaveRequest(string Page, IReadOnlyList<PageChange> Changes)
 
 public sealed record RefusedChange(long Sequence, string Reason);
 
-/// <summary>What the page learns from every call: where the attempt stands and the server's clock.</summary>
-public sealed record Clock(string Status, DateTimeOffset? Deadline, DateTimeOffset ServerNow, string TimeLimit);
+/// <summary>
+/// What the page learns from every call and every push: where the attempt stands and the server's clock. While
+/// <see cref="Paused"/>, the time left stays at <see cref="RemainingSeconds"/>; <see cref="Notice"/> says why an attempt was voided.
+/// </summary>
+public sealed record Clock(string Status, DateTimeOffset? Deadline, DateTimeOffset ServerNow, string TimeLimit, bool Paused, int? RemainingSeconds, string? Notice);
 
 public sealed record SaveResult(IReadOnlyList<long> Acknowledged, IReadOnlyList<RefusedChange> Refused, Clock Clock);
 
@@ -23,10 +27,11 @@ public sealed record OpenedAttempt(
     IReadOnlyDictionary<int, SavedAnswer> Answers, IReadOnlyList<int> Flagged, long LastSequence, Clock Clock);
 
 /// <summary>Opening the test page and saving answers: the page's two calls while the candidate works.</summary>
-public sealed class Answering(IDocumentStore store, TimeProvider time)
+public sealed class Answering(IDocumentStore store, TimeProvider time, LiveUpdates live)
 {
     public static Clock ClockOf(Attempt attempt, DateTimeOffset now) =>
-        new(attempt.Status.ToString(), attempt.Deadline, now, attempt.TimeLimit.ToString().ToLowerInvariant());
+        new(attempt.Status.ToString(), attempt.Deadline, now, attempt.TimeLimit.ToString().ToLowerInvariant(), attempt.PausedAt is not null,
+            attempt.RemainingAt(now) is { } left ? (int)Math.Ceiling(left.TotalSeconds) : null, attempt.VoidReason);
 
     /// <summary>The page (a load, a reload, another tab or computer) takes over the attempt: from now on only it saves.</summary>
     public async Task<OpenedAttempt> OpenAsync(Attempt attempt, string page, string actor, string title, CancellationToken cancellationToken)
@@ -77,6 +82,11 @@ public sealed class Answering(IDocumentStore store, TimeProvider time)
             var decided = AttemptDecisions.Save(current, request.Page, changes, now);
             return (decided.Events, (decided, current));
         }, cancellationToken);
+        if (outcome.Events.Count > 0)
+        {
+            await live.AttemptChangedAsync(attempt.Id, cancellationToken);
+        }
+
         return new SaveResult(outcome.Acknowledged, outcome.Refused.Select(r => new RefusedChange(r.Sequence, r.Reason)).ToList(), ClockOf(state, now));
     }
 }

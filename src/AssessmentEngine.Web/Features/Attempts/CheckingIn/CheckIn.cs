@@ -32,6 +32,11 @@ public sealed class CheckIn(IDocumentStore store, TimeProvider time)
             return existing;
         }
 
+        if (sitting.Ended)
+        {
+            throw new AttemptRefusedException("This sitting has ended.");
+        }
+
         if (!sitting.AccessCodeIs(accessCode))
         {
             throw new AttemptRefusedException("That is not the access code for this sitting. Check the code the invigilator shows and try again.", StatusCodes.Status400BadRequest);

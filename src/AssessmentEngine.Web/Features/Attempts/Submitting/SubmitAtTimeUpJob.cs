@@ -32,8 +32,9 @@ public sealed class SubmitAtTimeUpJob(IDocumentStore store, IBackgroundJobClient
             return;
         }
 
-        // The deadline moved on since this job was scheduled (time was added): wait for the new one.
-        if (await query.LoadAsync<Attempt>(attemptId, cancellationToken) is { InProgress: true, OverrunLogged: false, Deadline: { } deadline } && deadline > now)
+        // The deadline moved on since this job was scheduled (time was added): wait for the new one. While the clock is
+        // paused nothing is due; resuming schedules the job again.
+        if (await query.LoadAsync<Attempt>(attemptId, cancellationToken) is { InProgress: true, OverrunLogged: false, PausedAt: null, Deadline: { } deadline } && deadline > now)
         {
             jobs.Schedule<SubmitAtTimeUpJob>(job => job.RunAsync(attemptId, CancellationToken.None), deadline);
         }
@@ -46,7 +47,7 @@ public sealed class SubmitAtTimeUpJob(IDocumentStore store, IBackgroundJobClient
         var now = time.GetUtcNow();
         await using var query = store.QuerySession();
         var due = await query.Query<Attempt>()
-            .Where(a => a.Status == AttemptStatus.InProgress && !a.OverrunLogged && a.Deadline <= now)
+            .Where(a => a.Status == AttemptStatus.InProgress && !a.OverrunLogged && a.PausedAt == null && a.Deadline <= now)
             .Select(a => a.Id)
             .ToListAsync(cancellationToken);
         foreach (var id in due)

@@ -1,0 +1,111 @@
+using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Attempts.Answering;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Infrastructure.Store;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace AssessmentEngine.Web.Features.Invigilation;
+
+/// <summary>
+/// The candidate's live connection: it reports heartbeats, focus and the connection itself, and receives the clock
+/// (paused, extended, voided, submitted) and messages. Answers never travel here: they go over HTTP and are acknowledged.
+/// </summary>
+[Authorize(Policy = Policies.Candidate)]
+public sealed class CandidateHub(IDocumentStore store, LiveUpdates live, TimeProvider time) : Hub<ICandidateClient>
+{
+    private static readonly string Node = $"{Environment.MachineName}:{Environment.ProcessId}";
+    private const string AttemptKey = "attempt";
+
+    public async Task<Clock> Join(Guid attemptId)
+    {
+        await using var session = store.QuerySession();
+        var attempt = await Hubs.Guard(() => session.OwnAttemptAsync(Context.User!, attemptId, Context.ConnectionAborted));
+        Context.Items[AttemptKey] = attempt.Id;
+        await Groups.AddToGroupAsync(Context.ConnectionId, LiveUpdates.AttemptGroup(attempt.Id));
+        await SeenAsync(attempt);
+        var now = time.GetUtcNow();
+        await store.DecideAsync<Attempt>(attempt.Id, current => InvigilationDecisions.Connection(current, true, Node, now), Context.ConnectionAborted);
+        await live.AttemptChangedAsync(attempt.Id, Context.ConnectionAborted);
+        return Answering.ClockOf((await session.LoadAsync<Attempt>(attempt.Id, Context.ConnectionAborted))!, now);
+    }
+
+    public async Task Heartbeat(Guid attemptId)
+    {
+        var attempt = await JoinedAsync(attemptId);
+        await SeenAsync(attempt);
+        if (!attempt.Connected)
+        {
+            // The connection outlived a drop the server noticed first: say it is back.
+            var now = time.GetUtcNow();
+            await store.DecideAsync<Attempt>(attempt.Id, current => InvigilationDecisions.Connection(current, true, Node, now), Context.ConnectionAborted);
+        }
+
+        await live.AttemptChangedAsync(attempt.Id, Context.ConnectionAborted);
+    }
+
+    public async Task Focus(Guid attemptId, bool lost)
+    {
+        var attempt = await JoinedAsync(attemptId);
+        var now = time.GetUtcNow();
+        if ((await store.DecideAsync<Attempt>(attempt.Id, current => InvigilationDecisions.Focus(current, lost, now), Context.ConnectionAborted)).Count > 0)
+        {
+            await live.AttemptChangedAsync(attempt.Id, Context.ConnectionAborted);
+        }
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.TryGetValue(AttemptKey, out var joined) && joined is Guid attemptId)
+        {
+            var now = time.GetUtcNow();
+            await store.DecideAsync<Attempt>(attemptId, current => InvigilationDecisions.Connection(current, false, Node, now), CancellationToken.None);
+            await live.AttemptChangedAsync(attemptId, CancellationToken.None);
+        }
+
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    private async Task<Attempt> JoinedAsync(Guid attemptId)
+    {
+        if (!Context.Items.TryGetValue(AttemptKey, out var joined) || joined is not Guid id || id != attemptId)
+        {
+            throw new HubException("Join the attempt first.");
+        }
+
+        await using var session = store.QuerySession();
+        return (await session.LoadAsync<Attempt>(attemptId, Context.ConnectionAborted))!;
+    }
+
+    private async Task SeenAsync(Attempt attempt)
+    {
+        await using var session = store.LightweightSession();
+        session.Store(new Presence(attempt.Id, attempt.SittingId, time.GetUtcNow()));
+        await session.SaveChangesAsync(Context.ConnectionAborted);
+    }
+}
+
+/// <summary>
+/// Hub calls are not seen by the rate-limiting middleware: at most <see cref="PerSecond"/> calls a second per connection,
+/// beyond which a call is refused (a misbehaving or hostile page cannot flood the node).
+/// </summary>
+public sealed class HubThrottle : IHubFilter
+{
+    public const int PerSecond = 20;
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        var items = invocationContext.Context.Items;
+        var second = Environment.TickCount64 / 1000;
+        var (window, count) = items.TryGetValue(nameof(HubThrottle), out var held) && held is (long w, int c) ? (w, c) : (second, 0);
+        (window, count) = window == second ? (window, count + 1) : (second, 1);
+        items[nameof(HubThrottle)] = (window, count);
+        if (count > PerSecond)
+        {
+            throw new HubException("Too many requests; slow down.");
+        }
+
+        return await next(invocationContext);
+    }
+}

@@ -1,0 +1,69 @@
+using AssessmentEngine.Web.Features.Attempts;
+
+namespace AssessmentEngine.Web.Features.Invigilation;
+
+/// <summary>An invigilator's decisions on one attempt: pure functions from its state, the command and the time to the events that follow.</summary>
+public static class InvigilationDecisions
+{
+    public static IEnumerable<object> Pause(Attempt attempt, string? reason, string actor, DateTimeOffset now)
+    {
+        if (!attempt.InProgress)
+        {
+            throw new AttemptRefusedException("Only a test under way can be paused.");
+        }
+
+        return attempt.PausedAt is null ? [new AttemptPaused(attempt.Id, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), actor, now)] : [];
+    }
+
+    public static IEnumerable<object> Resume(Attempt attempt, string actor, DateTimeOffset now) =>
+        attempt is { InProgress: true, PausedAt: { } pausedAt } ? [new AttemptResumed(attempt.Id, now - pausedAt, actor, now)] : [];
+
+    public static IEnumerable<object> ExtendTime(Attempt attempt, int minutes, string? reason, string actor, DateTimeOffset now)
+    {
+        if (minutes is < 1 or > 600)
+        {
+            throw new AttemptRefusedException("Extend by 1 to 600 minutes.", StatusCodes.Status400BadRequest);
+        }
+
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new AttemptRefusedException("Give the reason for the extra time.", StatusCodes.Status400BadRequest);
+        }
+
+        if (!attempt.InProgress)
+        {
+            throw new AttemptRefusedException("Only a test under way can be given more time.");
+        }
+
+        yield return new TimeExtended(attempt.Id, minutes, reason.Trim(), actor, now);
+    }
+
+    public static IEnumerable<object> Void(Attempt attempt, string? reason, string actor, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new AttemptRefusedException("Give the reason for voiding the attempt: the candidate sees it.", StatusCodes.Status400BadRequest);
+        }
+
+        if (attempt.Status is not (AttemptStatus.InProgress or AttemptStatus.Submitted or AttemptStatus.Admitted))
+        {
+            throw new AttemptRefusedException(attempt.Status == AttemptStatus.Voided ? "This attempt is already voided." : "There is no attempt under way to void.");
+        }
+
+        yield return new AttemptVoided(attempt.Id, reason.Trim(), actor, now);
+    }
+
+    public static IEnumerable<object> Focus(Attempt attempt, bool lost, DateTimeOffset now) => (attempt.InProgress, lost, attempt.Focused) switch
+    {
+        (true, true, true) => [new FocusLost(attempt.Id, now)],
+        (true, false, false) => [new FocusRegained(attempt.Id, now)],
+        _ => [],
+    };
+
+    public static IEnumerable<object> Connection(Attempt attempt, bool connected, string node, DateTimeOffset now) => (connected, attempt.Connected) switch
+    {
+        (true, false) => [new CandidateConnected(attempt.Id, node, now)],
+        (false, true) => [new CandidateDisconnected(attempt.Id, node, now)],
+        _ => [],
+    };
+}

@@ -1,0 +1,98 @@
+using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Attempts.Answering;
+using AssessmentEngine.Web.Features.Identity;
+using Marten;
+using Microsoft.AspNetCore.SignalR;
+
+namespace AssessmentEngine.Web.Features.Invigilation;
+
+/// <summary>A message for a candidate's page: from whom, and when.</summary>
+public sealed record RoomMessage(string Text, string From, DateTimeOffset SentAt);
+
+/// <summary>What an invigilator's screen is told as things happen.</summary>
+public interface IInvigilatorClient
+{
+    Task CandidateChanged(DashboardRow row);
+
+    Task SittingChanged(Dashboard dashboard);
+
+    Task Logged(string entry);
+}
+
+/// <summary>What a candidate's page is told as things happen.</summary>
+public interface ICandidateClient
+{
+    Task StateChanged(Clock clock);
+
+    Task MessageReceived(RoomMessage message);
+}
+
+/// <summary>
+/// Pushes changes after they are written: a row to the sitting's invigilators, the clock to the candidate. A push that
+/// fails (a backplane away) is logged and dropped: the write stands, and screens reload their full state on reconnect.
+/// </summary>
+public sealed class LiveUpdates(
+    IHubContext<InvigilationHub, IInvigilatorClient> invigilators, IHubContext<CandidateHub, ICandidateClient> candidates,
+    IDocumentStore store, TimeProvider time, ILogger<LiveUpdates> logger)
+{
+    public static string SittingGroup(Guid sittingId) => $"sitting:{sittingId:N}";
+
+    public static string AttemptGroup(Guid attemptId) => $"attempt:{attemptId:N}";
+
+    /// <summary>The attempt changed: its row to the invigilators, its clock to the candidate.</summary>
+    public async Task AttemptChangedAsync(Guid attemptId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var session = store.QuerySession();
+            var attempt = await session.LoadAsync<Attempt>(attemptId, cancellationToken);
+            if (attempt is null)
+            {
+                return;
+            }
+
+            var candidate = await session.LoadAsync<Candidate>(attempt.CandidateId, cancellationToken);
+            var presence = await session.LoadAsync<Presence>(attemptId, cancellationToken);
+            var now = time.GetUtcNow();
+            if (candidate is not null)
+            {
+                await invigilators.Clients.Group(SittingGroup(attempt.SittingId)).CandidateChanged(SittingDashboard.Row(candidate, attempt, presence, now));
+            }
+
+            await candidates.Clients.Group(AttemptGroup(attemptId)).StateChanged(Answering.ClockOf(attempt, now));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning("Live update for attempt {Attempt} not pushed: {Reason}", attemptId, exception.Message);
+        }
+    }
+
+    public async Task MessageAsync(IEnumerable<Guid> attemptIds, RoomMessage message)
+    {
+        try
+        {
+            await candidates.Clients.Groups(attemptIds.Select(AttemptGroup).ToList()).MessageReceived(message);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning("Message not pushed: {Reason}", exception.Message);
+        }
+    }
+
+    public async Task SittingChangedAsync(Dashboard dashboard, string? logEntry = null)
+    {
+        try
+        {
+            var group = invigilators.Clients.Group(SittingGroup(dashboard.SittingId));
+            await group.SittingChanged(dashboard);
+            if (logEntry is not null)
+            {
+                await group.Logged(logEntry);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning("Sitting update not pushed: {Reason}", exception.Message);
+        }
+    }
+}

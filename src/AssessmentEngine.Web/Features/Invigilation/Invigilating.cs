@@ -48,13 +48,18 @@ public sealed class Invigilating(
         await live.AttemptChangedAsync(attempt.Id, cancellationToken);
     }
 
-    public Task<int> PauseAsync(Guid sittingId, IReadOnlyList<Guid>? candidateIds, string? reason, Invigilator invigilator, CancellationToken cancellationToken = default) =>
-        OnAttemptsAsync(sittingId, candidateIds, invigilator, (attempt, now) => InvigilationDecisions.Pause(attempt, reason, invigilator.Actor, now), cancellationToken);
+    public async Task<int> PauseAsync(Guid sittingId, IReadOnlyList<Guid>? candidateIds, string? reason, Invigilator invigilator, CancellationToken cancellationToken = default)
+    {
+        var paused = await OnAttemptsAsync(sittingId, candidateIds, invigilator, (attempt, now) => InvigilationDecisions.Pause(attempt, reason, invigilator.Actor, now), cancellationToken);
+        await PushSittingAsync(sittingId, $"{invigilator.Actor} paused {Whom(candidateIds, paused)}", cancellationToken);
+        return paused;
+    }
 
     public async Task<int> ResumeAsync(Guid sittingId, IReadOnlyList<Guid>? candidateIds, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
         var resumed = await OnAttemptsAsync(sittingId, candidateIds, invigilator, (attempt, now) => InvigilationDecisions.Resume(attempt, invigilator.Actor, now), cancellationToken);
         await ScheduleDeadlinesAsync(sittingId, candidateIds, cancellationToken);
+        await PushSittingAsync(sittingId, $"{invigilator.Actor} resumed {Whom(candidateIds, resumed)}", cancellationToken);
         return resumed;
     }
 
@@ -63,6 +68,7 @@ public sealed class Invigilating(
         var extended = await OnAttemptsAsync(sittingId, candidateIds, invigilator,
             (attempt, now) => InvigilationDecisions.ExtendTime(attempt, minutes, reason, invigilator.Actor, now), cancellationToken);
         await ScheduleDeadlinesAsync(sittingId, candidateIds, cancellationToken);
+        await PushSittingAsync(sittingId, $"{invigilator.Actor} gave {Whom(candidateIds, extended)} {minutes} more minute(s): {reason}", cancellationToken);
         return extended;
     }
 
@@ -72,6 +78,8 @@ public sealed class Invigilating(
         {
             throw new AttemptRefusedException("This candidate has no attempt to void.");
         }
+
+        await PushSittingAsync(sittingId, $"{invigilator.Actor} voided an attempt: {reason}", cancellationToken);
     }
 
     public async Task MessageAsync(Guid sittingId, IReadOnlyList<Guid>? candidateIds, string? text, Invigilator invigilator, CancellationToken cancellationToken = default)
@@ -86,7 +94,7 @@ public sealed class Invigilating(
         var now = time.GetUtcNow();
         await AppendToSittingAsync(sitting.Id, new MessageSent(sitting.Id, candidateIds ?? [], text.Trim(), invigilator.Actor, now), cancellationToken);
         await live.MessageAsync(to.Select(c => CheckIn.IdFor(sitting.Id, c)), new RoomMessage(text.Trim(), "Invigilator", now));
-        await PushSittingAsync(sitting.Id, $"Message to {(candidateIds is { Count: > 0 } ? $"{candidateIds.Count} candidate(s)" : "the room")}: {text.Trim()}", cancellationToken);
+        await PushSittingAsync(sitting.Id, $"{invigilator.Actor}: message to {(candidateIds is { Count: > 0 } ? $"{candidateIds.Count} candidate(s)" : "the room")}: {text.Trim()}", cancellationToken);
     }
 
     public async Task LogIncidentAsync(Guid sittingId, string? code, string? note, IReadOnlyList<Guid>? candidateIds, Invigilator invigilator, CancellationToken cancellationToken = default)
@@ -102,14 +110,14 @@ public sealed class Invigilating(
         Named(sitting, candidateIds);
         await AppendToSittingAsync(sitting.Id, new IncidentLogged(sitting.Id, incident.Code, incident.Title, string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
             candidateIds ?? [], invigilator.Actor, time.GetUtcNow()), cancellationToken);
-        await PushSittingAsync(sitting.Id, $"Incident {incident.Code} ({incident.Title}) logged", cancellationToken);
+        await PushSittingAsync(sitting.Id, $"{invigilator.Actor} logged incident {incident.Code} ({incident.Title}) logged", cancellationToken);
     }
 
     public async Task RotateCodeAsync(Guid sittingId, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
         var sitting = await SittingAsync(sittingId, invigilator, cancellationToken);
         await AppendToSittingAsync(sitting.Id, new AccessCodeIssued(sitting.Id, AccessCodes.New(), invigilator.Actor, time.GetUtcNow()), cancellationToken);
-        await PushSittingAsync(sitting.Id, "Access code changed", cancellationToken);
+        await PushSittingAsync(sitting.Id, $"{invigilator.Actor} changed the access code", cancellationToken);
     }
 
     /// <summary>Ends the sitting and submits every attempt still under way (reason sitting-ended). Ending again finishes what a failure left open.</summary>
@@ -134,9 +142,12 @@ public sealed class Invigilating(
             await live.AttemptChangedAsync(attempt.Id, cancellationToken);
         }
 
-        await PushSittingAsync(sitting.Id, $"Sitting ended; {submitted} attempt(s) under way submitted", cancellationToken);
+        await PushSittingAsync(sitting.Id, $"{invigilator.Actor} ended the sitting; {submitted} attempt(s) under way submitted", cancellationToken);
         return submitted;
     }
+
+    private static string Whom(IReadOnlyList<Guid>? candidateIds, int changed) =>
+        candidateIds is { Count: > 0 } ? $"{changed} candidate(s)" : $"the room ({changed} candidate(s))";
 
     private static IReadOnlyList<Guid> Named(Sitting sitting, IReadOnlyList<Guid>? candidateIds)
     {

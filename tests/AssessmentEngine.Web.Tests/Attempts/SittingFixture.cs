@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AssessmentEngine.Web.Tests.Attempts;
 
 /// <summary>A sitting of the FE6V 35 test starting now, with candidates enrolled, their windows agreed from today and booked.</summary>
-public sealed record SittingNow(Centre Centre, UserAccount Invigilator, Sitting Sitting, IReadOnlyList<Candidate> Candidates)
+public sealed record SittingNow(Centre Centre, UserAccount Invigilator, UserAccount SecondInvigilator, Sitting Sitting, IReadOnlyList<Candidate> Candidates)
 {
     private static readonly Acting Officer = new("officer@example.org", "192.0.2.1");
 
@@ -31,6 +31,7 @@ public sealed record SittingNow(Centre Centre, UserAccount Invigilator, Sitting 
 
         var centre = await Centres.CentreAsync(store, Random.Shared.Next(700000, 799999).ToString(CultureInfo.InvariantCulture));
         var invigilator = await Centres.StaffAsync(store, centre, $"inv{centre.Number}@example.org", Role.Invigilator);
+        var second = await Centres.StaffAsync(store, centre, $"inv2-{centre.Number}@example.org", Role.Invigilator);
         var people = new List<Candidate>();
         for (var n = 1; n <= candidates; n++)
         {
@@ -50,9 +51,9 @@ public sealed record SittingNow(Centre Centre, UserAccount Invigilator, Sitting 
         }
 
         var sittings = scope.ServiceProvider.GetRequiredService<SittingService>();
-        var sitting = await sittings.ScheduleAsync(centre.Id, "FE6V 35", "Room 9", now, 60, [invigilator.Id], Officer);
+        var sitting = await sittings.ScheduleAsync(centre.Id, "FE6V 35", "Room 9", now, 60, [invigilator.Id, second.Id], Officer);
         await sittings.BookAsync(centre.Id, sitting.Id, people.Select(p => p.Id).ToList(), Officer);
         await using var read = store.QuerySession();
-        return new SittingNow(centre, invigilator, (await read.LoadAsync<Sitting>(sitting.Id))!, people);
+        return new SittingNow(centre, invigilator, second, (await read.LoadAsync<Sitting>(sitting.Id))!, people);
     }
 }

@@ -75,6 +75,12 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
             (Rule.Anywhere(Role.Invigilator), ["POST"], ids => [$"/api/sittings/{Guid.NewGuid()}/candidates/{ids.Candidate}/admit"]),
         ["api/sittings/{sittingId:guid}/candidates/{candidateId:guid}/refuse"] =
             (Rule.Anywhere(Role.Invigilator), ["POST"], ids => [$"/api/sittings/{Guid.NewGuid()}/candidates/{ids.Candidate}/refuse"]),
+        ["invigilate/sittings/{sittingId:guid}/log"] = (Rule.Anywhere(Role.Invigilator), ["GET"], _ => [$"/invigilate/sittings/{Guid.NewGuid()}/log"]),
+        // Hubs: the role lets a connection open; each method then checks the sitting or attempt (LiveInvigilationTests).
+        ["hubs/invigilation"] = (Rule.Anywhere(Role.Invigilator), ["GET"], _ => ["/hubs/invigilation"]),
+        ["hubs/invigilation/negotiate"] = (Rule.Anywhere(Role.Invigilator), ["POST"], _ => ["/hubs/invigilation/negotiate?negotiateVersion=1"]),
+        ["hubs/candidate"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/hubs/candidate"]),
+        ["hubs/candidate/negotiate"] = (Rule.Anywhere(Role.Candidate), ["POST"], _ => ["/hubs/candidate/negotiate?negotiateVersion=1"]),
     };
 
     // Paths whose rule depends on the concrete value of a route parameter.

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace AssessmentEngine.Web.Tests.Infrastructure;
+
+/// <summary>A person signed in over real HTTP to a real server (Kestrel or another process), with their cookies, for hubs and APIs.</summary>
+public sealed partial class LiveClient : IDisposable
+{
+    private readonly CookieContainer _cookies = new();
+
+    private LiveClient(Uri baseAddress)
+    {
+        BaseAddress = baseAddress;
+        Http = new HttpClient(new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+        Page = new PageClient(Http);
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public PageClient Page { get; }
+
+    public static async Task<LiveClient> StaffAsync(Uri baseAddress, string email)
+    {
+        var client = new LiveClient(baseAddress);
+        using var response = await client.Page.SignInAsStaffAsync(email, Centres.Password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    public static async Task<LiveClient> CandidateAsync(Uri baseAddress, string centreNumber, string candidateNumber)
+    {
+        var client = new LiveClient(baseAddress);
+        using var response = await client.Page.SignInAsCandidateAsync(centreNumber, candidateNumber, Centres.Password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    /// <summary>A hub connection with this person's cookies, over WebSockets, not yet started.</summary>
+    public HubConnection Hub(string path) => new HubConnectionBuilder()
+        .WithUrl(new Uri(BaseAddress, path), options => options.Cookies = _cookies)
+        .WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)])
+        .Build();
+
+    /// <summary>POSTs JSON to an API with the antiforgery token a page of the engine gave this person.</summary>
+    public async Task<HttpResponseMessage> PostJsonAsync(string path, object body, string tokenPage)
+    {
+        var page = await Page.GetPageAsync(tokenPage);
+        var token = WebUtility.HtmlDecode(Token().Match(page).Groups[1].Value);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("RequestVerificationToken", token);
+        return await Http.SendAsync(request);
+    }
+
+    public void Dispose() => Http.Dispose();
+
+    [GeneratedRegex("data-token=\"([^\"]+)\"")]
+    private static partial Regex Token();
+}

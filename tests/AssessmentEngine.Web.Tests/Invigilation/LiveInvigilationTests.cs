@@ -1,0 +1,291 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Attempts.Answering;
+using AssessmentEngine.Web.Features.Attempts.CheckingIn;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Invigilation;
+using AssessmentEngine.Web.Tests.Attempts;
+using AssessmentEngine.Web.Tests.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AssessmentEngine.Web.Tests.Invigilation;
+
+/// <summary>Invigilators and candidates over real SignalR connections to a real server and database.</summary>
+public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(10);
+    private EngineFactory _engine = null!;
+    private Uri _base = null!;
+
+    public async Task InitializeAsync()
+    {
+        _engine = new EngineFactory(database.ConnectionString, roles: "web");
+        _engine.UseKestrel(0);
+        _engine.StartServer();
+        _base = _engine.ClientOptions.BaseAddress;
+        await _engine.StartedAsync();
+    }
+
+    public async Task DisposeAsync() => await _engine.DisposeAsync();
+
+    /// <summary>A candidate's page: signed in, checked in, joined to the live hub, recording what it is told.</summary>
+    private sealed class CandidatePage(LiveClient client, HubConnection hub, Guid attemptId) : IAsyncDisposable
+    {
+        public LiveClient Client { get; } = client;
+
+        public HubConnection Hub { get; } = hub;
+
+        public Guid AttemptId { get; } = attemptId;
+
+        public ConcurrentQueue<Clock> Clocks { get; } = new();
+
+        public ConcurrentQueue<RoomMessage> Messages { get; } = new();
+
+        public string Page { get; } = Guid.NewGuid().ToString("N");
+
+        public async ValueTask DisposeAsync()
+        {
+            await Hub.DisposeAsync();
+            Client.Dispose();
+        }
+    }
+
+    private async Task<CandidatePage> CheckedInAsync(SittingNow sitting, Candidate candidate)
+    {
+        var client = await LiveClient.CandidateAsync(_base, sitting.Centre.Number, candidate.CandidateNumber);
+        using (var checkedIn = await client.Page.PostFormAsync($"/candidate/sittings/{sitting.Sitting.Id}", $"/candidate/sittings/{sitting.Sitting.Id}", [new("accessCode", sitting.Sitting.AccessCode!)]))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, checkedIn.StatusCode);
+        }
+
+        var page = new CandidatePage(client, client.Hub("/hubs/candidate"), CheckIn.IdFor(sitting.Sitting.Id, candidate.Id));
+        page.Hub.On<Clock>("StateChanged", page.Clocks.Enqueue);
+        page.Hub.On<RoomMessage>("MessageReceived", page.Messages.Enqueue);
+        await page.Hub.StartAsync();
+        await page.Hub.InvokeAsync<Clock>("Join", page.AttemptId);
+        return page;
+    }
+
+    private static async Task StartAsync(CandidatePage page)
+    {
+        using var started = await page.Client.Page.PostFormAsync($"/candidate/attempts/{page.AttemptId}", $"/candidate/attempts/{page.AttemptId}?handler=Start", []);
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        using var opened = await page.Client.PostJsonAsync($"/api/attempts/{page.AttemptId}/open", new { page = page.Page }, $"/candidate/attempts/{page.AttemptId}/test");
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+    }
+
+    private static async Task<JsonObject> SaveAsync(CandidatePage page, long sequence, string text)
+    {
+        using var response = await page.Client.PostJsonAsync($"/api/attempts/{page.AttemptId}/answers",
+            new { page = page.Page, changes = new[] { new { sequence, item = 1, flagged = true } } }, $"/candidate/attempts/{page.AttemptId}/test");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body + text);
+        return JsonNode.Parse(body)!.AsObject();
+    }
+
+    /// <summary>An invigilator's dashboard: signed in, watching the sitting, keeping the rows it is sent.</summary>
+    private sealed class Watcher(LiveClient client, HubConnection hub) : IAsyncDisposable
+    {
+        public HubConnection Hub { get; } = hub;
+
+        public ConcurrentDictionary<Guid, DashboardRow> Rows { get; } = new();
+
+        public ConcurrentQueue<string> Log { get; } = new();
+
+        public Dashboard? Last { get; set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Hub.DisposeAsync();
+            client.Dispose();
+        }
+    }
+
+    private async Task<Watcher> WatchingAsync(SittingNow sitting, UserAccount invigilator)
+    {
+        var client = await LiveClient.StaffAsync(_base, invigilator.SignInName);
+        var watcher = new Watcher(client, client.Hub("/hubs/invigilation"));
+        watcher.Hub.On<DashboardRow>("CandidateChanged", row => watcher.Rows[row.CandidateId] = row);
+        watcher.Hub.On<Dashboard>("SittingChanged", dashboard => watcher.Last = dashboard);
+        watcher.Hub.On<string>("Logged", watcher.Log.Enqueue);
+        await watcher.Hub.StartAsync();
+        var dashboard = await watcher.Hub.InvokeAsync<Dashboard>("Watch", sitting.Sitting.Id);
+        foreach (var row in dashboard.Rows)
+        {
+            watcher.Rows[row.CandidateId] = row;
+        }
+
+        return watcher;
+    }
+
+    private static Task<DashboardRow> SeenAsync(Watcher watcher, Guid candidateId, Func<DashboardRow, bool> condition, string what) =>
+        Eventually.GetAsync(() => Task.FromResult(watcher.Rows.GetValueOrDefault(candidateId)!), row => row is not null && condition(row), Within, what);
+
+    private static Task<Clock> ToldAsync(CandidatePage page, Func<Clock, bool> condition, string what) =>
+        Eventually.GetAsync(() => Task.FromResult(page.Clocks.LastOrDefault()!), clock => clock is not null && condition(clock), Within, what);
+
+    [Fact]
+    public async Task Every_action_reaches_every_invigilator_and_the_candidates_it_touches_and_the_record_holds_it()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 3, "LIV");
+        await using var first = await WatchingAsync(sitting, sitting.Invigilator);
+        await using var second = await WatchingAsync(sitting, sitting.SecondInvigilator);
+        var (a, b, c) = (sitting.Candidates[0], sitting.Candidates[1], sitting.Candidates[2]);
+        await using var pageA = await CheckedInAsync(sitting, a);
+        await using var pageB = await CheckedInAsync(sitting, b);
+        await using var pageC = await CheckedInAsync(sitting, c);
+        await SeenAsync(second, c.Id, row => row.State == "waiting" && row.Connected, "C waiting and connected, on the second screen");
+
+        foreach (var candidate in sitting.Candidates)
+        {
+            await first.Hub.InvokeAsync("Admit", sitting.Sitting.Id, candidate.Id, true);
+        }
+
+        await SeenAsync(second, a.Id, row => row.State == "admitted", "A admitted, on the second screen");
+        await Task.WhenAll(StartAsync(pageA), StartAsync(pageB), StartAsync(pageC));
+        await SaveAsync(pageA, 1, "A flags question 1");
+        await SeenAsync(second, a.Id, row => row is { State: "in-progress", Flagged: 1 }, "A's flag, on the second screen");
+
+        // Pause A: the clock stops on A's page and both screens; resuming moves the deadline on by the pause.
+        var before = (await ToldAsync(pageA, clock => clock.Status == "InProgress", "A in progress")).Deadline!.Value;
+        Assert.Equal(1, await first.Hub.InvokeAsync<int>("Pause", sitting.Sitting.Id, new[] { a.Id }, "rest break"));
+        await ToldAsync(pageA, clock => clock.Paused, "A's page paused");
+        await SeenAsync(second, a.Id, row => row.State == "paused", "A paused, on the second screen");
+        await Task.Delay(1500);
+        await first.Hub.InvokeAsync<int>("Resume", sitting.Sitting.Id, new[] { a.Id });
+        var resumed = await ToldAsync(pageA, clock => !clock.Paused, "A's page resumed");
+        Assert.True(resumed.Deadline >= before.AddSeconds(1.4), $"the deadline moved from {before:O} to {resumed.Deadline:O}");
+
+        // Extend B by ten minutes.
+        var beforeB = (await ToldAsync(pageB, clock => clock.Status == "InProgress", "B in progress")).Deadline!.Value;
+        await first.Hub.InvokeAsync<int>("ExtendTime", sitting.Sitting.Id, new[] { b.Id }, 10, "the computer froze");
+        await ToldAsync(pageB, clock => clock.Deadline == beforeB.AddMinutes(10), "B's deadline ten minutes later");
+        await SeenAsync(second, b.Id, row => row.ExtendedMinutes == 10, "B's extension, on the second screen");
+        var noReason = await Assert.ThrowsAsync<HubException>(() => first.Hub.InvokeAsync<int>("ExtendTime", sitting.Sitting.Id, new[] { b.Id }, 5, " "));
+        Assert.Contains("Give the reason for the extra time.", noReason.Message, StringComparison.Ordinal);
+
+        // A message to the room reaches every candidate; an incident is logged, and one that needs a note is refused without it.
+        await first.Hub.InvokeAsync("Message", sitting.Sitting.Id, null, "Fifteen minutes left for those without extra time.");
+        foreach (var page in new[] { pageA, pageB, pageC })
+        {
+            await Eventually.GetAsync(() => Task.FromResult(page.Messages.Count), count => count == 1, Within, "the room message");
+            Assert.Equal("Fifteen minutes left for those without extra time.", page.Messages.Single().Text);
+        }
+
+        await first.Hub.InvokeAsync("LogIncident", sitting.Sitting.Id, "FIRE", null, null);
+        var needsNote = await Assert.ThrowsAsync<HubException>(() => first.Hub.InvokeAsync("LogIncident", sitting.Sitting.Id, "ILL", null, new[] { c.Id }));
+        Assert.Contains("needs a note", needsNote.Message, StringComparison.Ordinal);
+        await Eventually.GetAsync(() => Task.FromResult(second.Log.Count(l => l.Contains("incident FIRE", StringComparison.Ordinal))), n => n == 1, Within, "the incident on the second screen");
+
+        // Void C: C's page is told why, and C's saves are refused.
+        await first.Hub.InvokeAsync("Void", sitting.Sitting.Id, c.Id, "notes from another candidate found on the desk");
+        await ToldAsync(pageC, clock => clock is { Status: "Voided", Notice: "notes from another candidate found on the desk" }, "C's page voided");
+        var refused = await SaveAsync(pageC, 1, "C after the void");
+        Assert.Equal("This attempt was voided: notes from another candidate found on the desk", refused["refused"]![0]!["reason"]!.GetValue<string>());
+
+        // End the sitting: A and B are submitted, C stays voided.
+        Assert.Equal(2, await first.Hub.InvokeAsync<int>("EndSitting", sitting.Sitting.Id));
+        await ToldAsync(pageA, clock => clock.Status == "Submitted", "A's page submitted");
+        await ToldAsync(pageB, clock => clock.Status == "Submitted", "B's page submitted");
+        await SeenAsync(second, b.Id, row => row is { State: "submitted", Note: SubmissionReasons.SittingEnded }, "B submitted at the end, on the second screen");
+        await Eventually.GetAsync(() => Task.FromResult(second.Last?.Ended ?? false), ended => ended, Within, "the end on the second screen");
+
+        // The record holds every one of those events.
+        using var invigilator = await LiveClient.StaffAsync(_base, sitting.Invigilator.SignInName);
+        var log = WebUtility.HtmlDecode(await invigilator.Page.GetPageAsync($"/invigilate/sittings/{sitting.Sitting.Id}/log"));
+        foreach (var expected in new[]
+                 {
+                     "Checked in", "Admitted after an identity check", "Started (60 minutes)", "Question flagged for review", "Paused: rest break", "Resumed after",
+                     "Time extended by 10 minutes: the computer froze", "Message: Fifteen minutes left", "Incident FIRE (Fire alarm or evacuation)",
+                     "Attempt voided: notes from another candidate found on the desk", "Save refused: This attempt was voided", "Sitting ended",
+                     "Submitted (sitting-ended)", "Connected (",
+                 })
+        {
+            Assert.Contains(expected, log, StringComparison.Ordinal);
+        }
+
+        using var csv = await invigilator.Http.GetAsync(new Uri($"/invigilate/sittings/{sitting.Sitting.Id}/log?format=csv", UriKind.Relative));
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"Sitting ended\"", await csv.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hub_methods_refuse_whoever_does_not_invigilate_the_sitting_or_own_the_attempt()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 2, "HUB");
+        var elsewhere = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "HBX");
+        await using var mine = await CheckedInAsync(sitting, sitting.Candidates[0]);
+
+        // An invigilator, but of another sitting: every method says so and changes nothing.
+        using var stranger = await LiveClient.StaffAsync(_base, elsewhere.Invigilator.SignInName);
+        await using var hub = stranger.Hub("/hubs/invigilation");
+        await hub.StartAsync();
+        var id = sitting.Sitting.Id;
+        var candidate = sitting.Candidates[0].Id;
+        var calls = new (string Method, object?[] Args)[]
+        {
+            ("Watch", [id]), ("Admit", [id, candidate, true]), ("Refuse", [id, candidate, "x"]), ("Pause", [id, null, null]), ("Resume", [id, null]),
+            ("ExtendTime", [id, null, 5, "x"]), ("Message", [id, null, "x"]), ("LogIncident", [id, "FIRE", null, null]), ("Void", [id, candidate, "x"]),
+            ("EndSitting", [id]), ("RotateCode", [id]),
+        };
+        var methods = typeof(InvigilationHub).GetMethods().Where(m => m.DeclaringType == typeof(InvigilationHub)).Select(m => m.Name).ToHashSet();
+        Assert.Equal(methods.Order(), calls.Select(c => c.Method).Order()); // every hub method is in the list
+        foreach (var (method, args) in calls)
+        {
+            var refusal = await Assert.ThrowsAsync<HubException>(() => hub.InvokeCoreAsync(method, typeof(object), args));
+            Assert.Contains("There is no such sitting assigned to you.", refusal.Message, StringComparison.Ordinal);
+        }
+
+        await using (var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession())
+        {
+            Assert.Equal(AttemptStatus.Waiting, (await query.LoadAsync<Attempt>(mine.AttemptId))!.Status);
+        }
+
+        // Another candidate cannot join, or report for, someone else's attempt.
+        using var other = await LiveClient.CandidateAsync(_base, sitting.Centre.Number, sitting.Candidates[1].CandidateNumber);
+        await using var otherHub = other.Hub("/hubs/candidate");
+        await otherHub.StartAsync();
+        Assert.Contains("There is no such attempt of yours.", (await Assert.ThrowsAsync<HubException>(() => otherHub.InvokeAsync<Clock>("Join", mine.AttemptId))).Message, StringComparison.Ordinal);
+        Assert.Contains("Join the attempt first.", (await Assert.ThrowsAsync<HubException>(() => otherHub.InvokeAsync("Heartbeat", mine.AttemptId))).Message, StringComparison.Ordinal);
+        Assert.Contains("Join the attempt first.", (await Assert.ThrowsAsync<HubException>(() => otherHub.InvokeAsync("Focus", mine.AttemptId, true))).Message, StringComparison.Ordinal);
+        var candidateMethods = typeof(CandidateHub).GetMethods().Where(m => m.DeclaringType == typeof(CandidateHub) && !m.IsVirtual).Select(m => m.Name).Order();
+        Assert.Equal(["Focus", "Heartbeat", "Join"], candidateMethods);
+
+        // Nobody else gets a connection at all: a candidate to the invigilators' hub, an assessor, or anyone signed out.
+        var invigilatorHubAsCandidate = other.Hub("/hubs/invigilation");
+        await Assert.ThrowsAsync<HttpRequestException>(() => invigilatorHubAsCandidate.StartAsync());
+        var signedOut = new HubConnectionBuilder().WithUrl(new Uri(_base, "/hubs/candidate")).Build();
+        await Assert.ThrowsAsync<HttpRequestException>(() => signedOut.StartAsync());
+    }
+
+    [Fact]
+    public async Task Focus_and_connection_are_shown_live_and_recorded()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "FOC");
+        await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
+        var candidate = sitting.Candidates[0];
+        var page = await CheckedInAsync(sitting, candidate);
+        await watcher.Hub.InvokeAsync("Admit", sitting.Sitting.Id, candidate.Id, true);
+        await StartAsync(page);
+
+        await page.Hub.InvokeAsync("Focus", page.AttemptId, true);
+        await page.Hub.InvokeAsync("Focus", page.AttemptId, true); // the same state twice is one event
+        await SeenAsync(watcher, candidate.Id, row => row is { Focused: false, FocusLost: 1 }, "focus lost");
+        await page.Hub.InvokeAsync("Focus", page.AttemptId, false);
+        await page.Hub.InvokeAsync("Heartbeat", page.AttemptId);
+        await SeenAsync(watcher, candidate.Id, row => row is { Focused: true, Connected: true, LastSeenAt: not null }, "focus back, heard from");
+
+        await page.DisposeAsync(); // the page goes away
+        await SeenAsync(watcher, candidate.Id, row => !row.Connected, "disconnected");
+        var events = await _engine.Services.GetRequiredService<IDocumentStore>().QuerySession().Events.FetchStreamAsync(page.AttemptId);
+        var kinds = events.Select(e => e.Data.GetType().Name).ToList();
+        Assert.Equal(1, kinds.Count(k => k == nameof(FocusLost)));
+        Assert.Equal(1, kinds.Count(k => k == nameof(FocusRegained)));
+        Assert.Contains(nameof(CandidateDisconnected), kinds);
+    }
+}

@@ -1087,6 +1087,12 @@
         commitAllText();
       }
     });
+    // Another tab of this browser left changes in the shared outbox (it was opened before this one): send them now.
+    window.addEventListener('storage', event => {
+      if (event.key === outboxKey && event.newValue && !state.stopped) {
+        flush();
+      }
+    });
     window.addEventListener('online', () => {
       state.retryDelay = 1000;
       flush();

@@ -171,6 +171,7 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         await Expect(page.Locator("#review-flagged").GetByRole(AriaRole.Link)).ToHaveTextAsync(["Question 2"]);
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit your answers" }).ClickAsync();
         await Expect(page.Locator("#confirm-heading")).ToBeFocusedAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Submit your answers", Exact = true })).ToBeHiddenAsync();
         Assert.Equal($"{_baseUrl}/candidate/attempts/{attemptId}/test#review", page.Url); // nothing submitted before the confirmation
         await page.GetByRole(AriaRole.Button, new() { Name = "Yes, submit my answers" }).ClickAsync();
         await page.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{attemptId}/receipt");
@@ -302,11 +303,13 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         await page.GetByRole(AriaRole.Link, new() { Name = "Review and submit" }).ClickAsync();
         await Expect(page.Locator("#review-flagged").GetByRole(AriaRole.Link)).ToHaveTextAsync([$"Question {radio}"]);
         await CheckAsync(page, "the review");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Submit your answers" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit your answers", Exact = true }).ClickAsync();
         await Expect(page.Locator("#confirm")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Submit your answers", Exact = true })).ToBeHiddenAsync();
         await CheckAsync(page, "the confirmation");
         await page.GetByRole(AriaRole.Button, new() { Name = "No, go back to my answers" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Submit your answers" })).ToBeFocusedAsync();
+        await Expect(page.Locator("#confirm")).ToBeHiddenAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Submit your answers", Exact = true })).ToBeFocusedAsync();
     }
 
     // ------------------------------------------------------------------ setting up

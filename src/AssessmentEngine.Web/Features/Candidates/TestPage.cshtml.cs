@@ -10,8 +10,10 @@ namespace AssessmentEngine.Web.Features.Candidates;
 
 /// <summary>The test itself: a page that runs in the browser (wwwroot/js/test.js) against the attempts API.</summary>
 [Authorize(Policy = Policies.Candidate)]
-public sealed class TestPageModel(IQuerySession session, IAntiforgery antiforgery) : PageModel
+public sealed class TestPageModel(IQuerySession session, IAntiforgery antiforgery, Playbook playbook) : PageModel
 {
+    public int HeartbeatSeconds => playbook.Rules.HeartbeatSeconds;
+
     public Attempt Attempt { get; private set; } = null!;
 
     public string RequestToken { get; private set; } = "";

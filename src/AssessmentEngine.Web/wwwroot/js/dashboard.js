@@ -192,6 +192,7 @@
 
   const hub = new signalR.HubConnectionBuilder()
     .withUrl("/hubs/invigilation")
+    .configureLogging(signalR.LogLevel.None)
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => Math.min(1000 * Math.pow(2, context.previousRetryCount), 10000) })
     .build();
 

@@ -8,6 +8,7 @@
     const attemptId = options.attemptId;
     const hub = new signalR.HubConnectionBuilder()
       .withUrl("/hubs/candidate")
+      .configureLogging(signalR.LogLevel.None) // the page says what matters; a cut network is not a script error
       // Keep trying for as long as the page is open: a network cut of minutes must end in a reconnection.
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => Math.min(1000 * Math.pow(2, context.previousRetryCount), 10000) })
       .build();

@@ -453,6 +453,9 @@
     el.status = make('p', { id: 'save-status', role: 'status', className: 'save-status' });
     el.announce = make('p', { id: 'time-announce', className: 'visually-hidden', 'aria-live': 'polite' });
     el.alert = make('div', { id: 'test-alert', role: 'alert', className: 'test-alert' });
+    el.pausedNote = make('div', { id: 'paused-note', className: 'notice warn', hidden: true },
+      make('p', { text: 'The invigilator has paused your test: your time has stopped. Your answers are kept.' }));
+    el.messages = make('div', { id: 'messages', className: 'notice messages', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages from the invigilator', hidden: true });
     const bar = make('div', { className: 'test-bar' },
       make('p', { className: 'clock' }, make('span', { id: 'timer-label', text: 'Time left' }), ' ', el.timer, el.timeNote),
       el.status);
@@ -479,7 +482,7 @@
     el.review = buildReview();
     el.questions.append(el.review);
 
-    root.append(bar, el.alert, el.announce, make('div', { className: 'test-layout' }, nav, el.questions));
+    root.append(bar, el.alert, el.pausedNote, el.messages, el.announce, make('div', { className: 'test-layout' }, nav, el.questions));
   }
 
   function buildQuestion(item, count) {
@@ -839,10 +842,24 @@
   // ------------------------------------------------------------------ the clock
 
   function takeClock(clock) {
+    const wasPaused = state.clock && state.clock.paused;
     state.clock = clock;
     state.offset = Date.parse(clock.serverNow) - Date.now();
     if (clock.status === 'Submitted') {
       toReceipt();
+      return;
+    }
+    if (clock.status === 'Voided' && !state.voided) {
+      state.voided = true;
+      clearInterval(state.clockPoll);
+      stop();
+      showAlert(`The invigilator has voided this attempt: ${clock.notice || 'no reason given'}. Nothing more can be saved. Put your hand up if you want to speak to them.`);
+      setStatus('This attempt was voided.');
+      return;
+    }
+    if (el.pausedNote && clock.paused !== wasPaused) {
+      el.pausedNote.hidden = !clock.paused;
+      el.announce.textContent = clock.paused ? 'The invigilator has paused your test. Your time has stopped.' : 'Your test has resumed. Your time is running again.';
     }
   }
 
@@ -865,8 +882,8 @@
     if (!state.clock || !el.timer) {
       return;
     }
-    if (state.clock.status === 'Paused') {
-      el.timer.textContent = 'Paused';
+    if (state.clock.paused) {
+      el.timer.textContent = `Paused (${format((state.clock.remainingSeconds || 0) * 1000)} left)`;
       return;
     }
     const remaining = remainingMs();
@@ -1026,6 +1043,29 @@
     }
   }
 
+  // The live connection: the invigilator's pause, extra time, messages and void arrive at once (the clock poll is the
+  // fallback); the page reports heartbeats and focus. Answers never go this way.
+  function live() {
+    if (!window.AssessmentEngineLive) {
+      return;
+    }
+    window.AssessmentEngineLive.connect({
+      attemptId,
+      heartbeatSeconds: Number(root.dataset.heartbeat) || 10,
+      onClock: clock => {
+        if (!state.superseded) {
+          takeClock(clock);
+          tick();
+        }
+      },
+      onMessage: message => {
+        const at = new Date(Date.parse(message.sentAt)).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+        el.messages.hidden = false;
+        el.messages.prepend(make('p', { className: 'message', text: `${at} — ${message.from}: ${message.text}` }));
+      },
+    });
+  }
+
   async function start() {
     const paper = await open();
     if (!paper) {
@@ -1079,6 +1119,7 @@
     setInterval(tick, 1000);
     state.clockPoll = setInterval(pollClock, clockPollMs);
     flush();
+    live();
 
     // Text still being typed goes into the outbox before the page goes away (a reload, a closed tab).
     window.addEventListener('pagehide', commitAllText);

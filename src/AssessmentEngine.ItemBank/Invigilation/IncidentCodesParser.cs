@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Markdig.Extensions.Tables;
 using Markdig.Syntax;
@@ -17,38 +18,59 @@ internal static partial class IncidentCodesParser
             return null;
         }
 
+        var lines = new SourceLines(source.Text);
+        // A table Markdig does not accept (no separator row, or text straight after it) is parsed as a paragraph.
+        var lookalikes = document.OfType<ParagraphBlock>()
+            .Select(paragraph => Enumerable.Range(paragraph.Line, lines.IndexAt(paragraph.Span.End) - paragraph.Line + 1)
+                .Where(index => lines.Line(index).TrimStart().StartsWith('|')).Select(index => (int?)index).FirstOrDefault())
+            .OfType<int>().ToList();
+        foreach (var index in lookalikes)
+        {
+            report.Error(index + 1, index + 1 < lines.Count && SeparatorRow().IsMatch(lines.Line(index + 1))
+                ? "this table is not read as a table: leave a blank line after its last row, and write every row as '| code | title | note |'"
+                : $"this is not a table: the header row '{Header}' needs the separator row '|---|---|---|' under it");
+        }
+
         var tables = document.OfType<Table>().ToList();
         if (tables.Count == 0)
         {
-            // A table whose separator row is missing or broken is parsed as a paragraph starting with '|'.
-            var lookalike = document.OfType<ParagraphBlock>().FirstOrDefault(paragraph => paragraph.Lines.ToString().TrimStart().StartsWith('|'));
-            report.Error(lookalike is null ? 1 : lookalike.Line + 1, lookalike is null
-                ? $"no incident table: add the table '{Header}' with the separator row '|---|---|---|' under it and a row per code"
-                : $"this is not a table: the header row '{Header}' needs the separator row '|---|---|---|' under it, each row with three cells");
+            if (lookalikes.Count == 0)
+            {
+                report.Error(1, $"no incident table: add the table '{Header}' with the separator row '|---|---|---|' under it and a row per code");
+            }
+
             return null;
         }
 
         foreach (var extra in tables.Skip(1))
         {
-            report.Error(extra.Line + 1, "incident-codes.md holds one table; put every incident code in the first");
+            report.Error(lines.IndexAt(extra.Span.Start) + 1, "incident-codes.md holds one table; put every incident code in the first");
         }
 
-        var rows = tables[0].OfType<TableRow>().ToList();
-        var header = rows.FirstOrDefault(row => row.IsHeader);
-        var headerCells = header is null ? [] : Cells(header);
-        if (header is null || !headerCells.Select(cell => cell.ToLowerInvariant()).SequenceEqual(["code", "title", "note"]))
+        // Markdig pads and widens rows to fit each other; the cells as written are read from the table's own lines.
+        var headerLine = lines.IndexAt(tables[0].Span.Start);
+        var lastLine = lines.IndexAt(tables[0].Span.End);
+        var header = Cells(lines.Line(headerLine));
+        if (!header.Select(cell => cell.ToLowerInvariant()).SequenceEqual(["code", "title", "note"]))
         {
-            report.Error((header ?? (Block)tables[0]).Line + 1, $"the table's header must be '{Header}', not '| {string.Join(" | ", headerCells)} |'");
+            report.Error(headerLine + 1, $"the table's header must be '{Header}', not '{lines.Line(headerLine).Trim()}'");
+            return null;
+        }
+
+        var separator = Cells(lines.Line(headerLine + 1));
+        if (separator.Count != 3)
+        {
+            report.Error(headerLine + 2, $"the separator row under the header has three cells, '|---|---|---|'; this one has {separator.Count}");
             return null;
         }
 
         var codes = new List<IncidentCode>();
         var firstLines = new Dictionary<string, int>(StringComparer.Ordinal);
         var valid = true;
-        foreach (var row in rows.Where(row => !row.IsHeader))
+        for (var index = headerLine + 2; index <= lastLine; index++)
         {
-            var line = row.Line + 1;
-            var cells = Cells(row);
+            var line = index + 1;
+            var cells = Cells(lines.Line(index));
             if (cells.Count != 3)
             {
                 report.Error(line, $"a row has three cells, '| code | title | note |'; this one has {cells.Count}");
@@ -90,16 +112,60 @@ internal static partial class IncidentCodesParser
 
         if (codes.Count == 0 && valid)
         {
-            report.Error(tables[0].Line + 1, "the table has no incident codes: add a row per code under the header");
+            report.Error(headerLine + 1, "the table has no incident codes: add a row per code under the header");
             return null;
         }
 
-        return valid ? codes : null;
+        return valid && lookalikes.Count == 0 ? codes : null;
     }
 
-    private static List<string> Cells(TableRow row) => row.OfType<TableCell>()
-        .Select(cell => string.Join(" ", cell.OfType<LeafBlock>().Select(block => Markdown.PlainText(block.Inline))).Trim())
-        .ToList();
+    /// <summary>The cells of a table row as plain text: split at each '|' not escaped as '\|', outer pipes optional.</summary>
+    private static List<string> Cells(string row)
+    {
+        var text = row.Trim();
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] == '|')
+            {
+                cell.Append("\\|");
+                i++;
+            }
+            else if (text[i] == '|')
+            {
+                cells.Add(cell.ToString());
+                cell.Clear();
+            }
+            else
+            {
+                cell.Append(text[i]);
+            }
+        }
+
+        cells.Add(cell.ToString());
+        if (text.StartsWith('|'))
+        {
+            cells.RemoveAt(0);
+        }
+
+        if (text.EndsWith('|') && !text.EndsWith("\\|", StringComparison.Ordinal) && cells.Count > 0)
+        {
+            cells.RemoveAt(cells.Count - 1);
+        }
+
+        return cells.Select(PlainText).ToList();
+    }
+
+    /// <summary>A cell's Markdown as the text a person sees (escapes resolved, emphasis and code kept as their text).</summary>
+    private static string PlainText(string markdown)
+    {
+        var paragraph = Markdig.Markdown.Parse(markdown.Trim(), Markdown.Pipeline).OfType<ParagraphBlock>().FirstOrDefault();
+        return paragraph is null ? markdown.Trim() : Markdown.PlainText(paragraph.Inline);
+    }
+
+    [GeneratedRegex(@"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")]
+    private static partial Regex SeparatorRow();
 
     [GeneratedRegex("^[A-Z0-9]{2,10}$")]
     private static partial Regex CodePattern();

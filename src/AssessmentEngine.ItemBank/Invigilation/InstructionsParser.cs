@@ -19,7 +19,7 @@ internal static class InstructionsParser
             return null;
         }
 
-        var lineStarts = LineStarts(text);
+        var lines = new SourceLines(text);
         var blocks = document.ToList();
         var headings = blocks.Select((block, index) => (Block: block as HeadingBlock, Index: index))
             .Where(entry => entry.Block is { Level: 1 }).ToList();
@@ -59,10 +59,9 @@ internal static class InstructionsParser
             }
 
             // The section's own lines, from the line after its heading (a setext heading takes two) to the next heading.
-            var from = LineIndexAt(lineStarts, heading.Span.End) + 1;
-            var to = end < blocks.Count ? blocks[end].Line : lineStarts.Count;
-            var markdown = from >= to ? "" : text[lineStarts[from]..(to < lineStarts.Count ? lineStarts[to] : text.Length)];
-            sections[name] = (line, Markdown.Render(markdown));
+            var from = lines.IndexAt(heading.Span.End) + 1;
+            var to = end < blocks.Count ? blocks[end].Line : lines.Count;
+            sections[name] = (line, Markdown.Render(lines.Slice(from, to)));
         }
 
         foreach (var name in new[] { ForCandidates, ToReadAloud }.Where(name => !sections.ContainsKey(name)))
@@ -73,26 +72,5 @@ internal static class InstructionsParser
         return sections.TryGetValue(ForCandidates, out var candidates) && sections.TryGetValue(ToReadAloud, out var readAloud)
             ? new Instructions(candidates.Html, readAloud.Html)
             : null;
-    }
-
-    private static List<int> LineStarts(string text)
-    {
-        var starts = new List<int> { 0 };
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '\n')
-            {
-                starts.Add(i + 1);
-            }
-        }
-
-        return starts;
-    }
-
-    /// <summary>The 0-based line holding the character at <paramref name="offset"/>.</summary>
-    private static int LineIndexAt(List<int> lineStarts, int offset)
-    {
-        var index = lineStarts.BinarySearch(offset);
-        return index >= 0 ? index : ~index - 1;
     }
 }

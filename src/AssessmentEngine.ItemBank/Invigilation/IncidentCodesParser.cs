@@ -21,7 +21,7 @@ internal static partial class IncidentCodesParser
         var lines = new SourceLines(source.Text);
         // A table Markdig does not accept (no separator row, or text straight after it) is parsed as a paragraph.
         var lookalikes = document.OfType<ParagraphBlock>()
-            .Select(paragraph => Enumerable.Range(paragraph.Line, lines.IndexAt(paragraph.Span.End) - paragraph.Line + 1)
+            .Select(paragraph => Enumerable.Range(paragraph.Line, Math.Max(1, lines.IndexAt(paragraph.Span.End) - paragraph.Line + 1))
                 .Where(index => lines.Line(index).TrimStart().StartsWith('|')).Select(index => (int?)index).FirstOrDefault())
             .OfType<int>().ToList();
         foreach (var index in lookalikes)

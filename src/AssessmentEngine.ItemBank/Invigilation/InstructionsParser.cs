@@ -27,14 +27,14 @@ internal static class InstructionsParser
         var before = headings.Count == 0 ? blocks : blocks.Take(headings[0].Index);
         if (Markdown.HasText(before))
         {
-            report.Warning(before.First().Line + 1, $"text before the first heading is shown nowhere: put it under '# {ForCandidates}' or '# {ToReadAloud}'");
+            report.Warning(lines.IndexAt(before.First().Span.Start) + 1, $"text before the first heading is shown nowhere: put it under '# {ForCandidates}' or '# {ToReadAloud}'");
         }
 
         var sections = new Dictionary<string, (int Line, string Html)>(StringComparer.Ordinal);
         for (var i = 0; i < headings.Count; i++)
         {
             var heading = headings[i].Block!;
-            var line = heading.Line + 1;
+            var line = lines.IndexAt(heading.Span.Start) + 1;
             var title = Markdown.PlainText(heading.Inline);
             var name = new[] { ForCandidates, ToReadAloud }.FirstOrDefault(known => string.Equals(known, title, StringComparison.OrdinalIgnoreCase));
             if (name is null)
@@ -49,19 +49,20 @@ internal static class InstructionsParser
                 continue;
             }
 
+            // The section's own lines, from the line after its heading (a setext heading takes two) to the next heading.
             var end = i + 1 < headings.Count ? headings[i + 1].Index : blocks.Count;
-            var content = blocks.Skip(headings[i].Index + 1).Take(end - headings[i].Index - 1).ToList();
-            if (!Markdown.HasText(content))
+            var from = lines.IndexAt(heading.Span.End) + 1;
+            var to = end < blocks.Count ? lines.IndexAt(blocks[end].Span.Start) : lines.Count;
+            var html = Markdown.Render(lines.Slice(from, to));
+
+            // A section of nothing but HTML comments or markup the sanitiser drops shows candidates nothing either.
+            var content = blocks.Skip(headings[i].Index + 1).Take(end - headings[i].Index - 1);
+            if (!Markdown.HasText(content) || html.Length == 0)
             {
                 report.Error(line, $"'# {name}' is empty: write what {(name == ForCandidates ? "candidates read before they start" : "the invigilator reads to the room")} under it");
-                sections[name] = (line, "");
-                continue;
             }
 
-            // The section's own lines, from the line after its heading (a setext heading takes two) to the next heading.
-            var from = lines.IndexAt(heading.Span.End) + 1;
-            var to = end < blocks.Count ? blocks[end].Line : lines.Count;
-            sections[name] = (line, Markdown.Render(lines.Slice(from, to)));
+            sections[name] = (line, html);
         }
 
         foreach (var name in new[] { ForCandidates, ToReadAloud }.Where(name => !sections.ContainsKey(name)))

@@ -178,7 +178,7 @@ internal sealed partial class YamlFrontMatter
         _ => null,
     };
 
-    private static long LastParsedLine(string yaml)
+    internal static long LastParsedLine(string yaml)
     {
         var parser = new Parser(new StringReader(yaml));
         long line = 1;
@@ -197,13 +197,13 @@ internal sealed partial class YamlFrontMatter
         return line;
     }
 
-    private static string CleanYamlMessage(YamlException exception)
+    internal static string CleanYamlMessage(YamlException exception)
     {
         var message = PositionPrefix().Replace(exception.Message, "").Trim();
         return message.Length == 0 ? "a syntax error" : message;
     }
 
-    private static int FlowDepth(string yaml)
+    internal static int FlowDepth(string yaml)
     {
         int depth = 0, deepest = 0;
         foreach (var c in yaml)

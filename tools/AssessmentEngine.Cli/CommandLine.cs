@@ -16,6 +16,7 @@ public static class CommandLine
                 [] => await ShowUsage(error, BadUsage),
                 ["help" or "--help" or "-h", ..] => await ShowUsage(output, Ok),
                 ["itembank", .. var rest] => await ItemBankCommands.RunAsync(rest, output, error, cancellationToken),
+                ["invigilation", .. var rest] => await InvigilationCommands.RunAsync(rest, output, cancellationToken),
                 _ => await Unknown(args[0], error),
             };
         }
@@ -56,7 +57,10 @@ public static class CommandLine
           itembank simulate <unit-folder> [--candidates 30] [--occasions 3] [--seed N]
                                             the forms a sitting would get: repeats, overlap, coverage, exposure
 
-        [dir…] defaults to ./itembank. Exit codes: 0 clean, 1 problems found, 2 bad usage.
+          invigilation lint [folder]        check the invigilation playbook; prints path:line: error|warning: message
+          invigilation show [folder]        the playbook's incident codes and rules as the engine reads them
+
+        [dir…] defaults to ./itembank, [folder] to ./invigilation. Exit codes: 0 clean, 1 problems found, 2 bad usage.
         """;
 }
 

@@ -45,11 +45,12 @@ public sealed partial class LiveClient : IDisposable
         .WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)])
         .Build();
 
-    /// <summary>POSTs JSON to an API with the antiforgery token a page of the engine gave this person.</summary>
-    public async Task<HttpResponseMessage> PostJsonAsync(string path, object body, string tokenPage)
+    /// <summary>The antiforgery token a page of the engine gives this person (in its data-token attribute).</summary>
+    public async Task<string> TokenAsync(string tokenPage) => WebUtility.HtmlDecode(Token().Match(await Page.GetPageAsync(tokenPage)).Groups[1].Value);
+
+    /// <summary>POSTs JSON to an API with an antiforgery token.</summary>
+    public async Task<HttpResponseMessage> PostJsonAsync(string path, object body, string token)
     {
-        var page = await Page.GetPageAsync(tokenPage);
-        var token = WebUtility.HtmlDecode(Token().Match(page).Groups[1].Value);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.Add("RequestVerificationToken", token);
         return await Http.SendAsync(request);

@@ -48,6 +48,8 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
 
         public string Page { get; } = Guid.NewGuid().ToString("N");
 
+        public string Token { get; set; } = "";
+
         public async ValueTask DisposeAsync()
         {
             await Hub.DisposeAsync();
@@ -74,15 +76,17 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
     private static async Task StartAsync(CandidatePage page)
     {
         using var started = await page.Client.Page.PostFormAsync($"/candidate/attempts/{page.AttemptId}", $"/candidate/attempts/{page.AttemptId}?handler=Start", []);
-        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
-        using var opened = await page.Client.PostJsonAsync($"/api/attempts/{page.AttemptId}/open", new { page = page.Page }, $"/candidate/attempts/{page.AttemptId}/test");
+        Assert.True(started.StatusCode == HttpStatusCode.Redirect, $"{(int)started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
+        Assert.Equal($"/candidate/attempts/{page.AttemptId}/test", started.Headers.Location?.OriginalString);
+        page.Token = await page.Client.TokenAsync($"/candidate/attempts/{page.AttemptId}/test");
+        using var opened = await page.Client.PostJsonAsync($"/api/attempts/{page.AttemptId}/open", new { page = page.Page }, page.Token);
         Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
     }
 
     private static async Task<JsonObject> SaveAsync(CandidatePage page, long sequence, string text)
     {
         using var response = await page.Client.PostJsonAsync($"/api/attempts/{page.AttemptId}/answers",
-            new { page = page.Page, changes = new[] { new { sequence, item = 1, flagged = true } } }, $"/candidate/attempts/{page.AttemptId}/test");
+            new { page = page.Page, changes = new[] { new { sequence, item = 1, flagged = true } } }, page.Token);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body + text);
         return JsonNode.Parse(body)!.AsObject();

@@ -13,7 +13,7 @@ public static class AttemptsSetup
 
     public static IServiceCollection AddAttempts(this IServiceCollection services)
     {
-        services.AddSingleton<Playbook>();
+        services.AddSingleton<Invigilation.InvigilationPlaybook>();
         services.AddScoped<CheckIn>();
         services.AddScoped<AdmitCandidate>();
         services.AddScoped<StartAttempt>();

@@ -1,6 +1,7 @@
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Starting;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.Sittings;
 using Marten;
@@ -15,7 +16,7 @@ namespace AssessmentEngine.Web.Features.Candidates;
 /// (the test's own and the centre's), their adjustments, and Start. Once started it is the test page; once submitted, the receipt.
 /// </summary>
 [Authorize(Policy = Policies.Candidate)]
-public sealed class AttemptPageModel(IQuerySession session, StartAttempt start, Playbook playbook) : PageModel
+public sealed class AttemptPageModel(IQuerySession session, StartAttempt start, InvigilationPlaybook playbook) : PageModel
 {
     public Attempt Attempt { get; private set; } = null!;
 

@@ -1,5 +1,6 @@
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Invigilation;
 using Marten;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
@@ -10,7 +11,7 @@ namespace AssessmentEngine.Web.Features.Candidates;
 
 /// <summary>The test itself: a page that runs in the browser (wwwroot/js/test.js) against the attempts API.</summary>
 [Authorize(Policy = Policies.Candidate)]
-public sealed class TestPageModel(IQuerySession session, IAntiforgery antiforgery, Playbook playbook) : PageModel
+public sealed class TestPageModel(IQuerySession session, IAntiforgery antiforgery, InvigilationPlaybook playbook) : PageModel
 {
     public int HeartbeatSeconds => playbook.Rules.HeartbeatSeconds;
 

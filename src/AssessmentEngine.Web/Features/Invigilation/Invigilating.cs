@@ -18,7 +18,7 @@ public sealed record Invigilator(Guid Id, string Actor);
 /// whole room.
 /// </summary>
 public sealed class Invigilating(
-    IDocumentStore store, AdmitCandidate admission, LiveUpdates live, Playbook playbook, IBackgroundJobClient jobs, TimeProvider time)
+    IDocumentStore store, AdmitCandidate admission, LiveUpdates live, InvigilationPlaybook playbook, IBackgroundJobClient jobs, TimeProvider time)
 {
     public async Task<Sitting> SittingAsync(Guid sittingId, Invigilator invigilator, CancellationToken cancellationToken = default)
     {

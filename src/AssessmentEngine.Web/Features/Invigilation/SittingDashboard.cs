@@ -54,7 +54,7 @@ public static class SittingDashboard
         attempt?.LastFocusLostAt,
         attempt?.VoidReason ?? attempt?.RefusalReason ?? attempt?.SubmissionReason);
 
-    public static async Task<Dashboard> LoadAsync(IQuerySession session, Sitting sitting, Playbook playbook, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<Dashboard> LoadAsync(IQuerySession session, Sitting sitting, InvigilationPlaybook playbook, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var candidates = await session.LoadManyAsync<Candidate>(cancellationToken, sitting.Bookings.Select(b => b.CandidateId).ToArray());
         var attemptIds = candidates.Select(c => CheckIn.IdFor(sitting.Id, c.Id)).ToArray();

@@ -26,7 +26,7 @@ public sealed record RoomRow(Candidate Candidate, Attempt? Attempt)
 
 /// <summary>An invigilator's sitting: the access code to show, who has arrived, and admission after an identity check.</summary>
 [Authorize(Policy = Policies.Invigilator)]
-public sealed class SittingRoomModel(IQuerySession session, AdmitCandidate admit, Playbook playbook) : PageModel
+public sealed class SittingRoomModel(IQuerySession session, AdmitCandidate admit, InvigilationPlaybook playbook) : PageModel
 {
     public Sitting Sitting { get; private set; } = null!;
 

@@ -8,16 +8,20 @@ namespace AssessmentEngine.Web.Tests.Infrastructure;
 /// <summary>A person signed in over real HTTP to a real server (Kestrel or another process), with their cookies, for hubs and APIs.</summary>
 public sealed partial class LiveClient : IDisposable
 {
-    private readonly CookieContainer _cookies = new();
+    private readonly CookieContainer _cookies;
 
-    private LiveClient(Uri baseAddress)
+    private LiveClient(Uri baseAddress, CookieContainer? cookies = null)
     {
+        _cookies = cookies ?? new CookieContainer();
         BaseAddress = baseAddress;
         Http = new HttpClient(new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
         Page = new PageClient(Http);
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The same person, with the same cookies, talking to another node (as after a load balancer moved them).</summary>
+    public LiveClient At(Uri node) => new(node, _cookies);
 
     public HttpClient Http { get; }
 

@@ -57,9 +57,9 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         }
     }
 
-    private async Task<CandidatePage> CheckedInAsync(SittingNow sitting, Candidate candidate)
+    private async Task<CandidatePage> CheckedInAsync(SittingNow sitting, Candidate candidate, Uri? node = null)
     {
-        var client = await LiveClient.CandidateAsync(_base, sitting.Centre.Number, candidate.CandidateNumber);
+        var client = await LiveClient.CandidateAsync(node ?? _base, sitting.Centre.Number, candidate.CandidateNumber);
         using (var checkedIn = await client.Page.PostFormAsync($"/candidate/sittings/{sitting.Sitting.Id}", $"/candidate/sittings/{sitting.Sitting.Id}", [new("accessCode", sitting.Sitting.AccessCode!)]))
         {
             Assert.Equal(HttpStatusCode.Redirect, checkedIn.StatusCode);
@@ -110,9 +110,9 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         }
     }
 
-    private async Task<Watcher> WatchingAsync(SittingNow sitting, UserAccount invigilator)
+    private async Task<Watcher> WatchingAsync(SittingNow sitting, UserAccount invigilator, Uri? node = null)
     {
-        var client = await LiveClient.StaffAsync(_base, invigilator.SignInName);
+        var client = await LiveClient.StaffAsync(node ?? _base, invigilator.SignInName);
         var watcher = new Watcher(client, client.Hub("/hubs/invigilation"));
         watcher.Hub.On<DashboardRow>("CandidateChanged", row => watcher.Rows[row.CandidateId] = row);
         watcher.Hub.On<Dashboard>("SittingChanged", dashboard => watcher.Last = dashboard);
@@ -291,5 +291,32 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         Assert.Equal(1, kinds.Count(k => k == nameof(FocusLost)));
         Assert.Equal(1, kinds.Count(k => k == nameof(FocusRegained)));
         Assert.Contains(nameof(CandidateDisconnected), kinds);
+    }
+
+    [Fact]
+    public async Task With_two_nodes_and_redis_a_candidate_on_one_is_seen_live_on_the_other_and_a_pause_reaches_back()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "TWO");
+        using var redis = await RedisServer.StartAsync();
+        var backplane = new Dictionary<string, string> { ["ConnectionStrings__Redis"] = redis.ConnectionString };
+        using var nodeA = await EngineProcess.Start(database.ConnectionString, "web", backplane).HealthyAsync();
+        using var nodeB = await EngineProcess.Start(database.ConnectionString, "web", backplane).HealthyAsync();
+        var candidate = sitting.Candidates[0];
+
+        await using var page = await CheckedInAsync(sitting, candidate, nodeA.BaseAddress);     // the candidate's page on node A
+        await using var watcher = await WatchingAsync(sitting, sitting.Invigilator, nodeB.BaseAddress); // the invigilator on node B
+        await watcher.Hub.InvokeAsync("Admit", sitting.Sitting.Id, candidate.Id, true);
+        await StartAsync(page);
+
+        // An answer saved on A shows on B's dashboard; a pause given on B reaches the page on A.
+        await SaveAsync(page, 1, "a flag saved on node A");
+        var row = await SeenAsync(watcher, candidate.Id, r => r is { State: "in-progress", Flagged: 1, Connected: true }, "the candidate on A, seen on B");
+        Assert.Equal("in-progress", row.State);
+        await watcher.Hub.InvokeAsync<int>("Pause", sitting.Sitting.Id, new[] { candidate.Id }, "fire alarm");
+        await ToldAsync(page, clock => clock.Paused, "the pause from B, on the page on A");
+
+        // The candidate's sign-in from A is good on B (the keys are shared): a load balancer may move them at any time.
+        using var onB = page.Client.At(nodeB.BaseAddress);
+        Assert.Contains("data-token=", await onB.Page.GetPageAsync($"/candidate/attempts/{page.AttemptId}/test"), StringComparison.Ordinal);
     }
 }

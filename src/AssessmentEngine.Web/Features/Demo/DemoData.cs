@@ -216,8 +216,9 @@ public sealed class DemoData(
             lines.Add("");
             lines.Add($"Sit a test now: the FE6V 35 sitting at {CentreTime.Show(sitting.StartsAt, zone)} in {sitting.Room}, access code {sitting.AccessCode}");
             lines.Add($"  1. sign in as candidate DC0001 (centre {CentreNumber}, password {CandidatePassword}), choose Check in, type {sitting.AccessCode}");
-            lines.Add($"  2. in another browser, sign in as {StaffMembers.First(s => s.Role == Role.Invigilator).Email} and admit them at /invigilate/sittings/{sitting.Id}");
-            lines.Add("  3. back as the candidate: read the instructions, press Start, answer, submit");
+            lines.Add($"  2. in a second browser window (a private one), sign in as {StaffMembers.First(s => s.Role == Role.Invigilator).Email} (password {StaffPassword})");
+            lines.Add($"     and open /invigilate/sittings/{sitting.Id}: the live dashboard; tick Identity checked and Admit DC0001");
+            lines.Add("  3. back as the candidate: read the instructions, press Start, answer; watch the dashboard follow, pause, message, end");
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
         await File.WriteAllLinesAsync(file, lines, cancellationToken);

@@ -48,7 +48,18 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         _store = _engine.Services.GetRequiredService<IDocumentStore>();
         _centre = await Centres.CentreAsync(_store, Random.Shared.Next(500000, 599999).ToString(CultureInfo.InvariantCulture));
         _invigilator = (await Centres.StaffAsync(_store, _centre, $"inv{_centre.Number}@example.org", Role.Invigilator)).Id;
-        var bank = AssessmentEngine.ItemBank.ItemBankLoader.Load([Path.Combine(BankFolder.RepositoryRoot, "itembank", "fe6v35")], BankFolder.RepositoryRoot);
+        // The real FE6V 35 bank with a blueprint that asks for every kind of question, so every form has each one.
+        using var copy = BankFolder.CopyOfTheRealBank();
+        var blueprint = Path.Combine(copy.Root, "fe6v35", "test.md");
+        var text = await File.ReadAllTextAsync(blueprint);
+        var sections = text.IndexOf("sections:", StringComparison.Ordinal);
+        var end = text.IndexOf("\n---", sections, StringComparison.Ordinal);
+        var everyKind = string.Concat(new[] { 1, 2 }.Select(outcome => string.Concat(
+            new[] { ("single", 3), ("multiple", 1), ("truefalse", 1), ("match", 1), ("short", 1), ("extended", 1) }
+                .Select(kind => $"\n  - outcome: {outcome}\n    items: {kind.Item2}\n    types: [{kind.Item1}]"))));
+        await File.WriteAllTextAsync(blueprint, text[..sections] + "sections:" + everyKind + text[end..]);
+        var bank = AssessmentEngine.ItemBank.ItemBankLoader.Load([Path.Combine(copy.Root, "fe6v35")], copy.Root);
+        Assert.False(bank.HasErrors, string.Join("\n", bank.Diagnostics));
         await ImportItemBank.RunAsync(_store, bank, retireMissing: true, _ => "test", "test", TimeProvider.System);
     }
 
@@ -90,8 +101,8 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         Assert.Matches(ClockShown(), await page.Locator("[role=timer]").InnerTextAsync());
         var types = await page.EvaluateAsync<string[]>("() => Array.from(document.querySelectorAll('section.question'), s => s.dataset.type)");
         Assert.Equal(16, types.Length);
-        // The form is sampled per attempt, so not every kind need be on it; each that is gets answered with its own control.
-        Assert.Subset(new HashSet<string> { "extended", "match", "multiple", "short", "single", "truefalse" }, types.ToHashSet());
+        // The blueprint of this class's bank asks for every kind of question: each is answered with its own control.
+        Assert.Equal(["extended", "match", "multiple", "short", "single", "truefalse"], types.Distinct().Order());
         Assert.Equal(2, types.Count(t => t == "extended"));
         var given = new Dictionary<int, Given>();
 

@@ -10,6 +10,9 @@ public sealed record Answer(Response Response, long Sequence, DateTimeOffset Sav
 
 public sealed record Flag(bool Flagged, long Sequence);
 
+/// <summary>An assessor's mark for one response, with their comment.</summary>
+public sealed record AssessorMark(decimal Marks, string? Comment, Guid MarkerId, string Marker, DateTimeOffset MarkedAt);
+
 /// <summary>An attempt as its events leave it: whose, which form, the clock, the answers, and where it stands.</summary>
 public sealed record Attempt(
     Guid Id, Guid SittingId, Guid EnrolmentId, Guid CandidateId, Guid CentreId, string UnitCode, string TestId, int Occasion,
@@ -71,6 +74,23 @@ public sealed record Attempt(
     public DateTimeOffset? LastFocusLostAt { get; init; }
 
     public bool Connected { get; init; }
+
+    /// <summary>Marks the engine gave objective items at submission, by item id.</summary>
+    public IReadOnlyDictionary<string, decimal> AutoMarks { get; init; } = new Dictionary<string, decimal>();
+
+    /// <summary>Assessors' marks for the other items, by item id: the first marker's, and a second marker's if any.</summary>
+    public IReadOnlyDictionary<string, AssessorMark> AssessorMarks { get; init; } = new Dictionary<string, AssessorMark>();
+
+    public IReadOnlyDictionary<string, AssessorMark> SecondMarks { get; init; } = new Dictionary<string, AssessorMark>();
+
+    public AssessmentDecisionRecorded? Decision { get; init; }
+
+    public SampledForVerification? Sampled { get; init; }
+
+    public VerificationRecorded? Verification { get; init; }
+
+    /// <summary>Everyone who marked or decided this attempt: none of them may verify it.</summary>
+    public IReadOnlyList<Guid> MarkedOrDecidedBy { get; init; } = [];
 
     /// <summary>Time left: frozen while paused, none once the attempt is no longer under way.</summary>
     public TimeSpan? RemainingAt(DateTimeOffset now) => InProgress && Deadline is { } deadline
@@ -151,6 +171,27 @@ public sealed record Attempt(
     public Attempt Apply(CandidateConnected connected) => this with { Connected = true };
 
     public Attempt Apply(CandidateDisconnected disconnected) => this with { Connected = false };
+
+    public Attempt Apply(ItemAutoMarked marked) => this with { AutoMarks = new Dictionary<string, decimal>(AutoMarks) { [marked.ItemId] = marked.Marks } };
+
+    public Attempt Apply(ItemMarked marked)
+    {
+        var mark = new AssessorMark(marked.Marks, marked.Comment, marked.MarkerId, marked.Marker, marked.MarkedAt);
+        var by = MarkedOrDecidedBy.Contains(marked.MarkerId) ? MarkedOrDecidedBy : [.. MarkedOrDecidedBy, marked.MarkerId];
+        return marked.SecondMarking
+            ? this with { SecondMarks = new Dictionary<string, AssessorMark>(SecondMarks) { [marked.ItemId] = mark }, MarkedOrDecidedBy = by }
+            : this with { AssessorMarks = new Dictionary<string, AssessorMark>(AssessorMarks) { [marked.ItemId] = mark }, MarkedOrDecidedBy = by };
+    }
+
+    public Attempt Apply(AssessmentDecisionRecorded decided) => this with
+    {
+        Decision = decided,
+        MarkedOrDecidedBy = MarkedOrDecidedBy.Contains(decided.AssessorId) ? MarkedOrDecidedBy : [.. MarkedOrDecidedBy, decided.AssessorId],
+    };
+
+    public Attempt Apply(SampledForVerification sampled) => this with { Sampled = sampled };
+
+    public Attempt Apply(VerificationRecorded verified) => this with { Verification = verified };
 
     public bool HasTaken(long sequence) => Sequences.Contains(sequence);
 

@@ -87,6 +87,26 @@ public sealed record CandidateConnected(Guid AttemptId, string Node, DateTimeOff
 
 public sealed record CandidateDisconnected(Guid AttemptId, string Node, DateTimeOffset DisconnectedAt);
 
+/// <summary>An assessor's mark for a response the engine cannot mark (an extended answer); a second marker's mark is kept beside the first.</summary>
+public sealed record ItemMarked(
+    Guid AttemptId, string ItemId, decimal Marks, int MarksAvailable, string? Comment, Guid MarkerId, string Marker, bool SecondMarking, DateTimeOffset MarkedAt);
+
+/// <summary>The assessor's decision: competent or not yet competent, with the justification. The score informs it; it does not make it.</summary>
+public sealed record AssessmentDecisionRecorded(Guid AttemptId, string Decision, string Justification, Guid AssessorId, string Assessor, DateTimeOffset DecidedAt);
+
+/// <summary>The attempt was drawn into the internal verification sample, and why (the centre's rule, or a verifier's choice).</summary>
+public sealed record SampledForVerification(Guid AttemptId, string Reason, string Actor, DateTimeOffset SampledAt);
+
+/// <summary>An internal verifier reviewed the marks and the decision and agrees or disagrees, with a comment.</summary>
+public sealed record VerificationRecorded(Guid AttemptId, bool Agrees, string Comment, Guid VerifierId, string Verifier, DateTimeOffset VerifiedAt);
+
+/// <summary>The two assessment decisions, as written in <see cref="AssessmentDecisionRecorded.Decision"/>.</summary>
+public static class Decisions
+{
+    public const string Competent = "competent";
+    public const string NotYetCompetent = "not-yet-competent";
+}
+
 /// <summary>Why an attempt was submitted, as written in <see cref="AttemptSubmitted.Reason"/>.</summary>
 public static class SubmissionReasons
 {

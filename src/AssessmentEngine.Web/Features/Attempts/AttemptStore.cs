@@ -42,10 +42,18 @@ public sealed class AttemptProjection : SingleStreamProjection<Attempt, Guid>
 
     public static Attempt Apply(CandidateDisconnected disconnected, Attempt attempt) => attempt.Apply(disconnected);
 
-    // Marks and the provisional result are read by marking and moderation; they change nothing the attempt decides.
-    public static Attempt Apply(ItemAutoMarked marked, Attempt attempt) => attempt;
+    public static Attempt Apply(ItemAutoMarked marked, Attempt attempt) => attempt.Apply(marked);
 
+    // The provisional result is recomputed from the marks whenever it is shown; the event keeps what was said at submission.
     public static Attempt Apply(ProvisionalResultRecorded recorded, Attempt attempt) => attempt;
+
+    public static Attempt Apply(ItemMarked marked, Attempt attempt) => attempt.Apply(marked);
+
+    public static Attempt Apply(AssessmentDecisionRecorded decided, Attempt attempt) => attempt.Apply(decided);
+
+    public static Attempt Apply(SampledForVerification sampled, Attempt attempt) => attempt.Apply(sampled);
+
+    public static Attempt Apply(VerificationRecorded verified, Attempt attempt) => attempt.Apply(verified);
 }
 
 public static class AttemptStore
@@ -56,14 +64,16 @@ public static class AttemptStore
             typeof(CandidateCheckedIn), typeof(CandidateAdmitted), typeof(AdmissionRefused), typeof(AttemptStarted), typeof(AttemptOpened),
             typeof(AnswerSaved), typeof(ItemFlagged), typeof(AnswerRefused), typeof(AttemptSubmitted), typeof(ItemAutoMarked),
             typeof(ProvisionalResultRecorded), typeof(TimeOverrunLogged), typeof(AttemptPaused), typeof(AttemptResumed), typeof(TimeExtended),
-            typeof(AttemptVoided), typeof(FocusLost), typeof(FocusRegained), typeof(CandidateConnected), typeof(CandidateDisconnected)]);
+            typeof(AttemptVoided), typeof(FocusLost), typeof(FocusRegained), typeof(CandidateConnected), typeof(CandidateDisconnected),
+            typeof(ItemMarked), typeof(AssessmentDecisionRecorded), typeof(SampledForVerification), typeof(VerificationRecorded)]);
         // Inline: whether an attempt is under way decides what the window's close and the time-up job do.
         options.Projections.Add<AttemptProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Attempt>()
             .Index(a => a.EnrolmentId)
             .Index(a => a.SittingId)
             .Index(a => a.CandidateId)
-            .Index(a => a.Status);
+            .Index(a => a.Status)
+            .Index(a => a.CentreId);
         return options;
     }
 }

@@ -1,0 +1,114 @@
+using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Attempts;
+
+namespace AssessmentEngine.Web.Features.Marking;
+
+/// <summary>Who marks, decides or verifies: their account and their sign-in name for the record.</summary>
+public sealed record Staff(Guid Id, string Actor);
+
+/// <summary>Decisions on a submitted attempt after the test: marks, the assessment decision, sampling and verification.</summary>
+public static class MarkingDecisions
+{
+    /// <summary>
+    /// An assessor marks a response the engine could not. The first assessor may correct their own mark until the decision
+    /// is recorded; a different assessor's mark is a second marking, kept beside the first.
+    /// </summary>
+    public static IEnumerable<object> Mark(Attempt attempt, Item item, decimal marks, string? comment, Staff marker, DateTimeOffset now)
+    {
+        if (attempt.Status != AttemptStatus.Submitted)
+        {
+            throw new AttemptRefusedException(attempt.Status == AttemptStatus.Voided ? "This attempt was voided; it is not marked." : "Only a submitted attempt is marked.");
+        }
+
+        if (item.Type != ItemType.Extended)
+        {
+            throw new AttemptRefusedException("This question was marked by the engine at submission.", StatusCodes.Status400BadRequest);
+        }
+
+        if (marks < 0 || marks > item.Marks || decimal.Round(marks * 2) != marks * 2)
+        {
+            throw new AttemptRefusedException($"Give a mark from 0 to {item.Marks}, in whole or half marks.", StatusCodes.Status400BadRequest);
+        }
+
+        if (attempt.Decision is not null)
+        {
+            throw new AttemptRefusedException("The assessment decision is recorded; the marks behind it can no longer change.");
+        }
+
+        var first = attempt.AssessorMarks.GetValueOrDefault(item.Id);
+        var second = first is not null && first.MarkerId != marker.Id;
+        yield return new ItemMarked(attempt.Id, item.Id, marks, item.Marks, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), marker.Id, marker.Actor, second, now);
+    }
+
+    /// <summary>The assessor's decision, once every response has a mark; it is theirs, with a justification, and recorded once.</summary>
+    public static IEnumerable<object> Decide(Attempt attempt, AttemptResult result, string? decision, string? justification, Staff assessor, DateTimeOffset now)
+    {
+        if (attempt.Status != AttemptStatus.Submitted)
+        {
+            throw new AttemptRefusedException("Only a submitted attempt has an assessment decision.");
+        }
+
+        if (attempt.Decision is { } recorded)
+        {
+            throw new AttemptRefusedException($"The decision ({recorded.Decision}) was recorded by {recorded.Assessor}; arrange a reassessment instead of changing it.");
+        }
+
+        if (result.AwaitingMarks > 0)
+        {
+            throw new AttemptRefusedException($"{result.AwaitingMarks} response(s) still need a mark before the decision.");
+        }
+
+        if (decision is not (Decisions.Competent or Decisions.NotYetCompetent))
+        {
+            throw new AttemptRefusedException("Choose competent or not yet competent.", StatusCodes.Status400BadRequest);
+        }
+
+        if (string.IsNullOrWhiteSpace(justification))
+        {
+            throw new AttemptRefusedException("Give the justification for the decision.", StatusCodes.Status400BadRequest);
+        }
+
+        yield return new AssessmentDecisionRecorded(attempt.Id, decision, justification.Trim(), assessor.Id, assessor.Actor, now);
+    }
+
+    public static IEnumerable<object> Sample(Attempt attempt, string reason, string actor, DateTimeOffset now)
+    {
+        if (attempt.Decision is null)
+        {
+            throw new AttemptRefusedException("Only an attempt with a recorded decision can be sampled for verification.");
+        }
+
+        return attempt.Sampled is null ? [new SampledForVerification(attempt.Id, reason, actor, now)] : [];
+    }
+
+    /// <summary>A verifier agrees or disagrees with the marks and the decision; nobody verifies what they marked or decided.</summary>
+    public static IEnumerable<object> Verify(Attempt attempt, bool agrees, string? comment, Staff verifier, DateTimeOffset now)
+    {
+        if (attempt.MarkedOrDecidedBy.Contains(verifier.Id))
+        {
+            throw new AttemptRefusedException("You marked or decided this attempt: staff must never internally verify their own assessments.", StatusCodes.Status403Forbidden);
+        }
+
+        if (attempt.Decision is null)
+        {
+            throw new AttemptRefusedException("There is no decision to verify yet.");
+        }
+
+        if (attempt.Verification is { } done)
+        {
+            throw new AttemptRefusedException($"{done.Verifier} has already verified this attempt.");
+        }
+
+        if (string.IsNullOrWhiteSpace(comment))
+        {
+            throw new AttemptRefusedException("Give a comment with the verification.", StatusCodes.Status400BadRequest);
+        }
+
+        if (attempt.Sampled is null)
+        {
+            yield return new SampledForVerification(attempt.Id, "chosen by the verifier", verifier.Actor, now);
+        }
+
+        yield return new VerificationRecorded(attempt.Id, agrees, comment.Trim(), verifier.Id, verifier.Actor, now);
+    }
+}

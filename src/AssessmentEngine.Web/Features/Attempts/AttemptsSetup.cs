@@ -23,6 +23,7 @@ public static class AttemptsSetup
         services.AddSingleton<Invigilation.HubThrottle>();
         services.AddScoped<Invigilation.LiveUpdates>();
         services.AddScoped<Invigilation.Invigilating>();
+        services.AddScoped<AssessmentEngine.Web.Features.Marking.Assessing>();
         services.AddRateLimiter(options => options.AddPolicy(CheckInRateLimit, context =>
             HttpMethods.IsGet(context.Request.Method)
                 ? RateLimitPartition.GetNoLimiter("page")

@@ -1,0 +1,86 @@
+using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Identity;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AssessmentEngine.Web.Features.Marking.Pages;
+
+/// <summary>
+/// One attempt, for the assessor (/assess/attempts/…) or the internal verifier (/verify/attempts/…): every response with
+/// its marks, the marking guidance, the result per outcome; the assessor marks and decides, the verifier verifies.
+/// </summary>
+[Authorize(Policy = Policies.Staff)]
+public sealed class AttemptMarkingModel(IQuerySession session, Assessing assessing) : PageModel
+{
+    public MarkedAttempt Marked { get; private set; } = null!;
+
+    public Centre Centre { get; private set; } = null!;
+
+    public bool Verifying { get; private set; }
+
+    public string? Problem { get; private set; }
+
+    public string? Message { get; private set; }
+
+    public string Who => Centre.AnonymousMarking && Marked.Attempt.Decision is null && !Verifying
+        ? Marked.Candidate.CandidateNumber
+        : $"{Marked.Candidate.Name} ({Marked.Candidate.CandidateNumber})";
+
+    private static Role RoleHere(string area) => area == "verify" ? Role.Verifier : Role.Assessor;
+
+    private Staff Me => new(User.Id(), User.Actor());
+
+    public async Task<IActionResult> OnGetAsync(string area, Guid attemptId) => await LoadAsync(area, attemptId) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostMarkAsync(string area, Guid attemptId, string itemId, decimal marks, string? comment) =>
+        ActAsync(area, attemptId, Role.Assessor, () => assessing.MarkAsync(attemptId, itemId, marks, comment, Me, User, HttpContext.RequestAborted), "Mark saved.");
+
+    public Task<IActionResult> OnPostDecideAsync(string area, Guid attemptId, string? decision, string? justification) =>
+        ActAsync(area, attemptId, Role.Assessor, () => assessing.DecideAsync(attemptId, decision, justification, Me, User, HttpContext.RequestAborted), "Decision recorded.");
+
+    public Task<IActionResult> OnPostVerifyAsync(string area, Guid attemptId, bool agrees, string? comment) =>
+        ActAsync(area, attemptId, Role.Verifier, () => assessing.VerifyAsync(attemptId, agrees, comment, Me, User, HttpContext.RequestAborted), "Verification recorded.");
+
+    public Task<IActionResult> OnPostSampleAsync(string area, Guid attemptId) =>
+        ActAsync(area, attemptId, Role.Verifier, () => assessing.SampleAsync(attemptId, Me, User, HttpContext.RequestAborted), "Added to the sample.");
+
+    private async Task<IActionResult> ActAsync(string area, Guid attemptId, Role role, Func<Task> act, string done)
+    {
+        if (RoleHere(area) != role || !await LoadAsync(area, attemptId))
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            await act();
+            Message = done;
+        }
+        catch (AttemptRefusedException refused)
+        {
+            Problem = refused.Message;
+            Response.StatusCode = refused.Status == StatusCodes.Status404NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
+        }
+
+        await LoadAsync(area, attemptId);
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(string area, Guid attemptId)
+    {
+        Verifying = area == "verify";
+        try
+        {
+            Marked = await assessing.LoadAsync(attemptId, RoleHere(area), User, HttpContext.RequestAborted);
+        }
+        catch (AttemptRefusedException)
+        {
+            return false;
+        }
+
+        Centre = (await session.LoadAsync<Centre>(Marked.Attempt.CentreId, HttpContext.RequestAborted))!;
+        return true;
+    }
+}

@@ -72,26 +72,22 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
 
         await CheckAsync(checker, "the dashboard with candidates waiting");
 
-        // Admitted from the grid after the identity check; the waiting rooms move on and each candidate starts.
-        foreach (var candidate in sitting.Candidates)
-        {
-            var row = Row(room, candidate);
-            await row.GetByLabel("Identity checked").CheckAsync();
-            await row.GetByRole(AriaRole.Button, new() { Name = $"Admit {candidate.CandidateNumber}" }).ClickAsync();
-            await Expect(room.Locator("#action-result")).ToHaveTextAsync($"{candidate.CandidateNumber} admitted");
-            await Expect(StateOf(room, candidate)).ToHaveTextAsync("Admitted, reading instructions");
-        }
-
+        // Admitted from the grid after the identity check; the waiting room moves on and the candidate starts. B's and C's
+        // identities are checked while A works, and the ticks survive the grid's redraws (A's changes, B's admission).
+        await AdmitAsync(room, a);
+        await StartAsync(room, sitting, pageA, a);
+        await Row(room, b).GetByLabel("Identity checked").CheckAsync();
+        await Row(room, c).GetByLabel("Identity checked").CheckAsync();
+        await pageA.Locator("#q1-flag").ClickAsync();
+        await Expect(Row(room, a)).ToContainTextAsync("0 of 16 answered, 1 flagged");
+        await Expect(Row(room, b).GetByLabel("Identity checked")).ToBeCheckedAsync();
+        await Expect(Row(room, c).GetByLabel("Identity checked")).ToBeCheckedAsync();
+        await AdmitAsync(room, b, ticked: true);
+        await Expect(Row(room, c).GetByLabel("Identity checked")).ToBeCheckedAsync();
+        await AdmitAsync(room, c, ticked: true);
         await Expect(room.Locator("#action-error")).ToBeHiddenAsync();
-        foreach (var (page, candidate) in new[] { (pageA, a), (pageB, b), (pageC, c) })
-        {
-            await page.GetByRole(AriaRole.Button, new() { Name = "Start the test" }).ClickAsync(new() { Timeout = 10_000 });
-            await page.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, candidate)}/test");
-            await Expect(page.Locator("#q1")).ToBeVisibleAsync();
-            await Expect(page.Locator("#timer")).ToHaveTextAsync(ClockShown());
-            await Expect(StateOf(room, candidate)).ToHaveTextAsync("In progress");
-            await Expect(Row(room, candidate).Locator(".connection")).ToHaveTextAsync("Connected");
-        }
+        await StartAsync(room, sitting, pageB, b);
+        await StartAsync(room, sitting, pageC, c);
 
         // Pause A: the page says so and its clock stops; resumed, it runs again.
         await SelectOnlyAsync(room, sitting, a);
@@ -106,6 +102,10 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         var paused = await pageA.Locator("#timer").InnerTextAsync();
         await Task.Delay(2_500);
         Assert.Equal(paused, await pageA.Locator("#timer").InnerTextAsync());
+        await pageA.ReloadAsync(); // a page opened during the pause says so too
+        await Expect(pageA.Locator("#q1")).ToBeVisibleAsync();
+        await Expect(pageA.Locator("#paused-note")).ToBeVisibleAsync();
+        await Expect(pageA.Locator("#timer")).ToHaveTextAsync(paused);
         await room.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
         await Expect(room.Locator("#action-result")).ToHaveTextAsync("Resumed (1)");
         await Expect(pageA.Locator("#paused-note")).ToBeHiddenAsync();
@@ -146,7 +146,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         await room.GetByLabel("Note", new() { Exact = true }).FillAsync("Alarm sounded for two minutes; no evacuation");
         await room.GetByRole(AriaRole.Button, new() { Name = "Log", Exact = true }).ClickAsync();
         await Expect(room.Locator("#action-result")).ToHaveTextAsync("Incident FIRE logged");
-        await Expect(room.Locator("#log")).ToContainTextAsync("FIRE (Fire alarm or evacuation)");
+        await Expect(room.Locator("#log")).ToContainTextAsync("logged incident FIRE (Fire alarm or evacuation): Alarm sounded for two minutes; no evacuation");
 
         // Void C: the page gives the reason and takes no more answers.
         await SelectOnlyAsync(room, sitting, c);
@@ -160,6 +160,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
             await Expect(control).ToBeDisabledAsync();
         }
 
+        await Expect(pageC.Locator("#timer")).ToHaveTextAsync("—");
         await Expect(StateOf(room, c)).ToHaveTextAsync($"Voided ({voided})");
         await Expect(pageA.Locator("#test-alert")).ToBeEmptyAsync();
         await CheckAsync(checker, "the dashboard with candidates in progress and voided");
@@ -281,6 +282,29 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
     private static ILocator Row(IPage room, Candidate candidate) => room.Locator($"#rows tr[data-candidate='{candidate.Id}']");
 
     private static ILocator StateOf(IPage room, Candidate candidate) => Row(room, candidate).Locator("td.state");
+
+    private static async Task AdmitAsync(IPage room, Candidate candidate, bool ticked = false)
+    {
+        var row = Row(room, candidate);
+        if (!ticked)
+        {
+            await row.GetByLabel("Identity checked").CheckAsync();
+        }
+
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Admit {candidate.CandidateNumber}" }).ClickAsync();
+        await Expect(room.Locator("#action-result")).ToHaveTextAsync($"{candidate.CandidateNumber} admitted");
+        await Expect(StateOf(room, candidate)).ToHaveTextAsync("Admitted, reading instructions");
+    }
+
+    private async Task StartAsync(IPage room, SittingNow sitting, IPage page, Candidate candidate)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start the test" }).ClickAsync(new() { Timeout = 10_000 }); // the waiting room moves on by itself
+        await page.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, candidate)}/test");
+        await Expect(page.Locator("#q1")).ToBeVisibleAsync();
+        await Expect(page.Locator("#timer")).ToHaveTextAsync(ClockShown());
+        await Expect(StateOf(room, candidate)).ToHaveTextAsync("In progress");
+        await Expect(Row(room, candidate).Locator(".connection")).ToHaveTextAsync("Connected");
+    }
 
     private static async Task SelectOnlyAsync(IPage room, SittingNow sitting, Candidate chosen)
     {

@@ -244,6 +244,9 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         await second.Locator("#nav-3").ClickAsync();
         var three = await AnswerAsync(second, 3, types[2], variant: 3);
         await second.Locator("#q3-heading").FocusAsync();
+        // The status line already said "All answers saved." before this change (it only says "Saving…" when saving is
+        // slow), so wait for the change's own acknowledgement before reading the server.
+        await Expect(second.Locator("#q3-save")).ToHaveTextAsync("Saved");
         await Expect(second.GetByRole(AriaRole.Status)).ToHaveTextAsync("All answers saved.");
         await Expect(second.Locator("#q1-flag")).ToHaveAttributeAsync("aria-pressed", "true");
         await using var session = _store.QuerySession();

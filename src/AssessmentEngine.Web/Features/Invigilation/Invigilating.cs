@@ -110,7 +110,7 @@ public sealed class Invigilating(
         Named(sitting, candidateIds);
         await AppendToSittingAsync(sitting.Id, new IncidentLogged(sitting.Id, incident.Code, incident.Title, string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
             candidateIds ?? [], invigilator.Actor, time.GetUtcNow()), cancellationToken);
-        await PushSittingAsync(sitting.Id, $"{invigilator.Actor} logged incident {incident.Code} ({incident.Title}) logged", cancellationToken);
+        await PushSittingAsync(sitting.Id, $"{invigilator.Actor} logged incident {incident.Code} ({incident.Title}){(string.IsNullOrWhiteSpace(note) ? "" : ": " + note.Trim())}", cancellationToken);
     }
 
     public async Task RotateCodeAsync(Guid sittingId, Invigilator invigilator, CancellationToken cancellationToken = default)

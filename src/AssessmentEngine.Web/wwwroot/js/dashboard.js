@@ -9,6 +9,9 @@
   const rowsBody = $("rows");
   const liveStatus = $("live-status");
   const selected = new Set();
+  // What the invigilator has put in a waiting row, kept across redraws (every heartbeat redraws the grid).
+  const identityChecked = new Set();
+  const refuseReasons = new Map();
   let state = null;          // the Dashboard from Watch, rows kept up to date
   let offset = 0;            // server time − local time, in ms
   const log = [];
@@ -91,7 +94,8 @@
     const cell = document.createElement("td");
     if (row.state !== "waiting") { return cell; }
     const box = document.createElement("input");
-    box.type = "checkbox"; box.id = "id-" + row.candidateId;
+    box.type = "checkbox"; box.id = "id-" + row.candidateId; box.checked = identityChecked.has(row.candidateId);
+    box.addEventListener("change", () => { if (box.checked) { identityChecked.add(row.candidateId); } else { identityChecked.delete(row.candidateId); } });
     const label = text("label", " Identity checked");
     label.prepend(box);
     const admit = text("button", "Admit " + row.candidateNumber);
@@ -104,6 +108,8 @@
     why.type = "text"; why.maxLength = 200; why.id = "refuse-" + row.candidateId;
     why.setAttribute("aria-label", "Reason for refusing " + row.candidateNumber);
     why.placeholder = "Reason";
+    why.value = refuseReasons.get(row.candidateId) || "";
+    why.addEventListener("input", () => refuseReasons.set(row.candidateId, why.value));
     const refuse = text("button", "Refuse", "secondary");
     refuse.type = "button";
     refuse.addEventListener("click", () => act("Refuse", [sittingId, row.candidateId, why.value], row.candidateNumber + " refused admission"));

@@ -31,6 +31,7 @@
     clock: null,
     stopped: false, // superseded, timed out or submitting: no more changes from this page
     superseded: false,
+    voided: false,
     failing: false,
     inFlight: null,
     again: false,
@@ -453,7 +454,8 @@
     el.status = make('p', { id: 'save-status', role: 'status', className: 'save-status' });
     el.announce = make('p', { id: 'time-announce', className: 'visually-hidden', 'aria-live': 'polite' });
     el.alert = make('div', { id: 'test-alert', role: 'alert', className: 'test-alert' });
-    el.pausedNote = make('div', { id: 'paused-note', className: 'notice warn', hidden: true },
+    // A page opened during a pause says so at once (the clock came with the paper).
+    el.pausedNote = make('div', { id: 'paused-note', className: 'notice warn', hidden: !(state.clock && state.clock.paused) },
       make('p', { text: 'The invigilator has paused your test: your time has stopped. Your answers are kept.' }));
     el.messages = make('div', { id: 'messages', className: 'notice messages', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages from the invigilator', hidden: true });
     const bar = make('div', { className: 'test-bar' },
@@ -853,6 +855,9 @@
       state.voided = true;
       clearInterval(state.clockPoll);
       stop();
+      if (el.pausedNote) {
+        el.pausedNote.hidden = true;
+      }
       showAlert(`The invigilator has voided this attempt: ${clock.notice || 'no reason given'}. Nothing more can be saved. Put your hand up if you want to speak to them.`);
       setStatus('This attempt was voided.');
       return;
@@ -880,6 +885,11 @@
 
   function tick() {
     if (!state.clock || !el.timer) {
+      return;
+    }
+    if (state.voided) {
+      // A voided attempt has no time left to count, and must not reach "time is up" (which would replace the reason).
+      el.timer.textContent = '—';
       return;
     }
     if (state.clock.paused) {

@@ -1,0 +1,358 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AssessmentEngine.Web.Features.Attempts.CheckingIn;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Tests.Attempts;
+using AssessmentEngine.Web.Tests.Infrastructure;
+using AssessmentEngine.Web.Tests.ItemBank;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AssessmentEngine.Web.Tests.Invigilation;
+
+/// <summary>
+/// A sitting invigilated as people do it, in four browsers against a real server, clock and database: the invigilator
+/// admits three candidates from the live dashboard, pauses one, extends another, messages the room, logs an incident,
+/// voids the third and ends the sitting; each candidate's page shows each effect, and the sitting's record holds it all.
+/// </summary>
+public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database, Browser browser) : IClassFixture<TestDatabase>, IClassFixture<Browser>, IAsyncLifetime
+{
+    private static readonly string Axe = Path.Combine(BankFolder.RepositoryRoot, "tests", "browser", "node_modules", "axe-core", "axe.min.js");
+
+    /// <summary>Reports every CSP violation as a console error, so that the console check catches it.</summary>
+    private const string ReportViolations =
+        "document.addEventListener('securitypolicyviolation', e => console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + e.blockedURI));";
+
+    private EngineFactory _engine = null!;
+    private string _baseUrl = null!;
+    private readonly List<string> _scriptErrors = [];
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Axe), $"{Axe} is missing: ./ae test installs it (npm ci in tests/browser)");
+        SetDefaultExpectTimeout(5_000);
+        _engine = new EngineFactory(database.ConnectionString, roles: "web");
+        _engine.UseKestrel(0);
+        _engine.StartServer();
+        _baseUrl = _engine.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        await _engine.StartedAsync();
+    }
+
+    public async Task DisposeAsync() => await _engine.DisposeAsync();
+
+    [Fact]
+    public async Task An_invigilator_admits_pauses_extends_messages_logs_voids_and_ends_and_every_candidate_page_shows_it()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 3, "IBT");
+        var (a, b, c) = (sitting.Candidates[0], sitting.Candidates[1], sitting.Candidates[2]);
+        var sittingUrl = $"{_baseUrl}/invigilate/sittings/{sitting.Sitting.Id}";
+
+        // The invigilator's dashboard, and a second invigilator's copy of it for axe (its injected script needs the CSP bypassed).
+        await using var invigilatorContext = await ContextAsync();
+        var room = await StaffSignedInAsync(invigilatorContext, sitting.Invigilator, sittingUrl);
+        await Expect(room.Locator("#live-status")).ToHaveTextAsync("Live: connected.");
+        await using var checkerContext = await ContextAsync(bypassCsp: true);
+        var checker = await StaffSignedInAsync(checkerContext, sitting.SecondInvigilator, sittingUrl);
+        await Expect(checker.Locator("#live-status")).ToHaveTextAsync("Live: connected.");
+        var accessCode = (await room.Locator("#access-code").InnerTextAsync()).Trim();
+        Assert.Equal(sitting.Sitting.AccessCode, accessCode);
+
+        // Three candidates check in with the code shown at the front of the room.
+        await using var contextA = await ContextAsync();
+        await using var contextB = await ContextAsync();
+        await using var contextC = await ContextAsync();
+        var pageA = await CheckedInAsync(contextA, sitting, a, accessCode);
+        var pageB = await CheckedInAsync(contextB, sitting, b, accessCode);
+        var pageC = await CheckedInAsync(contextC, sitting, c, accessCode);
+        foreach (var candidate in sitting.Candidates)
+        {
+            await Expect(StateOf(room, candidate)).ToHaveTextAsync("Waiting for admission");
+        }
+
+        await CheckAsync(checker, "the dashboard with candidates waiting");
+
+        // Admitted from the grid after the identity check; the waiting room moves on and the candidate starts. B's and C's
+        // identities are checked while A works, and the ticks survive the grid's redraws (A's changes, B's admission).
+        await AdmitAsync(room, a);
+        await StartAsync(room, sitting, pageA, a);
+        await Row(room, b).GetByLabel("Identity checked").CheckAsync();
+        await Row(room, c).GetByLabel("Identity checked").CheckAsync();
+        await pageA.Locator("#q1-flag").ClickAsync();
+        await Expect(Row(room, a)).ToContainTextAsync("0 of 16 answered, 1 flagged");
+        await Expect(Row(room, b).GetByLabel("Identity checked")).ToBeCheckedAsync();
+        await Expect(Row(room, c).GetByLabel("Identity checked")).ToBeCheckedAsync();
+        await AdmitAsync(room, b, ticked: true);
+        await Expect(Row(room, c).GetByLabel("Identity checked")).ToBeCheckedAsync();
+        await AdmitAsync(room, c, ticked: true);
+        await Expect(room.Locator("#action-error")).ToBeHiddenAsync();
+        await StartAsync(room, sitting, pageB, b);
+        await StartAsync(room, sitting, pageC, c);
+
+        // Pause A: the page says so and its clock stops; resumed, it runs again.
+        await SelectOnlyAsync(room, sitting, a);
+        await room.GetByLabel("Reason (optional)").FillAsync("Candidate A feels faint");
+        await room.GetByRole(AriaRole.Button, new() { Name = "Pause", Exact = true }).ClickAsync();
+        await Expect(room.Locator("#action-result")).ToHaveTextAsync("Paused (1)");
+        await Expect(pageA.Locator("#paused-note")).ToBeVisibleAsync();
+        await Expect(pageA.Locator("#timer")).ToHaveTextAsync(PausedShown());
+        await Expect(StateOf(room, a)).ToHaveTextAsync("Paused");
+        await Expect(pageB.Locator("#paused-note")).ToBeHiddenAsync();
+        await CheckAsync(checker, "the dashboard with a candidate paused");
+        var paused = await pageA.Locator("#timer").InnerTextAsync();
+        await Task.Delay(2_500);
+        Assert.Equal(paused, await pageA.Locator("#timer").InnerTextAsync());
+        await pageA.ReloadAsync(); // a page opened during the pause says so too
+        await Expect(pageA.Locator("#q1")).ToBeVisibleAsync();
+        await Expect(pageA.Locator("#paused-note")).ToBeVisibleAsync();
+        await Expect(pageA.Locator("#timer")).ToHaveTextAsync(paused);
+        await room.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+        await Expect(room.Locator("#action-result")).ToHaveTextAsync("Resumed (1)");
+        await Expect(pageA.Locator("#paused-note")).ToBeHiddenAsync();
+        await Expect(pageA.Locator("#timer")).ToHaveTextAsync(ClockShown());
+        await Expect(StateOf(room, a)).ToHaveTextAsync("In progress");
+        var resumed = Seconds(await pageA.Locator("#timer").InnerTextAsync());
+        Assert.InRange(resumed, Seconds(PausedShown().Match(paused).Groups[1].Value) - 2, Seconds(PausedShown().Match(paused).Groups[1].Value));
+        await Expect(pageA.Locator("#timer")).Not.ToHaveTextAsync(await pageA.Locator("#timer").InnerTextAsync(), new() { Timeout = 3_000 });
+
+        // Extend B by ten minutes: its clock jumps by ten minutes.
+        await SelectOnlyAsync(room, sitting, b);
+        var before = Seconds(await pageB.Locator("#timer").InnerTextAsync());
+        var sinceBefore = Stopwatch.StartNew();
+        await room.GetByLabel("Minutes").FillAsync("10");
+        await room.GetByLabel("Reason", new() { Exact = true }).FillAsync("Fire alarm in the corridor");
+        await room.GetByRole(AriaRole.Button, new() { Name = "Extend" }).ClickAsync();
+        await Expect(room.Locator("#action-result")).ToHaveTextAsync("Time extended by 10 min (1)");
+        await Expect(Row(room, b).Locator(".time-left")).ToContainTextAsync("+10 min");
+        await Expect(pageB.Locator("#timer")).ToHaveTextAsync(new Regex(@"^1:0\d:\d{2}$"));
+        var after = Seconds(await pageB.Locator("#timer").InnerTextAsync());
+        Assert.InRange(after + sinceBefore.Elapsed.TotalSeconds - before, 600 - 2, 600 + 2);
+
+        // A message to the whole room reaches every page.
+        await ClearSelectionAsync(room, sitting);
+        await Expect(room.Locator("#selection")).ToHaveTextAsync("the whole room");
+        const string message = "Ten minutes have been added for those disturbed by the alarm.";
+        await room.GetByLabel("Message to show on the candidates' screens").FillAsync(message);
+        await room.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Expect(room.Locator("#action-result")).ToHaveTextAsync("Message sent");
+        foreach (var page in new[] { pageA, pageB, pageC })
+        {
+            await Expect(page.Locator("#messages")).ToBeVisibleAsync();
+            await Expect(page.Locator("#messages")).ToContainTextAsync($"Invigilator: {message}");
+        }
+
+        // An incident for the record.
+        await room.GetByLabel("Incident", new() { Exact = true }).SelectOptionAsync("FIRE");
+        await room.GetByLabel("Note", new() { Exact = true }).FillAsync("Alarm sounded for two minutes; no evacuation");
+        await room.GetByRole(AriaRole.Button, new() { Name = "Log", Exact = true }).ClickAsync();
+        await Expect(room.Locator("#action-result")).ToHaveTextAsync("Incident FIRE logged");
+        await Expect(room.Locator("#log")).ToContainTextAsync("logged incident FIRE (Fire alarm or evacuation): Alarm sounded for two minutes; no evacuation");
+
+        // Void C: the page gives the reason and takes no more answers.
+        await SelectOnlyAsync(room, sitting, c);
+        const string voided = "Notes found under the keyboard";
+        await room.GetByLabel("Reason (the candidate sees it)").FillAsync(voided);
+        await room.GetByRole(AriaRole.Button, new() { Name = "Void" }).ClickAsync();
+        await Expect(room.Locator("#action-result")).ToHaveTextAsync("Attempt voided");
+        await Expect(pageC.Locator("#test-alert")).ToContainTextAsync($"The invigilator has voided this attempt: {voided}");
+        foreach (var control in await pageC.Locator("section.question input, section.question select, section.question textarea").AllAsync())
+        {
+            await Expect(control).ToBeDisabledAsync();
+        }
+
+        await Expect(pageC.Locator("#timer")).ToHaveTextAsync("—");
+        await Expect(StateOf(room, c)).ToHaveTextAsync($"Voided ({voided})");
+        await Expect(pageA.Locator("#test-alert")).ToBeEmptyAsync();
+        await CheckAsync(checker, "the dashboard with candidates in progress and voided");
+
+        // End the sitting: A and B are handed in and see their receipts; C stays voided.
+        await ClearSelectionAsync(room, sitting);
+        await room.GetByRole(AriaRole.Button, new() { Name = "End the sitting" }).ClickAsync();
+        await room.GetByRole(AriaRole.Button, new() { Name = "Yes, end it now" }).ClickAsync();
+        await Expect(room.Locator("#action-result")).ToHaveTextAsync("Sitting ended; attempts submitted (2)");
+        await pageA.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, a)}/receipt", new() { Timeout = 5_000 });
+        await pageB.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, b)}/receipt", new() { Timeout = 5_000 });
+        await Expect(pageA.Locator("#receipt-hash")).ToBeVisibleAsync();
+        await Expect(pageB.Locator("#receipt-hash")).ToBeVisibleAsync();
+        await Expect(room.Locator("#sitting-state")).ToHaveTextAsync("This sitting has ended.");
+        await Expect(StateOf(room, a)).ToHaveTextAsync("Submitted (sitting-ended)");
+        await Expect(StateOf(room, b)).ToHaveTextAsync("Submitted (sitting-ended)");
+        await Expect(StateOf(room, c)).ToHaveTextAsync($"Voided ({voided})");
+        await CheckAsync(checker, "the dashboard after the sitting ended");
+
+        // The sitting's record holds every event.
+        await room.GetByRole(AriaRole.Link, new() { Name = "The sitting's full record" }).ClickAsync();
+        await room.WaitForURLAsync($"{sittingUrl}/log");
+        var lines = await room.Locator("tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => Array.from(r.cells, c => c.textContent.trim()))");
+        void Logged(string candidate, string what, string by = "")
+        {
+            Assert.True(lines.Any(l => l[1] == candidate && l[2].StartsWith(what, StringComparison.Ordinal) && (by.Length == 0 || l[3] == by)),
+                $"the record lacks \"{what}\" for \"{candidate}\"{(by.Length == 0 ? "" : $" by {by}")}:\n{string.Join("\n", lines.Select(l => string.Join(" | ", l)))}");
+        }
+
+        var invigilator = sitting.Invigilator.SignInName;
+        foreach (var candidate in sitting.Candidates)
+        {
+            Logged(candidate.CandidateNumber, "Checked in");
+            Logged(candidate.CandidateNumber, "Admitted after an identity check", invigilator);
+            Logged(candidate.CandidateNumber, "Started (60 minutes");
+        }
+
+        Logged(a.CandidateNumber, "Paused: Candidate A feels faint", invigilator);
+        Logged(a.CandidateNumber, "Resumed after", invigilator);
+        Logged(b.CandidateNumber, "Time extended by 10 minutes: Fire alarm in the corridor", invigilator);
+        Logged("whole room", $"Message: {message}", invigilator);
+        Logged("whole room", "Incident FIRE (Fire alarm or evacuation): Alarm sounded for two minutes; no evacuation", invigilator);
+        Logged(c.CandidateNumber, $"Attempt voided: {voided}", invigilator);
+        Logged("", "Sitting ended", invigilator);
+        Logged(a.CandidateNumber, "Submitted (sitting-ended)", invigilator);
+        Logged(b.CandidateNumber, "Submitted (sitting-ended)", invigilator);
+        Assert.DoesNotContain(lines, l => l[1] == c.CandidateNumber && l[2].StartsWith("Submitted", StringComparison.Ordinal));
+        await checker.GotoAsync($"{sittingUrl}/log");
+        await CheckAsync(checker, "the sitting's record");
+
+        Assert.True(_scriptErrors.Count == 0, string.Join("\n", _scriptErrors));
+    }
+
+    // ------------------------------------------------------------------ the people
+
+    private async Task<IBrowserContext> ContextAsync(bool bypassCsp = false)
+    {
+        var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { BypassCSP = bypassCsp, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await context.AddInitScriptAsync(ReportViolations);
+        context.Page += (_, page) => Watch(page);
+        return context;
+    }
+
+    private void Watch(IPage page)
+    {
+        page.Console += (_, message) =>
+        {
+            // The browser asks for a favicon the site does not have.
+            if (message.Type == "error" && !message.Location.Contains("/favicon.ico", StringComparison.Ordinal))
+            {
+                lock (_scriptErrors)
+                {
+                    _scriptErrors.Add($"{page.Url}: {message.Text} ({message.Location})");
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (_scriptErrors)
+            {
+                _scriptErrors.Add($"{page.Url}: {error}");
+            }
+        };
+    }
+
+    private async Task<IPage> StaffSignedInAsync(IBrowserContext context, UserAccount staff, string then)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_baseUrl + "/signin");
+        await page.GetByLabel("Email address").FillAsync(staff.SignInName);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Centres.Password);
+        await page.GetByLabel("Password", new() { Exact = true }).PressAsync("Enter");
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await page.GotoAsync(then);
+        return page;
+    }
+
+    private async Task<IPage> CheckedInAsync(IBrowserContext context, SittingNow sitting, Candidate candidate, string accessCode)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_baseUrl + "/signin");
+        await page.GetByLabel("Centre number").FillAsync(sitting.Centre.Number);
+        await page.GetByLabel("Candidate number").FillAsync(candidate.CandidateNumber);
+        await page.GetByLabel("Password or sign-in code").FillAsync(Centres.Password);
+        await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
+        await page.WaitForURLAsync(_baseUrl + "/candidate");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Check in" }).ClickAsync();
+        await page.GetByLabel("Access code").FillAsync(accessCode);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check in" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Waiting to be admitted");
+        Assert.Equal($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, candidate)}", page.Url);
+        return page;
+    }
+
+    private static Guid AttemptOf(SittingNow sitting, Candidate candidate) => CheckIn.IdFor(sitting.Sitting.Id, candidate.Id);
+
+    // ------------------------------------------------------------------ the dashboard
+
+    private static ILocator Row(IPage room, Candidate candidate) => room.Locator($"#rows tr[data-candidate='{candidate.Id}']");
+
+    private static ILocator StateOf(IPage room, Candidate candidate) => Row(room, candidate).Locator("td.state");
+
+    private static async Task AdmitAsync(IPage room, Candidate candidate, bool ticked = false)
+    {
+        var row = Row(room, candidate);
+        if (!ticked)
+        {
+            await row.GetByLabel("Identity checked").CheckAsync();
+        }
+
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Admit {candidate.CandidateNumber}" }).ClickAsync();
+        await Expect(room.Locator("#action-result")).ToHaveTextAsync($"{candidate.CandidateNumber} admitted");
+        await Expect(StateOf(room, candidate)).ToHaveTextAsync("Admitted, reading instructions");
+    }
+
+    private async Task StartAsync(IPage room, SittingNow sitting, IPage page, Candidate candidate)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start the test" }).ClickAsync(new() { Timeout = 10_000 }); // the waiting room moves on by itself
+        await page.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, candidate)}/test");
+        await Expect(page.Locator("#q1")).ToBeVisibleAsync();
+        await Expect(page.Locator("#timer")).ToHaveTextAsync(ClockShown());
+        await Expect(StateOf(room, candidate)).ToHaveTextAsync("In progress");
+        await Expect(Row(room, candidate).Locator(".connection")).ToHaveTextAsync("Connected");
+    }
+
+    private static async Task SelectOnlyAsync(IPage room, SittingNow sitting, Candidate chosen)
+    {
+        foreach (var candidate in sitting.Candidates)
+        {
+            await room.GetByLabel($"Select {candidate.Name} {candidate.CandidateNumber}").SetCheckedAsync(candidate.Id == chosen.Id);
+        }
+
+        await Expect(room.Locator("#selection")).ToHaveTextAsync("1 selected candidate");
+    }
+
+    private static async Task ClearSelectionAsync(IPage room, SittingNow sitting)
+    {
+        foreach (var candidate in sitting.Candidates)
+        {
+            await room.GetByLabel($"Select {candidate.Name} {candidate.CandidateNumber}").SetCheckedAsync(false);
+        }
+    }
+
+    // ------------------------------------------------------------------ checking
+
+    /// <summary>axe-core against WCAG 2.1 A and AA on the page as it stands, and no sideways scrolling at 200 % zoom.</summary>
+    private static async Task CheckAsync(IPage page, string what)
+    {
+        await page.SetViewportSizeAsync(1280, 900);
+        if (!await page.EvaluateAsync<bool>("() => typeof axe !== 'undefined'"))
+        {
+            await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Axe });
+        }
+
+        var json = await page.EvaluateAsync<string>(
+            "async () => JSON.stringify((await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations" +
+            ".map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))");
+        var violations = JsonSerializer.Deserialize<string[]>(json)!;
+        Assert.True(violations.Length == 0, $"{what}: {string.Join("; ", violations)}");
+
+        await page.SetViewportSizeAsync(640, 900);
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 1, $"{what} needs {overflow} px of horizontal scrolling at 200 % zoom");
+        await page.SetViewportSizeAsync(1280, 900);
+    }
+
+    /// <summary>A clock as the test page shows it, m:ss or h:mm:ss, in seconds.</summary>
+    private static int Seconds(string shown) => shown.Trim().Split(':').Aggregate(0, (total, part) => (total * 60) + int.Parse(part, System.Globalization.CultureInfo.InvariantCulture));
+
+    [GeneratedRegex(@"^(\d+:)?\d{1,2}:\d{2}$")]
+    private static partial Regex ClockShown();
+
+    [GeneratedRegex(@"^Paused \(((?:\d+:)?\d{1,2}:\d{2}) left\)$")]
+    private static partial Regex PausedShown();
+}

@@ -76,6 +76,11 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
         ["api/sittings/{sittingId:guid}/candidates/{candidateId:guid}/refuse"] =
             (Rule.Anywhere(Role.Invigilator), ["POST"], ids => [$"/api/sittings/{Guid.NewGuid()}/candidates/{ids.Candidate}/refuse"]),
         ["invigilate/sittings/{sittingId:guid}/log"] = (Rule.Anywhere(Role.Invigilator), ["GET"], _ => [$"/invigilate/sittings/{Guid.NewGuid()}/log"]),
+        ["assess/centres/{centreId:guid}"] = (Rule.At(Role.Assessor), ["GET"], ids => [$"/assess/centres/{ids.Centre}"]),
+        ["verify/centres/{centreId:guid}"] = (Rule.At(Role.Verifier), ["GET"], ids => [$"/verify/centres/{ids.Centre}"]),
+        // Any member of staff reaches the page; the attempt must be at a centre where they hold the area's role (MarkingTests).
+        ["{area:regex(^(assess|verify)$)}/attempts/{attemptId:guid}"] = (Rule.Anywhere(Role.Admin, Role.Tutor, Role.Invigilator, Role.Assessor, Role.Verifier), ["GET", "POST"],
+            _ => [$"/assess/attempts/{Guid.NewGuid()}", $"/verify/attempts/{Guid.NewGuid()}"]),
         // Hubs: the role lets a connection open; each method then checks the sitting or attempt (LiveInvigilationTests).
         ["hubs/invigilation"] = (Rule.Anywhere(Role.Invigilator), ["GET"], _ => ["/hubs/invigilation"]),
         ["hubs/invigilation/negotiate"] = (Rule.Anywhere(Role.Invigilator), ["POST"], _ => ["/hubs/invigilation/negotiate?negotiateVersion=1"]),

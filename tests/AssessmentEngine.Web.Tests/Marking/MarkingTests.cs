@@ -1,0 +1,198 @@
+using System.Security.Claims;
+using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Attempts.Submitting;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Marking;
+using AssessmentEngine.Web.Tests.Attempts;
+using AssessmentEngine.Web.Tests.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace AssessmentEngine.Web.Tests.Marking;
+
+/// <summary>Marking, decisions, the verification sample and verification, through the engine's services and pages on the real database.</summary>
+public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private EngineFactory _engine = null!;
+    private IDocumentStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _engine = new EngineFactory(database.ConnectionString, roles: "web");
+        _store = _engine.Services.GetRequiredService<IDocumentStore>();
+        await _engine.StartedAsync();
+    }
+
+    public async Task DisposeAsync() => await _engine.DisposeAsync();
+
+    private Assessing Assessing() => _engine.Services.CreateScope().ServiceProvider.GetRequiredService<Assessing>();
+
+    private static (Staff Staff, ClaimsPrincipal User) As(UserAccount account) =>
+        (new Staff(account.Id, account.SignInName), EngineClaims.For(account, "test", DateTimeOffset.UtcNow));
+
+    /// <summary>A sitting whose candidates have all sat and submitted (with no answers: every objective item scores 0).</summary>
+    private async Task<(SittingNow Sitting, IReadOnlyList<Attempt> Attempts)> SubmittedAsync(int candidates, string prefix)
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, candidates, prefix);
+        var attempts = new List<Attempt>();
+        foreach (var candidate in sitting.Candidates)
+        {
+            var attempt = await AttemptBuilder.InProgressAsync(_engine.Services, sitting.Sitting, candidate);
+            using var scope = _engine.Services.CreateScope();
+            attempts.Add(await scope.ServiceProvider.GetRequiredService<SubmitAttempt>().HandleAsync(attempt, "candidate"));
+        }
+
+        return (sitting, attempts);
+    }
+
+    private async Task<IReadOnlyList<Item>> ExtendedItemsAsync(Attempt attempt)
+    {
+        await using var query = _store.QuerySession();
+        var items = await PinnedItems.LoadAsync(query, attempt.Form!, CancellationToken.None);
+        return attempt.Form!.Items.Select(f => items[f.ItemId]).Where(i => i.Type == ItemType.Extended).ToList();
+    }
+
+    private async Task<Attempt> LoadAsync(Guid id)
+    {
+        await using var query = _store.QuerySession();
+        return (await query.LoadAsync<Attempt>(id))!;
+    }
+
+    private async Task<long> EventsOf(Guid stream, string type)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select count(*) from ae.mt_events where stream_id = @id and type = @type", connection);
+        command.Parameters.AddWithValue("id", stream);
+        command.Parameters.AddWithValue("type", type);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task An_assessor_marks_the_written_answers_a_second_marker_is_kept_beside_and_the_decision_waits_for_every_mark()
+    {
+        var (sitting, attempts) = await SubmittedAsync(1, "MRK");
+        var attempt = attempts[0];
+        var assessor = As(await Centres.StaffAsync(_store, sitting.Centre, $"assessor{sitting.Centre.Number}@example.org", Role.Assessor));
+        var second = As(await Centres.StaffAsync(_store, sitting.Centre, $"second{sitting.Centre.Number}@example.org", Role.Assessor));
+        var extended = await ExtendedItemsAsync(attempt);
+        Assert.Equal(2, extended.Count);
+        Assert.Equal(2, (await Assessing().QueueAsync(sitting.Centre.Id)).Count(w => w.Attempt.Id == attempt.Id));
+
+        var early = await Assert.ThrowsAsync<AttemptRefusedException>(() => Assessing().DecideAsync(attempt.Id, Decisions.Competent, "good", assessor.Staff, assessor.User));
+        Assert.Equal("2 response(s) still need a mark before the decision.", early.Message);
+        var tooMany = await Assert.ThrowsAsync<AttemptRefusedException>(() => Assessing().MarkAsync(attempt.Id, extended[0].Id, extended[0].Marks + 1, null, assessor.Staff, assessor.User));
+        Assert.StartsWith("Give a mark from 0 to", tooMany.Message, StringComparison.Ordinal);
+
+        await Assessing().MarkAsync(attempt.Id, extended[0].Id, extended[0].Marks, "clear, with a council example", assessor.Staff, assessor.User);
+        await Assessing().MarkAsync(attempt.Id, extended[1].Id, 1, "thin", assessor.Staff, assessor.User);
+        await Assessing().MarkAsync(attempt.Id, extended[1].Id, 1.5m, "second look", second.Staff, second.User);
+        var marked = await LoadAsync(attempt.Id);
+        Assert.Equal(1m, marked.AssessorMarks[extended[1].Id].Marks);       // the first marker's mark counts
+        Assert.Equal(1.5m, marked.SecondMarks[extended[1].Id].Marks);       // and the second is kept beside it
+        Assert.Empty(await Assessing().QueueAsync(sitting.Centre.Id));
+
+        await Assessing().DecideAsync(attempt.Id, Decisions.NotYetCompetent, "outcome 2 not shown", assessor.Staff, assessor.User);
+        var decided = await LoadAsync(attempt.Id);
+        Assert.Equal(Decisions.NotYetCompetent, decided.Decision!.Decision);
+        Assert.Equal("not yet competent", decided.Sampled!.Reason);            // every not-yet-competent decision is sampled
+        var result = (await Assessing().LoadAsync(attempt.Id, Role.Assessor, assessor.User)).Result;
+        Assert.Equal(extended[0].Marks + 1, result.Total);
+        Assert.Equal(0, result.AwaitingMarks);
+
+        var changed = await Assert.ThrowsAsync<AttemptRefusedException>(() => Assessing().MarkAsync(attempt.Id, extended[0].Id, 0, null, assessor.Staff, assessor.User));
+        Assert.Contains("can no longer change", changed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Nobody_verifies_an_attempt_they_marked_or_decided_and_nothing_is_written_when_refused()
+    {
+        var (sitting, attempts) = await SubmittedAsync(1, "IVR");
+        var attempt = attempts[0];
+        // One person who is both assessor and verifier at the centre, as small centres have.
+        var both = As(await Centres.StaffAsync(_store, sitting.Centre, $"both{sitting.Centre.Number}@example.org", Role.Assessor, Role.Verifier));
+        var verifier = As(await Centres.StaffAsync(_store, sitting.Centre, $"iv{sitting.Centre.Number}@example.org", Role.Verifier));
+        foreach (var item in await ExtendedItemsAsync(attempt))
+        {
+            await Assessing().MarkAsync(attempt.Id, item.Id, item.Marks, null, both.Staff, both.User);
+        }
+
+        await Assessing().DecideAsync(attempt.Id, Decisions.Competent, "meets every statement", both.Staff, both.User);
+
+        var own = await Assert.ThrowsAsync<AttemptRefusedException>(() => Assessing().VerifyAsync(attempt.Id, true, "fine", both.Staff, both.User));
+        Assert.Equal("You marked or decided this attempt: staff must never internally verify their own assessments.", own.Message);
+        Assert.Equal(0, await EventsOf(attempt.Id, "verification_recorded"));
+
+        // The page says so too, and offers that person no verification form.
+        using (var client = new PageClient(_engine.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false })))
+        {
+            using (await client.SignInAsStaffAsync(both.Staff.Actor, Centres.Password))
+            {
+            }
+
+            var page = System.Net.WebUtility.HtmlDecode(await client.GetPageAsync($"/verify/attempts/{attempt.Id}"));
+            Assert.Contains("You marked or decided this attempt, so you cannot verify it.", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("Record the verification", page, StringComparison.Ordinal);
+        }
+
+        var noComment = await Assert.ThrowsAsync<AttemptRefusedException>(() => Assessing().VerifyAsync(attempt.Id, true, " ", verifier.Staff, verifier.User));
+        Assert.Equal("Give a comment with the verification.", noComment.Message);
+        await Assessing().VerifyAsync(attempt.Id, false, "outcome 2 answer is thin for full marks", verifier.Staff, verifier.User);
+        var verified = await LoadAsync(attempt.Id);
+        Assert.False(verified.Verification!.Agrees);
+        Assert.Equal(verifier.Staff.Actor, verified.Verification.Verifier);
+
+    }
+
+    [Fact]
+    public async Task The_sampling_rule_takes_at_least_one_of_each_assessors_competent_decisions_and_a_verifier_can_add_any()
+    {
+        var (sitting, attempts) = await SubmittedAsync(4, "SMP");
+        var assessor = As(await Centres.StaffAsync(_store, sitting.Centre, $"a{sitting.Centre.Number}@example.org", Role.Assessor));
+        var verifier = As(await Centres.StaffAsync(_store, sitting.Centre, $"v{sitting.Centre.Number}@example.org", Role.Verifier));
+        foreach (var attempt in attempts)
+        {
+            foreach (var item in await ExtendedItemsAsync(attempt))
+            {
+                await Assessing().MarkAsync(attempt.Id, item.Id, item.Marks, null, assessor.Staff, assessor.User);
+            }
+
+            await Assessing().DecideAsync(attempt.Id, Decisions.Competent, "sound", assessor.Staff, assessor.User);
+        }
+
+        var decided = await Task.WhenAll(attempts.Select(a => LoadAsync(a.Id)));
+        var sampled = decided.Where(a => a.Sampled is not null).ToList();
+        Assert.Contains(sampled, a => a.Sampled!.Reason.StartsWith("one in 10 of", StringComparison.Ordinal));
+        Assert.Equal(attempts[0].Id, decided.OrderBy(a => a.Decision!.DecidedAt).First(a => a.Sampled is not null).Id); // the first is always taken
+
+        var unsampled = decided.FirstOrDefault(a => a.Sampled is null);
+        if (unsampled is not null)
+        {
+            await Assessing().SampleAsync(unsampled.Id, verifier.Staff, verifier.User);
+            Assert.Equal("chosen by the verifier", (await LoadAsync(unsampled.Id)).Sampled!.Reason);
+        }
+
+        // An assessor elsewhere cannot reach these attempts at all.
+        var elsewhere = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "SMX");
+        var stranger = As(await Centres.StaffAsync(_store, elsewhere.Centre, $"x{elsewhere.Centre.Number}@example.org", Role.Assessor));
+        var notHere = await Assert.ThrowsAsync<AttemptRefusedException>(() => Assessing().MarkAsync(attempts[0].Id, "any", 0, null, stranger.Staff, stranger.User));
+        Assert.Equal("There is no such attempt at your centre.", notHere.Message);
+    }
+
+    [Fact]
+    public void The_rule_samples_every_not_yet_competent_and_every_decision_near_the_pass_mark()
+    {
+        var decision = new AssessmentDecisionRecorded(Guid.NewGuid(), Decisions.Competent, "ok", Guid.NewGuid(), "a", DateTimeOffset.UtcNow);
+        AttemptResult Scoring(decimal percent) => new([], [], percent, 100, percent, percent >= 60, 0);
+
+        Assert.Equal("not yet competent", SamplingRule.Reason(decision with { Decision = Decisions.NotYetCompetent }, Scoring(90), 60, (5, 1)));
+        Assert.Equal("within 5 points of the pass mark", SamplingRule.Reason(decision, Scoring(64), 60, (5, 1)));
+        Assert.Equal("within 5 points of the pass mark", SamplingRule.Reason(decision, Scoring(55), 60, (5, 1)));
+        Assert.StartsWith("one in 10", SamplingRule.Reason(decision, Scoring(90), 60, (0, 0)), StringComparison.Ordinal);
+        var drawn = Enumerable.Range(0, 2000).Count(_ => SamplingRule.Reason(decision with { AttemptId = Guid.NewGuid() }, Scoring(90), 60, (5, 1)) is not null);
+        Assert.InRange(drawn, 120, 290); // about a tenth of 2,000
+    }
+}

@@ -12,6 +12,9 @@ public sealed class TutorUnitModel(IQuerySession session) : PageModel
 {
     public Unit Unit { get; private set; } = null!;
 
+    public IReadOnlyDictionary<string, AssessmentEngine.Web.Features.Marking.ItemStatistic> Statistics { get; private set; } =
+        new Dictionary<string, AssessmentEngine.Web.Features.Marking.ItemStatistic>();
+
     public async Task<IActionResult> OnGetAsync(string? code)
     {
         var unit = string.IsNullOrWhiteSpace(code) ? null : await session.UnitAsync(code, HttpContext.RequestAborted);
@@ -21,6 +24,8 @@ public sealed class TutorUnitModel(IQuerySession session) : PageModel
         }
 
         Unit = unit;
+        Statistics = (await AssessmentEngine.Web.Features.Marking.ItemStatistic.ForUnitAsync(session, unit.Code, HttpContext.RequestAborted))
+            .ToDictionary(s => s.ItemId, StringComparer.Ordinal);
         return Page();
     }
 }

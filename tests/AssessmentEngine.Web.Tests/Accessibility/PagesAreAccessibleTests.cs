@@ -126,6 +126,34 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
         await CheckAsync(invigilator, $"/invigilate/sittings/{sitting.Id}");
     }
 
+    [Fact]
+    public async Task Marking_and_verification_pages_have_no_accessibility_violations()
+    {
+        Sitting sitting;
+        using (var scope = _engine.Services.CreateScope())
+        {
+            sitting = (await DemoData.TodaysSittingAsync(scope.ServiceProvider, TimeProvider.System, CancellationToken.None))!;
+        }
+
+        Guid attemptId;
+        await using (var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession())
+        {
+            var candidate = await query.Query<Candidate>().FirstAsync(c => c.CentreId == _centre && c.CandidateNumber == "DC0012");
+            var started = await AttemptBuilder.InProgressAsync(_engine.Services, sitting, candidate);
+            using var scope = _engine.Services.CreateScope();
+            attemptId = (await scope.ServiceProvider.GetRequiredService<SubmitAttempt>().HandleAsync(started, "candidate")).Id;
+        }
+
+        var assessor = await SignedInAsync($"assessor1@{DemoData.EmailDomain}");
+        await CheckAsync(assessor, $"/assess/centres/{_centre}");
+        await CheckAsync(assessor, $"/assess/attempts/{attemptId}");
+        var verifier = await SignedInAsync($"verifier@{DemoData.EmailDomain}");
+        await CheckAsync(verifier, $"/verify/centres/{_centre}");
+        await CheckAsync(verifier, $"/verify/attempts/{attemptId}");
+        var tutor = await SignedInAsync($"tutor@{DemoData.EmailDomain}");
+        await CheckAsync(tutor, "/tutor/unit?code=FE6V%2035");
+    }
+
     private async Task<IPage> CandidateSignedInAsync(string number)
     {
         var page = await NewPageAsync();

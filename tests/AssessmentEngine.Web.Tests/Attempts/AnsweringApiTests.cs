@@ -12,7 +12,6 @@ using Marten;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 
 namespace AssessmentEngine.Web.Tests.Attempts;
 
@@ -158,15 +157,7 @@ public sealed partial class AnsweringApiTests(TestDatabase database) : IClassFix
         return string.Join(";", parts.Select(p => $"{p.Key}:{p.Value}"));
     }
 
-    private async Task<long> AnswerEventsOf(Guid attemptId, string type = "answer_saved")
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select count(*) from ae.mt_events where stream_id = @id and type = @type", connection);
-        command.Parameters.AddWithValue("id", attemptId);
-        command.Parameters.AddWithValue("type", type);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> AnswerEventsOf(Guid attemptId, string type = "answer_saved") => StoredEvents.CountAsync(database.ConnectionString, attemptId, type);
 
     [Fact]
     public async Task Answers_replayed_with_duplicated_and_reordered_sequence_numbers_end_as_the_same_responses()

@@ -30,7 +30,6 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
     private const string Unit = "FE6V 35";
     private static readonly Acting Officer = new("officer@example.org", "192.0.2.1");
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
-    private static readonly string Axe = Path.Combine(BankFolder.RepositoryRoot, "tests", "browser", "node_modules", "axe-core", "axe.min.js");
     private EngineFactory _engine = null!;
     private IDocumentStore _store = null!;
     private string _baseUrl = null!;
@@ -264,7 +263,6 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
     {
         var (candidate, sitting) = await BookedAsync(number, largeTextHighContrast ? new Adjustments(ExtraTimePercent: 25, LargeText: true, HighContrast: true) : null);
         var attempt = await AttemptBuilder.InProgressAsync(_engine.Services, sitting, candidate);
-        Assert.True(File.Exists(Axe), $"{Axe} is missing: ./ae test installs it (npm ci in tests/browser)");
         // axe is injected as a script; the engine's CSP rightly forbids that, so this context bypasses it.
         await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
         {
@@ -487,36 +485,9 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         return sequences;
     }
 
-    private async Task<long> EventsAsync(Guid attemptId, string type)
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select count(*) from ae.mt_events where stream_id = @id and type = @type", connection);
-        command.Parameters.AddWithValue("id", attemptId);
-        command.Parameters.AddWithValue("type", type);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> EventsAsync(Guid attemptId, string type) => StoredEvents.CountAsync(database.ConnectionString, attemptId, type);
 
-    /// <summary>axe-core against WCAG 2.1 A and AA on the page as it stands, and no sideways scrolling at 200 % zoom.</summary>
-    private static async Task CheckAsync(IPage page, string what)
-    {
-        await page.SetViewportSizeAsync(1280, 900);
-        if (!await page.EvaluateAsync<bool>("() => typeof axe !== 'undefined'"))
-        {
-            await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Axe });
-        }
-
-        var json = await page.EvaluateAsync<string>(
-            "async () => JSON.stringify((await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations" +
-            ".map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))");
-        var violations = JsonSerializer.Deserialize<string[]>(json)!;
-        Assert.True(violations.Length == 0, $"{what}: {string.Join("; ", violations)}");
-
-        await page.SetViewportSizeAsync(640, 900);
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
-        Assert.True(overflow <= 1, $"{what} needs {overflow} px of horizontal scrolling at 200 % zoom");
-        await page.SetViewportSizeAsync(1280, 900);
-    }
+    private static Task CheckAsync(IPage page, string what) => AccessibilityCheck.CheckAsync(page, what);
 
     [GeneratedRegex(@"^(\d+:)?\d{1,2}:\d{2}$")]
     private static partial Regex ClockShown();

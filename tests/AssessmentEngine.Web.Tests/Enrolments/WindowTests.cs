@@ -62,15 +62,7 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
         return (candidate, enrolment);
     }
 
-    private async Task<long> EventsOf(Guid stream, string type)
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select count(*) from ae.mt_events where stream_id = @id and type = @type", connection);
-        command.Parameters.AddWithValue("id", stream);
-        command.Parameters.AddWithValue("type", type);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> EventsOf(Guid stream, string type) => StoredEvents.CountAsync(database.ConnectionString, stream, type);
 
     [Fact]
     public async Task Agreeing_a_window_schedules_its_close_as_a_persisted_job_at_the_exact_time()

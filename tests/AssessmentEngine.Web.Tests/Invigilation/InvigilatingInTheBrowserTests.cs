@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
-using AssessmentEngine.Web.Tests.ItemBank;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -18,7 +16,6 @@ namespace AssessmentEngine.Web.Tests.Invigilation;
 /// </summary>
 public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database, Browser browser) : IClassFixture<TestDatabase>, IClassFixture<Browser>, IAsyncLifetime
 {
-    private static readonly string Axe = Path.Combine(BankFolder.RepositoryRoot, "tests", "browser", "node_modules", "axe-core", "axe.min.js");
 
     /// <summary>Reports every CSP violation as a console error, so that the console check catches it.</summary>
     private const string ReportViolations =
@@ -30,7 +27,6 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
 
     public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(Axe), $"{Axe} is missing: ./ae test installs it (npm ci in tests/browser)");
         SetDefaultExpectTimeout(5_000);
         _engine = new EngineFactory(database.ConnectionString, roles: "web");
         _engine.UseKestrel(0);
@@ -326,26 +322,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
 
     // ------------------------------------------------------------------ checking
 
-    /// <summary>axe-core against WCAG 2.1 A and AA on the page as it stands, and no sideways scrolling at 200 % zoom.</summary>
-    private static async Task CheckAsync(IPage page, string what)
-    {
-        await page.SetViewportSizeAsync(1280, 900);
-        if (!await page.EvaluateAsync<bool>("() => typeof axe !== 'undefined'"))
-        {
-            await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Axe });
-        }
-
-        var json = await page.EvaluateAsync<string>(
-            "async () => JSON.stringify((await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations" +
-            ".map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))");
-        var violations = JsonSerializer.Deserialize<string[]>(json)!;
-        Assert.True(violations.Length == 0, $"{what}: {string.Join("; ", violations)}");
-
-        await page.SetViewportSizeAsync(640, 900);
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
-        Assert.True(overflow <= 1, $"{what} needs {overflow} px of horizontal scrolling at 200 % zoom");
-        await page.SetViewportSizeAsync(1280, 900);
-    }
+    private static Task CheckAsync(IPage page, string what) => AccessibilityCheck.CheckAsync(page, what);
 
     /// <summary>A clock as the test page shows it, m:ss or h:mm:ss, in seconds.</summary>
     private static int Seconds(string shown) => shown.Trim().Split(':').Aggregate(0, (total, part) => (total * 60) + int.Parse(part, System.Globalization.CultureInfo.InvariantCulture));

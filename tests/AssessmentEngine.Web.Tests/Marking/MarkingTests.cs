@@ -9,7 +9,6 @@ using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace AssessmentEngine.Web.Tests.Marking;
 
@@ -61,15 +60,7 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
         return (await query.LoadAsync<Attempt>(id))!;
     }
 
-    private async Task<long> EventsOf(Guid stream, string type)
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select count(*) from ae.mt_events where stream_id = @id and type = @type", connection);
-        command.Parameters.AddWithValue("id", stream);
-        command.Parameters.AddWithValue("type", type);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> EventsOf(Guid stream, string type) => StoredEvents.CountAsync(database.ConnectionString, stream, type);
 
     [Fact]
     public async Task An_assessor_marks_the_written_answers_a_second_marker_is_kept_beside_and_the_decision_waits_for_every_mark()

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace AssessmentEngine.LoadTest;
 
 /// <summary>What one candidate's run found when it checked the engine's copy of their answers.</summary>
-public sealed record Verification(int AnswersChecked, int Lost, IReadOnlyList<string> Differences);
+public sealed record Verification(int QuestionsChecked, int Lost, IReadOnlyList<string> Differences);
 
 /// <summary>
 /// One candidate, played as the test page plays them: sign in, check in, wait for admission, start, open the test, join
@@ -101,21 +101,26 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
         }
     }
 
-    /// <summary>Heartbeats and answers on their own schedules, each jittered by ±10 %, until <paramref name="until"/> (a Stopwatch timestamp).</summary>
-    public Task PlayAsync(long until, CancellationToken cancellationToken) => Task.WhenAll(
+    /// <summary>Heartbeats and answers on their own schedules, each jittered by ±10 %, until <paramref name="until"/> (a Stopwatch timestamp, set once everyone is in).</summary>
+    public Task PlayAsync(Func<long> until, CancellationToken cancellationToken) => Task.WhenAll(
         EveryAsync(options.HeartbeatSeconds, _beats, until, HeartbeatAsync, cancellationToken),
         EveryAsync(options.AnswerEverySeconds, _answers, until, AnswerAsync, cancellationToken));
 
-    private static async Task EveryAsync(double seconds, Random random, long until, Func<CancellationToken, Task> act, CancellationToken cancellationToken)
+    private static async Task EveryAsync(double seconds, Random random, Func<long> until, Func<CancellationToken, Task> act, CancellationToken cancellationToken)
     {
         // The first one at a random point of the first period, so that candidates do not act in step.
         var next = Stopwatch.GetTimestamp() + (long)(random.NextDouble() * seconds * Stopwatch.Frequency);
-        while (next < until)
+        while (next < until())
         {
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, cancellationToken);
+            }
+
+            if (next >= until())
+            {
+                break;
             }
 
             await act(cancellationToken);

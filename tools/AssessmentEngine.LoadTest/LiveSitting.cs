@@ -24,7 +24,7 @@ public static class LiveSitting
         using var joining = new SemaphoreSlim(options.JoinConcurrency);
         var rampEnds = runStarted + (long)(options.RampSeconds * Stopwatch.Frequency);
         var joined = 0;
-        long steadyFrom = 0, until = 0;
+        long steadyFrom = 0, until = long.MaxValue;
         var allJoined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         async Task CandidateAsync(CandidatePlay play, int index)
@@ -45,10 +45,9 @@ public static class LiveSitting
                 allJoined.TrySetResult();
             }
 
-            await allJoined.Task.WaitAsync(cancellationToken);
             if (play.Joined)
             {
-                await play.PlayAsync(Volatile.Read(ref until), cancellationToken);
+                await play.PlayAsync(() => Volatile.Read(ref until), cancellationToken);
             }
         }
 
@@ -123,7 +122,7 @@ public static class LiveSitting
             AnswersAcknowledged: measurements.AnswersAcked,
             AnswersRefused: measurements.AnswersRefused,
             AnswerErrors: measurements.AnswerErrors,
-            AnswersChecked: verifications.Sum(v => v.AnswersChecked),
+            QuestionsChecked: verifications.Sum(v => v.QuestionsChecked),
             Lost: verifications.Sum(v => v.Lost),
             VerificationFailures: verifyFailures,
             Heartbeats: measurements.Heartbeats,

@@ -13,7 +13,7 @@ public sealed record JoinLatencies(Percentiles SignIn, Percentiles CheckInAndCon
 public sealed record RunResults(
     string Scenario, DateTimeOffset StartedAt, LoadOptions Options, MachineInfo Machine,
     int Candidates, int Joined, long JoinFailures, double SteadySeconds, double TotalSeconds,
-    long AnswersSent, long AnswersAcknowledged, long AnswersRefused, long AnswerErrors, int AnswersChecked, int Lost, int VerificationFailures,
+    long AnswersSent, long AnswersAcknowledged, long AnswersRefused, long AnswerErrors, int QuestionsChecked, int Lost, int VerificationFailures,
     long Heartbeats, long HeartbeatErrors, long Reconnects, long GridRowsReceived, long AnswersNotSeenOnGrid, double ToolCpuSeconds,
     LatencySet Steady, LatencySet WholeRun, JoinLatencies Joining, IReadOnlyList<string> Errors)
 {
@@ -33,7 +33,7 @@ public sealed record RunResults(
         Line("answers acknowledged", AnswersAcknowledged);
         Line("answers refused", AnswersRefused);
         Line("answer request errors", AnswerErrors);
-        Line("answers checked after the run", AnswersChecked);
+        Line("questions checked after the run", QuestionsChecked);
         Line("answers lost", Lost);
         Line("heartbeats (errors)", $"{Heartbeats} ({HeartbeatErrors})");
         Line("hub reconnects", Reconnects);

@@ -98,7 +98,9 @@ public sealed class InvigilatorScreen(LoadOptions options, LoadSetup setup, Meas
             {
                 try
                 {
+                    var call = Stopwatch.GetTimestamp();
                     await _hub!.InvokeAsync("Admit", setup.SittingId, candidateId, true, cancellationToken);
+                    measurements.AdmitCall.Add(call);
                     done.TrySetResult();
                     break;
                 }

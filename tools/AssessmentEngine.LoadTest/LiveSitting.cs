@@ -133,7 +133,7 @@ public static class LiveSitting
             ToolCpuSeconds: Math.Round(cpu.TotalSeconds, 1),
             Steady: new LatencySet(measurements.AnswerAck.Summary(steadyFrom), measurements.AnswerToDashboard.Summary(steadyFrom), measurements.Heartbeat.Summary(steadyFrom)),
             WholeRun: new LatencySet(measurements.AnswerAck.Summary(), measurements.AnswerToDashboard.Summary(), measurements.Heartbeat.Summary()),
-            Joining: new JoinLatencies(measurements.SignIn.Summary(), measurements.CheckIn.Summary(), measurements.Admission.Summary(), measurements.StartAndOpen.Summary()),
+            Joining: new JoinLatencies(measurements.SignIn.Summary(), measurements.CheckIn.Summary(), measurements.Admission.Summary(), measurements.AdmitCall.Summary(), measurements.StartAndOpen.Summary()),
             Errors: measurements.Errors.Concat(verifications.SelectMany(v => v.Differences).Take(20)).ToList());
     }
 

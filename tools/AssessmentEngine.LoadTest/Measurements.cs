@@ -39,6 +39,7 @@ public sealed class Measurements
     public Latency SignIn { get; } = new();
     public Latency CheckIn { get; } = new();
     public Latency Admission { get; } = new();
+    public Latency AdmitCall { get; } = new();
     public Latency StartAndOpen { get; } = new();
     public Latency AnswerAck { get; } = new();
     public Latency AnswerToDashboard { get; } = new();

@@ -7,7 +7,7 @@ public sealed record MachineInfo(int Cores, string OperatingSystem, string Runti
 
 public sealed record LatencySet(Percentiles AnswerAcknowledged, Percentiles AnswerToGrid, Percentiles Heartbeat);
 
-public sealed record JoinLatencies(Percentiles SignIn, Percentiles CheckInAndConnect, Percentiles WaitForAdmission, Percentiles StartAndOpen);
+public sealed record JoinLatencies(Percentiles SignIn, Percentiles CheckInAndConnect, Percentiles WaitForAdmission, Percentiles AdmitCall, Percentiles StartAndOpen);
 
 /// <summary>A run's figures: printed as a table, written as JSON. Later scenarios add their own phases beside these.</summary>
 public sealed record RunResults(
@@ -53,6 +53,7 @@ public sealed record RunResults(
         Row("sign-in", Joining.SignIn);
         Row("check-in + live connection", Joining.CheckInAndConnect);
         Row("waiting for admission", Joining.WaitForAdmission);
+        Row("admit (invigilator's hub call)", Joining.AdmitCall);
         Row("start + open the test", Joining.StartAndOpen);
         if (Errors.Count > 0)
         {

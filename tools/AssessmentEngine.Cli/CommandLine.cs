@@ -17,6 +17,7 @@ public static class CommandLine
                 ["help" or "--help" or "-h", ..] => await ShowUsage(output, Ok),
                 ["itembank", .. var rest] => await ItemBankCommands.RunAsync(rest, output, error, cancellationToken),
                 ["invigilation", .. var rest] => await InvigilationCommands.RunAsync(rest, output, cancellationToken),
+                ["loadtest", .. var rest] => await LoadTestCommands.RunAsync(rest, output, error, cancellationToken),
                 _ => await Unknown(args[0], error),
             };
         }
@@ -59,6 +60,10 @@ public static class CommandLine
 
           invigilation lint [folder]        check the invigilation playbook; prints path:line: error|warning: message
           invigilation show [folder]        the playbook's incident codes and rules as the engine reads them
+
+          loadtest setup [--candidates 500] [--sitting-minutes 120] [--out FILE]
+                                            a new centre with N candidates booked on a FE6V 35 sitting starting now,
+                                            for tools/AssessmentEngine.LoadTest; prints its sign-ins as JSON
 
         [dir…] defaults to ./itembank, [folder] to ./invigilation. Exit codes: 0 clean, 1 problems found, 2 bad usage.
         """;

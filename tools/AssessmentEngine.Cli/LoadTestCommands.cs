@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text.Json;
+using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Infrastructure;
+using AssessmentEngine.Web.Infrastructure.Jobs;
+using AssessmentEngine.Web.Infrastructure.Store;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AssessmentEngine.Cli;
+
+/// <summary>The sign-ins and sitting a load run plays; tools/AssessmentEngine.LoadTest reads this JSON.</summary>
+public sealed record LoadTestSitting(
+    Guid SittingId, string AccessCode, string UnitCode, string CentreNumber, string CandidatePassword, string InvigilatorEmail, string StaffPassword,
+    IReadOnlyList<LoadTestCandidate> Candidates);
+
+public sealed record LoadTestCandidate(Guid CandidateId, string CandidateNumber);
+
+/// <summary>
+/// ./ae loadtest setup --candidates N: a centre of its own for one load run (a new one every time, so every run starts
+/// from candidates who have sat nothing), with N candidates enrolled on FE6V 35, windows agreed from today, one
+/// invigilator and a sitting starting now with everyone booked. Written through the engine's own services, as an exam
+/// officer would through the admin pages.
+/// </summary>
+public static class LoadTestCommands
+{
+    public const string UnitCode = "FE6V 35";
+    public const string CandidatePassword = "load-candidate";
+    public const string StaffPassword = "load-invigilator";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken) => args switch
+    {
+        ["setup", .. var rest] => SetupAsync(rest, output, error, cancellationToken),
+        [var other, ..] => throw new UsageException($"unknown loadtest command '{other}'; it takes setup."),
+        [] => throw new UsageException("loadtest takes setup: ./ae loadtest setup --candidates 500 [--out load.json]"),
+    };
+
+    private static async Task<int> SetupAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        int candidates = 500, minutes = 120;
+        string? file = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--candidates":
+                    candidates = Number(args, ++i, "--candidates", 1, 10_000);
+                    break;
+                case "--sitting-minutes":
+                    minutes = Number(args, ++i, "--sitting-minutes", 10, 600);
+                    break;
+                case "--out":
+                    file = ++i < args.Length ? args[i] : throw new UsageException("--out takes a file name.");
+                    break;
+                default:
+                    throw new UsageException($"unknown option '{args[i]}'; setup takes --candidates N, --sitting-minutes N and --out FILE.");
+            }
+        }
+
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var services = new ServiceCollection()
+            .AddLogging(logging => logging.AddConsole().SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton(TimeProvider.System);
+        var roles = new NodeRoles(Web: false, Worker: false);
+        services.AddStore(configuration, roles);
+        // Enqueue only: agreeing a window schedules its close, which the engine's worker runs.
+        services.AddJobs(roles);
+        services.AddScoped<EnrolmentService>();
+        services.AddScoped<SittingService>();
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<IDocumentStore>();
+        await using (var query = store.QuerySession())
+        {
+            if (await query.LoadAsync<BankUnit>(UnitCode, cancellationToken) is null)
+            {
+                await error.WriteLineAsync($"ae: there is no unit {UnitCode} in the database; start the engine once (./ae up imports the bank) or run ./ae itembank import.");
+                return CommandLine.Failed;
+            }
+        }
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var time = TimeProvider.System;
+        var (centre, invigilator, people) = await PeopleAsync(store, candidates, cancellationToken);
+        var acting = new Acting($"loadtest@{Environment.MachineName}", "127.0.0.1");
+        var ids = people.Select(p => p.Id).ToList();
+        using (var scope = provider.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<EnrolmentService>().EnrolAsync(centre.Id, UnitCode, ids, acting, cancellationToken);
+        }
+
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), centre.Zone).DateTime);
+        List<Guid> enrolments;
+        await using (var query = store.QuerySession())
+        {
+            enrolments = (await query.Query<Enrolment>().Where(e => e.CentreId == centre.Id).Select(e => e.Id).ToListAsync(cancellationToken)).ToList();
+        }
+
+        await Parallel.ForEachAsync(enrolments, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, token) =>
+        {
+            using var scope = provider.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<EnrolmentService>().AgreeWindowAsync(centre.Id, id, today, "assessor and candidate (load test)", acting, token);
+        });
+
+        Sitting sitting;
+        using (var scope = provider.CreateScope())
+        {
+            var sittings = scope.ServiceProvider.GetRequiredService<SittingService>();
+            var now = time.GetUtcNow();
+            var startsAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, now.Offset);
+            sitting = await sittings.ScheduleAsync(centre.Id, UnitCode, "Load test hall", startsAt, minutes, [invigilator.Id], acting, cancellationToken);
+            await sittings.BookAsync(centre.Id, sitting.Id, ids, acting, cancellationToken);
+        }
+
+        var result = new LoadTestSitting(sitting.Id, sitting.AccessCode!, UnitCode, centre.Number, CandidatePassword, invigilator.SignInName, StaffPassword,
+            people.Select(p => new LoadTestCandidate(p.Id, p.CandidateNumber)).ToList());
+        var json = JsonSerializer.Serialize(result, Json);
+        if (file is null)
+        {
+            await output.WriteLineAsync(json);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(file, json, cancellationToken);
+        }
+
+        await error.WriteLineAsync(
+            $"ae: centre {centre.Number}: {people.Count} candidates booked on sitting {sitting.Id} (access code {sitting.AccessCode}) in {started.Elapsed.TotalSeconds:0.0} s"
+            + (file is null ? "" : $"; written to {file}"));
+        return CommandLine.Ok;
+    }
+
+    /// <summary>A new centre (the first free number from 950001), its invigilator and candidates LT0001 onwards.</summary>
+    private static async Task<(Centre Centre, UserAccount Invigilator, IReadOnlyList<Candidate> Candidates)> PeopleAsync(
+        IDocumentStore store, int count, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var taken = (await session.Query<Centre>().Select(c => c.Number).ToListAsync(cancellationToken)).ToHashSet();
+        var number = Enumerable.Range(950001, 49_999).Select(n => n.ToString(CultureInfo.InvariantCulture)).First(n => !taken.Contains(n));
+        var centre = new Centre(Guid.CreateVersion7(), $"Load Test Centre {number}", number, Centre.DefaultTimeZone);
+        session.Insert(centre);
+
+        var email = $"invigilator@load-{number}.example";
+        var invigilator = new UserAccount(Guid.CreateVersion7(), SignInNames.ForStaff(email), "Load Test Invigilator", null, [new Membership(centre.Id, [Role.Invigilator])]);
+        invigilator = invigilator with { PasswordHash = Secrets.HashPassword(invigilator, StaffPassword) };
+        session.Insert(invigilator);
+
+        // The hash is PBKDF2 with its own salt and does not involve the account (PasswordHasher ignores the user it is
+        // given), so one hash serves every candidate: thousands of hashes would take minutes for nothing.
+        var candidateHash = Secrets.HashPassword(invigilator, CandidatePassword);
+        var candidates = new List<Candidate>(count);
+        for (var n = 1; n <= count; n++)
+        {
+            var candidateNumber = $"LT{n:0000}";
+            var account = new UserAccount(Guid.CreateVersion7(), SignInNames.ForCandidate(number, candidateNumber), $"Candidate {candidateNumber}", candidateHash,
+                [new Membership(centre.Id, [Role.Candidate])]);
+            var candidate = new Candidate(Guid.CreateVersion7(), centre.Id, candidateNumber, "Load", candidateNumber, new DateOnly(2000, 1, 1), Adjustments.None, account.Id);
+            session.Insert(account);
+            session.Insert(candidate);
+            candidates.Add(candidate);
+        }
+
+        await session.SaveChangesAsync(cancellationToken);
+        return (centre, invigilator, candidates);
+    }
+
+    private static int Number(string[] args, int index, string option, int minimum, int maximum) =>
+        index < args.Length && int.TryParse(args[index], out var value) && value >= minimum && value <= maximum
+            ? value
+            : throw new UsageException($"{option} takes a whole number from {minimum} to {maximum}.");
+}

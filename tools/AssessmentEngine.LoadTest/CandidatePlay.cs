@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace AssessmentEngine.LoadTest;
+
+/// <summary>What one candidate's run found when it checked the engine's copy of their answers.</summary>
+public sealed record Verification(int QuestionsChecked, int Lost, IReadOnlyList<string> Differences);
+
+/// <summary>
+/// One candidate, played as the test page plays them: sign in, check in, wait for admission, start, open the test, join
+/// the live connection; then a heartbeat every few seconds and an answer every so often, each answer kept in an outbox
+/// until the engine acknowledges its sequence number (resent with the next one otherwise). At the end, a fresh open —
+/// what a reload restores — must return the last acknowledged answer to every question.
+/// </summary>
+public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup, LoadOptions options, InvigilatorScreen invigilator, Measurements measurements)
+    : IAsyncDisposable
+{
+    private readonly EngineClient _client = new(options.Url);
+    private readonly Random _answers = new(HashCode.Combine(options.Seed, index, 1));
+    private readonly Random _beats = new(HashCode.Combine(options.Seed, index, 2));
+    private readonly string _page = $"load-{who.CandidateNumber}-{Guid.NewGuid():N}"[..40];
+    private readonly List<(PageChange Change, long FirstSentAt)> _outbox = [];
+    private readonly Dictionary<int, (PaperResponse Response, long Sequence)> _acknowledged = [];
+    private readonly HashSet<int> _answered = [];
+    private HubConnection? _hub;
+    private Guid _attemptId;
+    private string _token = "";
+    private IReadOnlyList<PaperItem> _items = [];
+    private long _sequence;
+    private int _answersMade;
+
+    public bool Joined { get; private set; }
+
+    /// <summary>Signs in and gets as far as an open test page; joining is throttled by <paramref name="joining"/>, admission waits outside it.</summary>
+    public async Task JoinAsync(SemaphoreSlim joining, CancellationToken cancellationToken)
+    {
+        await joining.WaitAsync(cancellationToken);
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            await _client.SignInAsCandidateAsync(setup.CentreNumber, who.CandidateNumber, setup.CandidatePassword, cancellationToken);
+            measurements.SignIn.Add(started);
+
+            started = Stopwatch.GetTimestamp();
+            var sitting = $"/candidate/sittings/{setup.SittingId}";
+            using (var checkedIn = await _client.PostFormAsync(sitting, sitting, [new("accessCode", setup.AccessCode)], cancellationToken))
+            {
+                var location = checkedIn.Headers.Location?.OriginalString ?? "";
+                if (checkedIn.StatusCode != HttpStatusCode.Redirect || !Guid.TryParse(location.Split('/').Last(), out _attemptId))
+                {
+                    throw new LoadException($"check-in of {who.CandidateNumber} answered {(int)checkedIn.StatusCode} {location}");
+                }
+            }
+
+            _hub = _client.Hub("/hubs/candidate");
+            _hub.On<Clock>("StateChanged", _ => { });
+            _hub.On<object>("MessageReceived", _ => { });
+            _hub.Reconnected += async _ =>
+            {
+                measurements.Reconnected();
+                await _hub.InvokeAsync<Clock>("Join", _attemptId);
+            };
+            await _hub.StartAsync(cancellationToken);
+            await _hub.InvokeAsync<Clock>("Join", _attemptId, cancellationToken);
+            measurements.CheckIn.Add(started);
+        }
+        finally
+        {
+            joining.Release();
+        }
+
+        var waiting = Stopwatch.GetTimestamp();
+        await invigilator.AdmitAsync(who.CandidateId);
+        measurements.Admission.Add(waiting);
+
+        await joining.WaitAsync(cancellationToken);
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var attempt = $"/candidate/attempts/{_attemptId}";
+            using (var start = await _client.PostFormAsync(attempt, $"{attempt}?handler=Start", [], cancellationToken))
+            {
+                if (start.StatusCode != HttpStatusCode.Redirect)
+                {
+                    throw new LoadException($"start of {who.CandidateNumber} answered {(int)start.StatusCode}");
+                }
+            }
+
+            _token = await _client.ScriptTokenAsync($"{attempt}/test", cancellationToken);
+            var opened = await _client.PostJsonAsync<OpenedAttempt>($"/api/attempts/{_attemptId}/open", new { page = _page }, _token, cancellationToken);
+            _items = opened.Items;
+            _sequence = opened.LastSequence;
+            measurements.StartAndOpen.Add(started);
+            Joined = true;
+        }
+        finally
+        {
+            joining.Release();
+        }
+    }
+
+    /// <summary>Heartbeats and answers on their own schedules, each jittered by ±10 %, until <paramref name="until"/> (a Stopwatch timestamp, set once everyone is in).</summary>
+    public Task PlayAsync(Func<long> until, CancellationToken cancellationToken) => Task.WhenAll(
+        EveryAsync(options.HeartbeatSeconds, _beats, until, HeartbeatAsync, cancellationToken),
+        EveryAsync(options.AnswerEverySeconds, _answers, until, AnswerAsync, cancellationToken));
+
+    private static async Task EveryAsync(double seconds, Random random, Func<long> until, Func<CancellationToken, Task> act, CancellationToken cancellationToken)
+    {
+        // The first one at a random point of the first period, so that candidates do not act in step.
+        var next = Stopwatch.GetTimestamp() + (long)(random.NextDouble() * seconds * Stopwatch.Frequency);
+        while (next < until())
+        {
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            if (next >= until())
+            {
+                break;
+            }
+
+            await act(cancellationToken);
+            next += (long)(seconds * (0.9 + 0.2 * random.NextDouble()) * Stopwatch.Frequency);
+        }
+    }
+
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            measurements.HeartbeatSent();
+            await _hub!.InvokeAsync("Heartbeat", _attemptId, cancellationToken);
+            measurements.Heartbeat.Add(started);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            measurements.HeartbeatFailed(exception.Message);
+        }
+    }
+
+    /// <summary>
+    /// The next question in turn (re-answered with another response once all have answers), into the outbox, then the
+    /// whole outbox sent. An answer to a question not yet answered raises the grid's answered count: the invigilator
+    /// screen is told which count to wait for.
+    /// </summary>
+    private async Task AnswerAsync(CancellationToken cancellationToken)
+    {
+        var item = _items[_answersMade++ % _items.Count];
+        var change = new PageChange(++_sequence, item.Number, ResponseFor(item));
+        var sentAt = Stopwatch.GetTimestamp();
+        if (_answered.Add(item.Number))
+        {
+            invigilator.Expect(who.CandidateId, _answered.Count, sentAt);
+        }
+
+        _outbox.Add((change, sentAt));
+        measurements.AnswerSent();
+        await FlushAsync(tries: 3, cancellationToken);
+    }
+
+    private PaperResponse ResponseFor(PaperItem item)
+    {
+        string Pick(IReadOnlyList<PaperChoice> choices) => choices[_answers.Next(choices.Count)].Id;
+        return item.Type switch
+        {
+            "single" or "truefalse" when item.Options.Count > 0 => new PaperResponse(Choice: Pick(item.Options)),
+            "multiple" when item.Options.Count > 0 => new PaperResponse(Choices: item.Options.Select(o => o.Id).Where(_ => _answers.Next(2) == 0)
+                .DefaultIfEmpty(Pick(item.Options)).ToList()),
+            "match" when item.Prompts.Count > 0 && item.Answers.Count > 0 => new PaperResponse(Matches: item.Prompts
+                .ToDictionary(p => p.Id, _ => Pick(item.Answers))),
+            _ => new PaperResponse(Text: string.Create(CultureInfo.InvariantCulture,
+                $"Answer {_sequence} from {who.CandidateNumber}: the service standard is published, measured and reported to the public each quarter.")),
+        };
+    }
+
+    /// <summary>Sends everything unacknowledged; retried with a short back-off, then left for the next answer.</summary>
+    private async Task FlushAsync(int tries, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= tries && _outbox.Count > 0; attempt++)
+        {
+            try
+            {
+                var result = await _client.PostJsonAsync<SaveResult>($"/api/attempts/{_attemptId}/answers",
+                    new SaveRequest(_page, _outbox.Select(o => o.Change).ToList()), _token, cancellationToken);
+                var acknowledged = result.Acknowledged.ToHashSet();
+                var refused = result.Refused.Select(r => r.Sequence).ToHashSet();
+                foreach (var (change, firstSentAt) in _outbox.Where(o => acknowledged.Contains(o.Change.Sequence)))
+                {
+                    measurements.AnswerAcked();
+                    measurements.AnswerAck.Add(firstSentAt);
+                    if (!_acknowledged.TryGetValue(change.Item, out var held) || held.Sequence < change.Sequence)
+                    {
+                        _acknowledged[change.Item] = (change.Response, change.Sequence);
+                    }
+                }
+
+                foreach (var _ in _outbox.Where(o => refused.Contains(o.Change.Sequence)))
+                {
+                    measurements.AnswerRefused();
+                }
+
+                _outbox.RemoveAll(o => acknowledged.Contains(o.Change.Sequence) || refused.Contains(o.Change.Sequence));
+                return;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                measurements.AnswerFailed(exception.Message);
+                if (attempt < tries)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends what is left, then opens the test afresh and compares what it restores with what was acknowledged.</summary>
+    public async Task<Verification> VerifyAsync(CancellationToken cancellationToken)
+    {
+        await FlushAsync(tries: 5, cancellationToken);
+        var opened = await _client.PostJsonAsync<OpenedAttempt>($"/api/attempts/{_attemptId}/open", new { page = _page }, _token, cancellationToken);
+        var differences = new List<string>();
+        foreach (var (number, (response, sequence)) in _acknowledged)
+        {
+            if (!opened.Answers.TryGetValue(number, out var saved) || saved.Sequence != sequence || Describe(saved.Response) != Describe(response))
+            {
+                differences.Add($"{who.CandidateNumber} question {number}: acknowledged #{sequence} {Describe(response)}, restored "
+                    + (saved is null ? "nothing" : $"#{saved.Sequence} {Describe(saved.Response)}"));
+            }
+        }
+
+        differences.AddRange(_outbox.Select(o => $"{who.CandidateNumber} #{o.Change.Sequence} (question {o.Change.Item}) never acknowledged"));
+        return new Verification(_acknowledged.Count, differences.Count, differences);
+        static string Describe(PaperResponse r) => string.Join("|",
+            r.Choice ?? "", string.Join(",", r.Choices ?? []), string.Join(",", (r.Matches ?? new Dictionary<string, string>()).OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}")), r.Text ?? "");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_hub is not null)
+        {
+            await _hub.DisposeAsync();
+        }
+
+        _client.Dispose();
+    }
+}

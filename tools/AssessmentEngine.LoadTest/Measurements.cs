@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace AssessmentEngine.LoadTest;
+
+/// <summary>A latency's samples in milliseconds with the moment each ended; thread-safe, summarised once at the end.</summary>
+public sealed class Latency
+{
+    private readonly ConcurrentQueue<(long EndedAt, double Milliseconds)> _samples = new();
+
+    public void Add(long startedTimestamp) => Add(startedTimestamp, Stopwatch.GetTimestamp());
+
+    public void Add(long startedTimestamp, long endedTimestamp) =>
+        _samples.Enqueue((endedTimestamp, Stopwatch.GetElapsedTime(startedTimestamp, endedTimestamp).TotalMilliseconds));
+
+    /// <summary>The samples that ended at or after <paramref name="from"/> (a Stopwatch timestamp; 0 for all).</summary>
+    public Percentiles Summary(long from = 0)
+    {
+        var sorted = _samples.Where(s => s.EndedAt >= from).Select(s => s.Milliseconds).ToArray();
+        Array.Sort(sorted);
+        double At(double p) => sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return new Percentiles(sorted.Length, Round(At(0.50)), Round(At(0.95)), Round(At(0.99)), Round(sorted.Length == 0 ? 0 : sorted[^1]));
+    }
+
+    private static double Round(double value) => Math.Round(value, 1);
+}
+
+/// <summary>Nearest-rank percentiles in milliseconds.</summary>
+public sealed record Percentiles(int Count, double P50, double P95, double P99, double Max);
+
+/// <summary>Everything a run counts and times, shared by every candidate and the invigilator.</summary>
+public sealed class Measurements
+{
+    private long _answersSent, _answersAcked, _answersRefused, _answerErrors, _heartbeats, _heartbeatErrors, _joinFailures, _reconnects,
+        _rowsReceived, _dashboardUnseen;
+
+    private readonly ConcurrentQueue<string> _errors = new();
+
+    public Latency SignIn { get; } = new();
+    public Latency CheckIn { get; } = new();
+    public Latency Admission { get; } = new();
+    public Latency AdmitCall { get; } = new();
+    public Latency StartAndOpen { get; } = new();
+    public Latency AnswerAck { get; } = new();
+    public Latency AnswerToDashboard { get; } = new();
+    public Latency Heartbeat { get; } = new();
+
+    public long AnswersSent => Interlocked.Read(ref _answersSent);
+    public long AnswersAcked => Interlocked.Read(ref _answersAcked);
+    public long AnswersRefused => Interlocked.Read(ref _answersRefused);
+    public long AnswerErrors => Interlocked.Read(ref _answerErrors);
+    public long Heartbeats => Interlocked.Read(ref _heartbeats);
+    public long HeartbeatErrors => Interlocked.Read(ref _heartbeatErrors);
+    public long JoinFailures => Interlocked.Read(ref _joinFailures);
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+    public long RowsReceived => Interlocked.Read(ref _rowsReceived);
+    public long DashboardUnseen => Interlocked.Read(ref _dashboardUnseen);
+
+    public void AnswerSent() => Interlocked.Increment(ref _answersSent);
+    public void AnswerAcked() => Interlocked.Increment(ref _answersAcked);
+    public void AnswerRefused() => Interlocked.Increment(ref _answersRefused);
+    public void HeartbeatSent() => Interlocked.Increment(ref _heartbeats);
+    public void Reconnected() => Interlocked.Increment(ref _reconnects);
+    public void RowReceived() => Interlocked.Increment(ref _rowsReceived);
+    public void Unseen(int count) => Interlocked.Add(ref _dashboardUnseen, count);
+
+    public void AnswerFailed(string error) => Failed(ref _answerErrors, "answer", error);
+    public void HeartbeatFailed(string error) => Failed(ref _heartbeatErrors, "heartbeat", error);
+    public void JoinFailed(string error) => Failed(ref _joinFailures, "join", error);
+
+    /// <summary>The first errors of each kind, for the report: enough to see what went wrong, not thousands of copies.</summary>
+    public IReadOnlyList<string> Errors => _errors.ToArray();
+
+    private void Failed(ref long counter, string kind, string error)
+    {
+        if (Interlocked.Increment(ref counter) <= 5)
+        {
+            _errors.Enqueue($"{kind}: {error}");
+        }
+    }
+}

@@ -174,6 +174,35 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
     }
 
     [Fact]
+    public async Task After_not_yet_competent_a_reassessment_in_the_window_draws_items_the_candidate_has_not_seen()
+    {
+        var (sitting, attempts) = await SubmittedAsync(1, "RSA");
+        var first = attempts[0];
+        var assessor = As(await Centres.StaffAsync(_store, sitting.Centre, $"r{sitting.Centre.Number}@example.org", Role.Assessor));
+        foreach (var item in await ExtendedItemsAsync(first))
+        {
+            await Assessing().MarkAsync(first.Id, item.Id, 0, null, assessor.Staff, assessor.User);
+        }
+
+        await Assessing().DecideAsync(first.Id, Decisions.NotYetCompetent, "no evidence for either outcome", assessor.Staff, assessor.User);
+        var officer = new AssessmentEngine.Web.Features.Identity.Registering.Acting("officer@example.org", "192.0.2.1");
+        using var scope = _engine.Services.CreateScope();
+        var enrolment = await scope.ServiceProvider.GetRequiredService<AssessmentEngine.Web.Features.Enrolments.EnrolmentService>()
+            .ArrangeReassessmentAsync(sitting.Centre.Id, first.EnrolmentId, "not yet competent on occasion 1", officer);
+        Assert.Equal(2, enrolment.Occasions);
+
+        var sittings = scope.ServiceProvider.GetRequiredService<AssessmentEngine.Web.Features.Sittings.SittingService>();
+        var again = await sittings.ScheduleAsync(sitting.Centre.Id, "FE6V 35", "Room 3", DateTimeOffset.UtcNow, 60, [sitting.Invigilator.Id], officer);
+        await sittings.BookAsync(sitting.Centre.Id, again.Id, [sitting.Candidates[0].Id], officer);
+        await using var query = _store.QuerySession();
+        var second = await AttemptBuilder.InProgressAsync(_engine.Services, (await query.LoadAsync<AssessmentEngine.Web.Features.Sittings.Sitting>(again.Id))!, sitting.Candidates[0]);
+
+        Assert.Equal(2, second.Occasion);
+        Assert.Empty(first.Form!.Items.Select(i => i.ItemId).Intersect(second.Form!.Items.Select(i => i.ItemId)));
+        Assert.Empty(second.Form.Reused);
+    }
+
+    [Fact]
     public void The_rule_samples_every_not_yet_competent_and_every_decision_near_the_pass_mark()
     {
         var decision = new AssessmentDecisionRecorded(Guid.NewGuid(), Decisions.Competent, "ok", Guid.NewGuid(), "a", DateTimeOffset.UtcNow);

@@ -115,6 +115,13 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         var client = await LiveClient.StaffAsync(node ?? _base, invigilator.SignInName);
         var watcher = new Watcher(client, client.Hub("/hubs/invigilation"));
         watcher.Hub.On<DashboardRow>("CandidateChanged", row => watcher.Rows[row.CandidateId] = row);
+        watcher.Hub.On<Guid, DateTimeOffset>("CandidateSeen", (candidate, at) =>
+        {
+            if (watcher.Rows.TryGetValue(candidate, out var row))
+            {
+                watcher.Rows[candidate] = row with { LastSeenAt = at };
+            }
+        });
         watcher.Hub.On<Dashboard>("SittingChanged", dashboard => watcher.Last = dashboard);
         watcher.Hub.On<string>("Logged", watcher.Log.Enqueue);
         await watcher.Hub.StartAsync();

@@ -17,12 +17,14 @@ public sealed class CandidateHub(IDocumentStore store, LiveUpdates live, TimePro
 {
     private static readonly string Node = $"{Environment.MachineName}:{Environment.ProcessId}";
     private const string AttemptKey = "attempt";
+    private const string SittingKey = "sitting";
 
     public async Task<Clock> Join(Guid attemptId)
     {
         await using var session = store.QuerySession();
         var attempt = await Hubs.Guard(() => session.OwnAttemptAsync(Context.User!, attemptId, Context.ConnectionAborted));
         Context.Items[AttemptKey] = attempt.Id;
+        Context.Items[SittingKey] = (attempt.SittingId, attempt.CandidateId);
         await Groups.AddToGroupAsync(Context.ConnectionId, LiveUpdates.AttemptGroup(attempt.Id));
         await SeenAsync(attempt);
         var now = time.GetUtcNow();
@@ -31,18 +33,26 @@ public sealed class CandidateHub(IDocumentStore store, LiveUpdates live, TimePro
         return Answering.ClockOf((await session.LoadAsync<Attempt>(attempt.Id, Context.ConnectionAborted))!, now);
     }
 
+    /// <summary>
+    /// The page is alive: one write (the presence document) and one small push, no reads — at thousands of candidates
+    /// every ten seconds this is most of the hub's traffic. The connection's own state comes from Join and disconnection.
+    /// </summary>
     public async Task Heartbeat(Guid attemptId)
     {
-        var attempt = await JoinedAsync(attemptId);
-        await SeenAsync(attempt);
-        if (!attempt.Connected)
+        if (!Context.Items.TryGetValue(AttemptKey, out var joined) || joined is not Guid id || id != attemptId
+            || Context.Items[SittingKey] is not (Guid sittingId, Guid candidateId))
         {
-            // The connection outlived a drop the server noticed first: say it is back.
-            var now = time.GetUtcNow();
-            await store.DecideAsync<Attempt>(attempt.Id, current => InvigilationDecisions.Connection(current, true, Node, now), Context.ConnectionAborted);
+            throw new HubException("Join the attempt first.");
         }
 
-        await live.AttemptChangedAsync(attempt.Id, Context.ConnectionAborted);
+        var now = time.GetUtcNow();
+        await using (var session = store.LightweightSession())
+        {
+            session.Store(new Presence(attemptId, sittingId, now));
+            await session.SaveChangesAsync(Context.ConnectionAborted);
+        }
+
+        await live.SeenAsync(sittingId, candidateId, now);
     }
 
     public async Task Focus(Guid attemptId, bool lost)

@@ -14,6 +14,9 @@ public interface IInvigilatorClient
 {
     Task CandidateChanged(DashboardRow row);
 
+    /// <summary>A heartbeat: the candidate's page was heard from (cheaper than a whole row; nothing else changed).</summary>
+    Task CandidateSeen(Guid candidateId, DateTimeOffset at);
+
     Task SittingChanged(Dashboard dashboard);
 
     Task Logged(string entry);
@@ -64,6 +67,18 @@ public sealed class LiveUpdates(
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             logger.LogWarning("Live update for attempt {Attempt} not pushed: {Reason}", attemptId, exception.Message);
+        }
+    }
+
+    public async Task SeenAsync(Guid sittingId, Guid candidateId, DateTimeOffset at)
+    {
+        try
+        {
+            await invigilators.Clients.Group(SittingGroup(sittingId)).CandidateSeen(candidateId, at);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning("Heartbeat not pushed: {Reason}", exception.Message);
         }
     }
 

@@ -221,6 +221,10 @@
     if (i >= 0) { state.rows[i] = row; } else { state.rows.push(row); }
     render();
   });
+  hub.on("CandidateSeen", (candidateId, at) => {
+    const row = state && state.rows.find((r) => r.candidateId === candidateId);
+    if (row) { row.lastSeenAt = at; row.connected = true; }
+  });
   hub.on("SittingChanged", (dashboard) => { offset = Date.parse(dashboard.serverNow) - Date.now(); state = dashboard; render(); });
   hub.on("Logged", (entry) => addLog(entry));
 

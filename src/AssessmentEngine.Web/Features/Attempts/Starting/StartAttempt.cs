@@ -33,6 +33,10 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
             ?? throw new AttemptRefusedException($"The test {attempt.TestId} is no longer in the bank for {attempt.UnitCode}; tell the invigilator.");
         var now = time.GetUtcNow();
         AttemptRules.StartsInsideTheWindow(enrolment, candidate, centre.Zone, now);
+        if (sitting.Ended)
+        {
+            throw new AttemptRefusedException("The invigilator has ended this sitting, so the test cannot start.");
+        }
 
         await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.Start(current, sitting.DurationMinutes, candidate.Adjustments.ExtraTimePercent,
             blueprint.TimeLimit, blueprint.PassPercent, actor, now), cancellationToken);

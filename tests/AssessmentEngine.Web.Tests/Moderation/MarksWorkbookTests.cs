@@ -25,7 +25,8 @@ namespace AssessmentEngine.Web.Tests.Moderation;
 /// </summary>
 public sealed class MarksWorkbookTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
-    private const string FormulaName = "=HYPERLINK(\"http://example.org\")";
+    private const string FormulaFirstName = "=HYPERLINK(\"http://example.org\")";
+    private const string FormulaName = FormulaFirstName + " Smith";
     private const string FormulaAnswer = "=1+1 is how I would start";
     private EngineFactory _engine = null!;
     private IDocumentStore _store = null!;
@@ -50,7 +51,7 @@ public sealed class MarksWorkbookTests(TestDatabase database) : IClassFixture<Te
         await using (var session = _store.LightweightSession())
         {
             // A name a spreadsheet would run as a formula, were it written as one.
-            session.Store(sitting.Candidates[0] with { FirstName = FormulaName, LastName = "" });
+            session.Store(sitting.Candidates[0] with { FirstName = FormulaFirstName, LastName = "Smith" });
             await session.SaveChangesAsync();
         }
 
@@ -318,6 +319,13 @@ public sealed class MarksWorkbookTests(TestDatabase database) : IClassFixture<Te
             Assert.Equal(shown[itemId], row["Exposure"].GetValue<int>());
             var marksGiven = counted.Where(a => a.Form!.Items.Any(f => f.ItemId == itemId)).Select(a => AttemptResult.MarkOf(a, itemId)).OfType<decimal>().ToList();
             var available = row["Available"].GetValue<int>();
+            if (marksGiven.Count == 0)
+            {
+                // Shown only on the attempt still waiting for its assessor: nothing to say yet.
+                Assert.True(row["Facility"].IsEmpty());
+                continue;
+            }
+
             Assert.Equal(Math.Round(marksGiven.Average() / available, 2), row["Facility"].GetValue<decimal>());
             Assert.Equal("0.00", row["Facility"].Style.NumberFormat.Format);
         }

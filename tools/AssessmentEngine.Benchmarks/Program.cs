@@ -1,3 +1,10 @@
+using AssessmentEngine.Benchmarks;
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(AssessmentEngine.Benchmarks.ItemBankBenchmarks).Assembly).Run(args);
+if (args.Length > 0 && args[0] == "export-peak")
+{
+    return await ExportRun.PeakAsync(args);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ItemBankBenchmarks).Assembly).Run(args);
+return 0;

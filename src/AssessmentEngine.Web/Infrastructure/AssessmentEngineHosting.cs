@@ -5,6 +5,7 @@ using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
+using AssessmentEngine.Web.Features.Moderation;
 using AssessmentEngine.Web.Features.Notifications;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Infrastructure.Health;
@@ -40,6 +41,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddScoped<CloseWindowsJob>();
         builder.Services.AddScoped<WindowRemindersJob>();
         builder.Services.AddAttempts();
+        builder.Services.AddModeration();
         return builder;
     }
 

@@ -81,6 +81,9 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
             await CheckAsync(staff, new Uri(staff.Url).AbsolutePath);
         }
 
+        var verifier = await SignedInAsync($"verifier@{DemoData.EmailDomain}");
+        await CheckAsync(verifier, $"/verify/centres/{_centre}/exports");
+
         // DC0003 has large text, DC0007 high contrast: their pages open in those modes.
         foreach (var number in new[] { "DC0001", "DC0003", "DC0007" })
         {

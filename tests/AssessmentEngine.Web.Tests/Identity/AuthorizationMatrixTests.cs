@@ -75,6 +75,9 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
             (Rule.Anywhere(Role.Invigilator), ["POST"], ids => [$"/api/sittings/{Guid.NewGuid()}/candidates/{ids.Candidate}/admit"]),
         ["api/sittings/{sittingId:guid}/candidates/{candidateId:guid}/refuse"] =
             (Rule.Anywhere(Role.Invigilator), ["POST"], ids => [$"/api/sittings/{Guid.NewGuid()}/candidates/{ids.Candidate}/refuse"]),
+        // Moderation exports: the centre's verifiers; an export of another centre is "not found".
+        ["verify/centres/{centreId:guid}/exports"] = (Rule.At(Role.Verifier), ["GET", "POST"], ids => [$"/verify/centres/{ids.Centre}/exports"]),
+        ["verify/centres/{centreId:guid}/exports/{exportId:guid}"] = (Rule.At(Role.Verifier), ["GET"], ids => [$"/verify/centres/{ids.Centre}/exports/{Guid.NewGuid()}"]),
         ["invigilate/sittings/{sittingId:guid}/log"] = (Rule.Anywhere(Role.Invigilator), ["GET"], _ => [$"/invigilate/sittings/{Guid.NewGuid()}/log"]),
         ["assess/centres/{centreId:guid}"] = (Rule.At(Role.Assessor), ["GET"], ids => [$"/assess/centres/{ids.Centre}"]),
         ["verify/centres/{centreId:guid}"] = (Rule.At(Role.Verifier), ["GET"], ids => [$"/verify/centres/{ids.Centre}"]),

@@ -104,6 +104,7 @@ public static class Audit
     [
         typeof(SignedIn), typeof(SignInFailed), typeof(AccountLockedOut), typeof(RolesChanged), typeof(PasswordResetCodeIssued),
         typeof(PasswordChanged), typeof(AdjustmentsApproved), typeof(CandidatesRegistered), typeof(CandidateSignInCodesIssued), typeof(DataExported),
+        typeof(Moderation.ExportRequested), typeof(Moderation.ExportProduced), typeof(Moderation.ExportDownloaded),
     ];
 
     /// <summary>Appends the event to its subject's stream and records the admins' entry, in the same unit of work.</summary>

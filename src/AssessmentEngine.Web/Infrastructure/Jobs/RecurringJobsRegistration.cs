@@ -1,5 +1,6 @@
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Features.Moderation;
 using AssessmentEngine.Web.Features.Notifications;
 using AssessmentEngine.Web.Infrastructure.Store;
 using Hangfire;
@@ -31,6 +32,8 @@ internal sealed class RecurringJobsRegistration(NodeRoles roles, SchemaState sch
                 recurring.AddOrUpdate<SubmitAtTimeUpJob>(SubmitAtTimeUpJob.SweepId, job => job.SweepAsync(CancellationToken.None), Cron.Minutely());
                 recurring.AddOrUpdate<SendNotificationsJob>(SendNotificationsJob.Id, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
                 recurring.AddOrUpdate<WindowRemindersJob>(WindowRemindersJob.Id, job => job.RunAsync(CancellationToken.None), "*/15 * * * *");
+                // Shortly after midnight UTC, each centre's previous day (in its own time zone, which has ended by then in Europe).
+                recurring.AddOrUpdate<ExportMarksJob>(ExportMarksJob.NightlyId, job => job.NightlyAsync(CancellationToken.None), "30 2 * * *");
                 return;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)

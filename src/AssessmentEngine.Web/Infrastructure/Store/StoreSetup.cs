@@ -5,6 +5,7 @@ using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Features.Moderation;
 using AssessmentEngine.Web.Features.Notifications;
 using AssessmentEngine.Web.Features.Sittings;
 using Marten;
@@ -48,6 +49,7 @@ public static class StoreSetup
                 options.ConfigureSittings();
                 options.ConfigureAttempts();
                 options.ConfigureNotifications();
+                options.ConfigureModeration();
                 options.ConfigureSharedKeys();
                 options.Schema.For<AssessmentEngine.Web.Features.Invigilation.Presence>().Index(p => p.SittingId);
             })

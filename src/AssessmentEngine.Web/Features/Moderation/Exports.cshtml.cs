@@ -1,0 +1,56 @@
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Features.ItemBank;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AssessmentEngine.Web.Features.Moderation;
+
+/// <summary>The verifier's moderation exports at a centre: ask for one, see the stored ones, download them.</summary>
+[Authorize(Policy = Policies.Verifier)]
+public sealed class ExportsModel(MarksExports exports, CentreRegistry registry, IQuerySession session) : PageModel
+{
+    public Centre Centre { get; private set; } = null!;
+
+    public IReadOnlyList<AssessmentEngine.ItemBank.Unit> Units { get; private set; } = [];
+
+    public IReadOnlyList<MarksExport> List { get; private set; } = [];
+
+    public DateOnly Today { get; private set; }
+
+    public string? Problem { get; private set; }
+
+    public Guid? Requested { get; private set; }
+
+    public async Task OnGetAsync(Guid centreId, Guid? requested)
+    {
+        await Load(centreId);
+        Requested = requested;
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid centreId, string? unit, DateOnly? from, DateOnly? to)
+    {
+        await Load(centreId);
+        try
+        {
+            var export = await exports.RequestAsync(centreId, unit, from, to, new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
+            return Redirect($"/verify/centres/{centreId}/exports?requested={export.Id}");
+        }
+        catch (ExportRefusedException refused)
+        {
+            Problem = refused.Message;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+    }
+
+    private async Task Load(Guid centreId)
+    {
+        Centre = await registry.CentreAsync(centreId, HttpContext.RequestAborted);
+        Units = await session.UnitsAsync(HttpContext.RequestAborted);
+        List = await exports.ListAsync(centreId, HttpContext.RequestAborted);
+        Today = exports.Today(Centre);
+    }
+}

@@ -77,7 +77,7 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
     {
         var unitsByCode = units.ToDictionary(u => u.UnitCode, StringComparer.Ordinal);
         var summaries = new Dictionary<string, UnitTally>(StringComparer.Ordinal);
-        var itemTallies = new Dictionary<(string ItemId, int Revision), ItemTally>();
+        var itemTallies = new Dictionary<(string ItemId, int Revision), ItemRow>();
         var sittings = new HashSet<Guid>();
         var marksPath = Path.GetTempFileName();
         try
@@ -190,7 +190,7 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
         row.EndRow();
     }
 
-    private static void WriteResponseRow(SheetWriter row, ExportedAttempt exported, int number, AttemptResult result, Dictionary<(string, int), ItemTally> tallies)
+    private static void WriteResponseRow(SheetWriter row, ExportedAttempt exported, int number, AttemptResult result, Dictionary<(string, int), ItemRow> tallies)
     {
         var attempt = exported.Attempt;
         var formItem = attempt.Form!.Items[number - 1];
@@ -219,10 +219,10 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
         var key = (item.Id, revision);
         if (!tallies.TryGetValue(key, out var tally))
         {
-            tallies[key] = tally = new ItemTally(attempt.UnitCode, item);
+            tallies[key] = tally = new ItemRow(attempt.UnitCode, item);
         }
 
-        tally.Add(mark, result.Total - (mark ?? 0));
+        tally.Tally.Add(mark, result.Total - (mark ?? 0));
     }
 
     private static void WriteSummary(StreamedWorkbook workbook, Dictionary<string, UnitTally> summaries)
@@ -267,7 +267,7 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
         }
     }
 
-    private static void WriteItems(StreamedWorkbook workbook, Dictionary<(string ItemId, int Revision), ItemTally> tallies)
+    private static void WriteItems(StreamedWorkbook workbook, Dictionary<(string ItemId, int Revision), ItemRow> tallies)
     {
         using var sheet = workbook.AddSheet(Items, Widths(ItemHeaders, ItemWidth));
         foreach (var ((itemId, revision), tally) in tallies.OrderBy(t => t.Value.UnitCode, StringComparer.Ordinal)
@@ -279,10 +279,10 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
             sheet.Text(tally.Item.Type.ToString().ToLowerInvariant());
             sheet.Text(string.Join("; ", tally.Item.Statements));
             sheet.Number(tally.Item.Marks);
-            sheet.Number(tally.Exposure);
-            sheet.Number(tally.MeanMark is { } mean ? Math.Round(mean, 2) : null, CellStyle.Decimal);
-            sheet.Number(tally.Facility is { } facility ? Math.Round(facility, 2) : null, CellStyle.Decimal);
-            sheet.Number(tally.Discrimination is { } r ? Math.Round(r, 2) : null, CellStyle.Decimal);
+            sheet.Number(tally.Tally.Exposure);
+            sheet.Number(tally.Tally.MeanMark is { } mean ? Math.Round(mean, 2) : null, CellStyle.Decimal);
+            sheet.Number(tally.Tally.Facility is { } facility ? Math.Round(facility, 2) : null, CellStyle.Decimal);
+            sheet.Number(tally.Tally.Discrimination is { } r ? Math.Round(r, 2) : null, CellStyle.Decimal);
             sheet.EndRow();
         }
     }
@@ -392,57 +392,13 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
         public int Agreed { get; set; }
     }
 
-    /// <summary>
-    /// Sums for an item's statistics, kept as the rows go by: facility is the mean mark over the marks available;
-    /// discrimination is the point-biserial (Pearson) correlation of the item's mark with the rest of the attempt's marks.
-    /// </summary>
-    private sealed class ItemTally(string unitCode, Item item)
+    /// <summary>An item revision of the export with its running statistics (shared with the tutors' page).</summary>
+    private sealed class ItemRow(string unitCode, Item item)
     {
-        private int _marked;
-        private double _x;
-        private double _xx;
-        private double _y;
-        private double _yy;
-        private double _xy;
-
         public string UnitCode { get; } = unitCode;
 
         public Item Item { get; } = item;
 
-        public int Exposure { get; private set; }
-
-        public decimal? MeanMark => _marked == 0 ? null : (decimal)(_x / _marked);
-
-        public decimal? Facility => _marked == 0 || Item.Marks == 0 ? null : (decimal)(_x / _marked / Item.Marks);
-
-        public decimal? Discrimination
-        {
-            get
-            {
-                var varianceX = (_marked * _xx) - (_x * _x);
-                var varianceY = (_marked * _yy) - (_y * _y);
-                return _marked < 2 || varianceX <= 1e-12 || varianceY <= 1e-12
-                    ? null
-                    : (decimal)(((_marked * _xy) - (_x * _y)) / Math.Sqrt(varianceX * varianceY));
-            }
-        }
-
-        public void Add(decimal? mark, decimal rest)
-        {
-            Exposure++;
-            if (mark is not { } m)
-            {
-                return;
-            }
-
-            var x = (double)m;
-            var y = (double)rest;
-            _marked++;
-            _x += x;
-            _xx += x * x;
-            _y += y;
-            _yy += y * y;
-            _xy += x * y;
-        }
+        public ItemTally Tally { get; } = new(item.Marks);
     }
 }

@@ -63,6 +63,7 @@ public static class StoreSetup
         }
 
         services.AddSharedKeys();
+        services.AddExceptionHandler<DatabaseUnavailable>();
         services.AddSingleton<SchemaState>();
         services.AddHostedService<SchemaInitializer>();
         return services;

@@ -176,11 +176,7 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
     private async Task<IPage> SignedInAsync(string email)
     {
         var page = await NewPageAsync();
-        await page.GotoAsync(_baseUrl + "/signin");
-        await page.GetByLabel("Email address").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(DemoData.StaffPassword);
-        await page.GetByLabel("Password", new() { Exact = true }).PressAsync("Enter");
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await Browser.SignInStaffAsync(page, _baseUrl, email, DemoData.StaffPassword);
         return page;
     }
 

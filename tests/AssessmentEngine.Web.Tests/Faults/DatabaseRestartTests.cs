@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Tests.Attempts;
@@ -7,7 +6,6 @@ using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace AssessmentEngine.Web.Tests.Faults;
 
@@ -33,10 +31,7 @@ public sealed class DatabaseRestartTests
         var candidate = sitting.Candidates[0];
         var attemptId = CheckIn.IdFor(sitting.Sitting.Id, candidate.Id);
         using var page = await LiveClient.CandidateAsync(node.BaseAddress, sitting.Centre.Number, candidate.CandidateNumber);
-        using (var checkedIn = await page.Page.PostFormAsync($"/candidate/sittings/{sitting.Sitting.Id}", $"/candidate/sittings/{sitting.Sitting.Id}", [new("accessCode", sitting.Sitting.AccessCode!)]))
-        {
-            Assert.Equal(HttpStatusCode.Redirect, checkedIn.StatusCode);
-        }
+        await PageOutbox.CheckInAsync(page, sitting.Sitting.Id, sitting.Sitting.AccessCode!);
 
         using (var invigilator = await LiveClient.StaffAsync(node.BaseAddress, sitting.Invigilator.SignInName))
         {
@@ -45,63 +40,15 @@ public sealed class DatabaseRestartTests
             await hub.InvokeAsync("Admit", sitting.Sitting.Id, candidate.Id, true);
         }
 
-        using (var started = await page.Page.PostFormAsync($"/candidate/attempts/{attemptId}", $"/candidate/attempts/{attemptId}?handler=Start", []))
-        {
-            Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
-        }
-
-        var token = await page.TokenAsync($"/candidate/attempts/{attemptId}/test");
-        var pageId = Guid.NewGuid().ToString("N");
-        using (var opened = await page.PostJsonAsync($"/api/attempts/{attemptId}/open", new { page = pageId }, token))
-        {
-            Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
-        }
-
-        // The page's outbox: a change leaves it only when the engine acknowledges it.
-        var outbox = new SortedDictionary<long, (int Item, bool Flagged)>();
-        var expected = new Dictionary<int, bool>();
-        long sequence = 0;
-        void Change(int item, bool flagged)
-        {
-            outbox[++sequence] = (item, flagged);
-            expected[item] = flagged;
-        }
-
-        async Task<HttpStatusCode> FlushAsync()
-        {
-            try
-            {
-                using var response = await page.PostJsonAsync($"/api/attempts/{attemptId}/answers",
-                    new { page = pageId, changes = outbox.Select(c => new { sequence = c.Key, item = c.Value.Item, flagged = c.Value.Flagged }).ToList() }, token);
-                if (response.IsSuccessStatusCode)
-                {
-                    var acknowledged = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["acknowledged"]!.AsArray().Select(s => s!.GetValue<long>());
-                    foreach (var done in acknowledged)
-                    {
-                        outbox.Remove(done);
-                    }
-                }
-                else
-                {
-                    Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                    Assert.Contains("cannot reach its database", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-                }
-
-                return response.StatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return HttpStatusCode.BadGateway;
-            }
-        }
+        var outbox = await PageOutbox.StartAsync(page, attemptId);
 
         for (var item = 1; item <= 5; item++)
         {
-            Change(item, true);
+            outbox.Flag(item, true);
         }
 
-        Assert.Equal(HttpStatusCode.OK, await FlushAsync());
-        Assert.Empty(outbox);
+        Assert.Equal(HttpStatusCode.OK, await outbox.FlushAsync());
+        Assert.Equal(0, outbox.Waiting);
 
         // The database goes away for 20 seconds; the candidate works on, and the page keeps trying.
         await cluster.StopAsync();
@@ -109,15 +56,17 @@ public sealed class DatabaseRestartTests
         using var health = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         await Eventually.GetAsync(async () => (await health.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode,
             status => status == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "the health turning 503");
-        var refusals = 0;
         for (var item = 1; item <= 10; item++)
         {
-            Change(item, item % 2 == 0);
-            refusals += await FlushAsync() == HttpStatusCode.ServiceUnavailable ? 1 : 0;
+            outbox.Flag(item, item % 2 == 0);
+            await outbox.FlushAsync();
         }
 
-        Assert.True(refusals > 0, "no save was refused while the database was down");
-        Assert.NotEmpty(outbox);
+        // Refused with a clear 503 while the database is away, never a 500.
+        Assert.NotEmpty(outbox.Refusals);
+        Assert.All(outbox.Refusals, refusal => Assert.True(refusal.Status == HttpStatusCode.ServiceUnavailable, $"{(int)refusal.Status}: {refusal.Body}"));
+        Assert.All(outbox.Refusals, refusal => Assert.Contains("cannot reach its database", refusal.Body, StringComparison.Ordinal));
+        Assert.NotEqual(0, outbox.Waiting);
         var left = TimeSpan.FromSeconds(20) - (DateTime.UtcNow - stopped);
         if (left > TimeSpan.Zero)
         {
@@ -127,28 +76,16 @@ public sealed class DatabaseRestartTests
         await cluster.StartAgainAsync();
         await Eventually.GetAsync(async () => (await health.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode,
             status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the health turning 200 again");
-        await Eventually.GetAsync(async () => { await FlushAsync(); return outbox.Count; }, count => count == 0, TimeSpan.FromSeconds(60), "the outbox emptied");
+        await outbox.FlushUntilEmptyAsync(TimeSpan.FromSeconds(60));
 
         // Every change stored once, and the attempt holds the last of each.
-        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select (data->>'sequence')::bigint from ae.mt_events where stream_id = @id and type = 'item_flagged'", connection);
-        command.Parameters.AddWithValue("id", attemptId);
-        var stored = new List<long>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                stored.Add(reader.GetInt64(0));
-            }
-        }
-
-        Assert.Equal(Enumerable.Range(1, (int)sequence).Select(s => (long)s), stored.Order());
+        var stored = await outbox.StoredSequencesAsync(cluster.ConnectionString);
+        Assert.Equal(Enumerable.Range(1, (int)outbox.LastSequence).Select(s => (long)s), stored.Order());
         await using var engine = new EngineFactory(cluster.ConnectionString, roles: "web");
         await engine.StartedAsync();
         await using var query = engine.Services.GetRequiredService<IDocumentStore>().QuerySession();
         var attempt = (await query.LoadAsync<Attempt>(attemptId))!;
-        var flags = expected.ToDictionary(e => attempt.Form!.Items[e.Key - 1].ItemId, e => e.Value);
+        var flags = outbox.Expected.ToDictionary(e => attempt.Form!.Items[e.Key - 1].ItemId, e => e.Value);
         Assert.Equal(flags, attempt.Flags.ToDictionary(f => f.Key, f => f.Value.Flagged));
     }
 }

@@ -28,6 +28,19 @@ public sealed class Browser : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// Signs a member of staff in on the page. It waits for the address to leave /signin, not for the next page's load
+    /// event: a page whose scripts keep connections open may hold that event back on a busy machine.
+    /// </summary>
+    public static async Task SignInStaffAsync(IPage page, string baseUrl, string email, string password)
+    {
+        await page.GotoAsync(baseUrl + "/signin");
+        await page.GetByLabel("Email address").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByLabel("Password", new() { Exact = true }).PressAsync("Enter");
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"), new() { Timeout = 30_000 });
+    }
+
     public async Task DisposeAsync()
     {
         if (Chromium is not null)

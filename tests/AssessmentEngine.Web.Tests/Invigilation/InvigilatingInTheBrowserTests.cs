@@ -245,11 +245,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
     private async Task<IPage> StaffSignedInAsync(IBrowserContext context, UserAccount staff, string then)
     {
         var page = await context.NewPageAsync();
-        await page.GotoAsync(_baseUrl + "/signin");
-        await page.GetByLabel("Email address").FillAsync(staff.SignInName);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Centres.Password);
-        await page.GetByLabel("Password", new() { Exact = true }).PressAsync("Enter");
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await Browser.SignInStaffAsync(page, _baseUrl, staff.SignInName, Centres.Password);
         await page.GotoAsync(then);
         return page;
     }

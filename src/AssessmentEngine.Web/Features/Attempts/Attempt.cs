@@ -75,6 +75,9 @@ public sealed record Attempt(
 
     public bool Connected { get; init; }
 
+    /// <summary>The node the candidate's live connection is on (a node dies: they come back on another).</summary>
+    public string? ConnectedNode { get; init; }
+
     /// <summary>Marks the engine gave objective items at submission, by item id.</summary>
     public IReadOnlyDictionary<string, decimal> AutoMarks { get; init; } = new Dictionary<string, decimal>();
 
@@ -168,7 +171,7 @@ public sealed record Attempt(
 
     public Attempt Apply(FocusRegained regained) => this with { Focused = true };
 
-    public Attempt Apply(CandidateConnected connected) => this with { Connected = true };
+    public Attempt Apply(CandidateConnected connected) => this with { Connected = true, ConnectedNode = connected.Node };
 
     public Attempt Apply(CandidateDisconnected disconnected) => this with { Connected = false };
 

@@ -60,10 +60,12 @@ public static class InvigilationDecisions
         _ => [],
     };
 
+    /// <summary>A connection or a drop; joining from another node (its node died) is a reconnection worth recording too.</summary>
     public static IEnumerable<object> Connection(Attempt attempt, bool connected, string node, DateTimeOffset now) => (connected, attempt.Connected) switch
     {
         (true, false) => [new CandidateConnected(attempt.Id, node, now)],
-        (false, true) => [new CandidateDisconnected(attempt.Id, node, now)],
+        (true, true) when attempt.ConnectedNode != node => [new CandidateConnected(attempt.Id, node, now)],
+        (false, true) when attempt.ConnectedNode is null || attempt.ConnectedNode == node => [new CandidateDisconnected(attempt.Id, node, now)],
         _ => [],
     };
 }

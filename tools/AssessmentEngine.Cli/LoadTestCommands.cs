@@ -3,6 +3,7 @@ using System.Text.Json;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Features.Identity.SigningIn;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Infrastructure;
@@ -18,15 +19,17 @@ namespace AssessmentEngine.Cli;
 /// <summary>The sign-ins and sitting a load run plays; tools/AssessmentEngine.LoadTest reads this JSON.</summary>
 public sealed record LoadTestSitting(
     Guid SittingId, string AccessCode, string UnitCode, string CentreNumber, string CandidatePassword, string InvigilatorEmail, string StaffPassword,
-    IReadOnlyList<LoadTestCandidate> Candidates);
+    IReadOnlyList<string> InvigilatorEmails, IReadOnlyList<LoadTestCandidate> Candidates);
 
-public sealed record LoadTestCandidate(Guid CandidateId, string CandidateNumber);
+/// <summary>A candidate, with the one-time sign-in code their centre printed for them (exam day's way in).</summary>
+public sealed record LoadTestCandidate(Guid CandidateId, string CandidateNumber, string SignInCode);
 
 /// <summary>
 /// ./ae loadtest setup --candidates N: a centre of its own for one load run (a new one every time, so every run starts
 /// from candidates who have sat nothing), with N candidates enrolled on FE6V 35, windows agreed from today, one
-/// invigilator and a sitting starting now with everyone booked. Written through the engine's own services, as an exam
-/// officer would through the admin pages.
+/// invigilator per 100 candidates (--invigilators overrides) and a sitting starting now with everyone booked. Every
+/// candidate gets a password and a one-time sign-in code, as a centre prints them. Written through the engine's own
+/// services, as an exam officer would through the admin pages.
 /// </summary>
 public static class LoadTestCommands
 {
@@ -45,7 +48,7 @@ public static class LoadTestCommands
 
     private static async Task<int> SetupAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        int candidates = 500, minutes = 120;
+        int candidates = 500, minutes = 120, invigilators = 0;
         string? file = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -54,6 +57,9 @@ public static class LoadTestCommands
                 case "--candidates":
                     candidates = Number(args, ++i, "--candidates", 1, 10_000);
                     break;
+                case "--invigilators":
+                    invigilators = Number(args, ++i, "--invigilators", 1, 200);
+                    break;
                 case "--sitting-minutes":
                     minutes = Number(args, ++i, "--sitting-minutes", 10, 600);
                     break;
@@ -61,7 +67,7 @@ public static class LoadTestCommands
                     file = ++i < args.Length ? args[i] : throw new UsageException("--out takes a file name.");
                     break;
                 default:
-                    throw new UsageException($"unknown option '{args[i]}'; setup takes --candidates N, --sitting-minutes N and --out FILE.");
+                    throw new UsageException($"unknown option '{args[i]}'; setup takes --candidates N, --invigilators N, --sitting-minutes N and --out FILE.");
             }
         }
 
@@ -89,7 +95,12 @@ public static class LoadTestCommands
 
         var started = System.Diagnostics.Stopwatch.StartNew();
         var time = TimeProvider.System;
-        var (centre, invigilator, people) = await PeopleAsync(store, candidates, cancellationToken);
+        if (invigilators == 0)
+        {
+            invigilators = (candidates + 99) / 100;
+        }
+
+        var (centre, staff, people, codes) = await PeopleAsync(store, candidates, invigilators, time.GetUtcNow(), cancellationToken);
         var acting = new Acting($"loadtest@{Environment.MachineName}", "127.0.0.1");
         var ids = people.Select(p => p.Id).ToList();
         using (var scope = provider.CreateScope())
@@ -116,12 +127,12 @@ public static class LoadTestCommands
             var sittings = scope.ServiceProvider.GetRequiredService<SittingService>();
             var now = time.GetUtcNow();
             var startsAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, now.Offset);
-            sitting = await sittings.ScheduleAsync(centre.Id, UnitCode, "Load test hall", startsAt, minutes, [invigilator.Id], acting, cancellationToken);
+            sitting = await sittings.ScheduleAsync(centre.Id, UnitCode, "Load test hall", startsAt, minutes, staff.Select(s => s.Id).ToList(), acting, cancellationToken);
             await sittings.BookAsync(centre.Id, sitting.Id, ids, acting, cancellationToken);
         }
 
-        var result = new LoadTestSitting(sitting.Id, sitting.AccessCode!, UnitCode, centre.Number, CandidatePassword, invigilator.SignInName, StaffPassword,
-            people.Select(p => new LoadTestCandidate(p.Id, p.CandidateNumber)).ToList());
+        var result = new LoadTestSitting(sitting.Id, sitting.AccessCode!, UnitCode, centre.Number, CandidatePassword, staff[0].SignInName, StaffPassword,
+            staff.Select(s => s.SignInName).ToList(), people.Select((p, n) => new LoadTestCandidate(p.Id, p.CandidateNumber, codes[n])).ToList());
         var json = JsonSerializer.Serialize(result, Json);
         if (file is null)
         {
@@ -133,14 +144,14 @@ public static class LoadTestCommands
         }
 
         await error.WriteLineAsync(
-            $"ae: centre {centre.Number}: {people.Count} candidates booked on sitting {sitting.Id} (access code {sitting.AccessCode}) in {started.Elapsed.TotalSeconds:0.0} s"
+            $"ae: centre {centre.Number}: {people.Count} candidates and {staff.Count} invigilators on sitting {sitting.Id} (access code {sitting.AccessCode}) in {started.Elapsed.TotalSeconds:0.0} s"
             + (file is null ? "" : $"; written to {file}"));
         return CommandLine.Ok;
     }
 
-    /// <summary>A new centre (the first free number from 950001), its invigilator and candidates LT0001 onwards.</summary>
-    private static async Task<(Centre Centre, UserAccount Invigilator, IReadOnlyList<Candidate> Candidates)> PeopleAsync(
-        IDocumentStore store, int count, CancellationToken cancellationToken)
+    /// <summary>A new centre (the first free number from 950001), its invigilators and candidates LT0001 onwards with their sign-in codes.</summary>
+    private static async Task<(Centre Centre, IReadOnlyList<UserAccount> Invigilators, IReadOnlyList<Candidate> Candidates, IReadOnlyList<string> Codes)> PeopleAsync(
+        IDocumentStore store, int count, int invigilatorCount, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
         var taken = (await session.Query<Centre>().Select(c => c.Number).ToListAsync(cancellationToken)).ToHashSet();
@@ -148,28 +159,33 @@ public static class LoadTestCommands
         var centre = new Centre(Guid.CreateVersion7(), $"Load Test Centre {number}", number, Centre.DefaultTimeZone);
         session.Insert(centre);
 
-        var email = $"invigilator@load-{number}.example";
-        var invigilator = new UserAccount(Guid.CreateVersion7(), SignInNames.ForStaff(email), "Load Test Invigilator", null, [new Membership(centre.Id, [Role.Invigilator])]);
-        invigilator = invigilator with { PasswordHash = Secrets.HashPassword(invigilator, StaffPassword) };
-        session.Insert(invigilator);
+        // PBKDF2 with its own salt that does not involve the account (PasswordHasher ignores the user it is given), so one
+        // hash serves every candidate and one every invigilator: thousands of hashes would take minutes for nothing.
+        var staffHash = Secrets.HashPassword(null!, StaffPassword);
+        var invigilators = Enumerable.Range(1, invigilatorCount).Select(n => new UserAccount(Guid.CreateVersion7(),
+            SignInNames.ForStaff($"invigilator{n}@load-{number}.example"), $"Load Test Invigilator {n}", staffHash, [new Membership(centre.Id, [Role.Invigilator])])).ToList();
+        session.Insert(invigilators.ToArray());
 
-        // The hash is PBKDF2 with its own salt and does not involve the account (PasswordHasher ignores the user it is
-        // given), so one hash serves every candidate: thousands of hashes would take minutes for nothing.
-        var candidateHash = Secrets.HashPassword(invigilator, CandidatePassword);
+        var candidateHash = Secrets.HashPassword(null!, CandidatePassword);
         var candidates = new List<Candidate>(count);
+        var codes = new List<string>(count);
         for (var n = 1; n <= count; n++)
         {
             var candidateNumber = $"LT{n:0000}";
-            var account = new UserAccount(Guid.CreateVersion7(), SignInNames.ForCandidate(number, candidateNumber), $"Candidate {candidateNumber}", candidateHash,
-                [new Membership(centre.Id, [Role.Candidate])]);
+            var code = Secrets.NewOneTimeCode();
+            var accountId = Guid.CreateVersion7();
+            var account = new UserAccount(accountId, SignInNames.ForCandidate(number, candidateNumber), $"Candidate {candidateNumber}", candidateHash,
+                [new Membership(centre.Id, [Role.Candidate])], OneTimeCodeHash: Secrets.HashCode(accountId, code),
+                OneTimeCodeExpires: now + SignInService.CandidateCodeLifetime, OneTimeCodePurpose: OneTimeCodePurpose.CandidateSignIn);
             var candidate = new Candidate(Guid.CreateVersion7(), centre.Id, candidateNumber, "Load", candidateNumber, new DateOnly(2000, 1, 1), Adjustments.None, account.Id);
             session.Insert(account);
             session.Insert(candidate);
             candidates.Add(candidate);
+            codes.Add(code);
         }
 
         await session.SaveChangesAsync(cancellationToken);
-        return (centre, invigilator, candidates);
+        return (centre, invigilators, candidates, codes);
     }
 
     private static int Number(string[] args, int index, string option, int minimum, int maximum) =>

@@ -33,14 +33,20 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
 
     public bool Joined { get; private set; }
 
-    /// <summary>Signs in and gets as far as an open test page; joining is throttled by <paramref name="joining"/>, admission waits outside it.</summary>
-    public async Task JoinAsync(SemaphoreSlim joining, CancellationToken cancellationToken)
+    public bool Submitted { get; private set; }
+
+    /// <summary>
+    /// Signs in and gets as far as an open test page; joining is throttled by <paramref name="joining"/>, admission waits
+    /// outside it. The time from <paramref name="arrived"/> (the candidate sat down) to the first item on screen is timed.
+    /// </summary>
+    public async Task JoinAsync(SemaphoreSlim joining, long arrived, CancellationToken cancellationToken)
     {
         await joining.WaitAsync(cancellationToken);
         try
         {
             var started = Stopwatch.GetTimestamp();
-            await _client.SignInAsCandidateAsync(setup.CentreNumber, who.CandidateNumber, setup.CandidatePassword, cancellationToken);
+            var secret = options.SignIn == "code" && who.SignInCode is { } code ? code : setup.CandidatePassword;
+            await _client.SignInAsCandidateAsync(setup.CentreNumber, who.CandidateNumber, secret, cancellationToken);
             measurements.SignIn.Add(started);
 
             started = Stopwatch.GetTimestamp();
@@ -93,6 +99,7 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
             _items = opened.Items;
             _sequence = opened.LastSequence;
             measurements.StartAndOpen.Add(started);
+            measurements.SignInToFirstItem.Add(arrived);
             Joined = true;
         }
         finally
@@ -237,6 +244,23 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
         return new Verification(_acknowledged.Count, differences.Count, differences);
         static string Describe(PaperResponse r) => string.Join("|",
             r.Choice ?? "", string.Join(",", r.Choices ?? []), string.Join(",", (r.Matches ?? new Dictionary<string, string>()).OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}")), r.Text ?? "");
+    }
+
+    /// <summary>Sends what is left in the outbox and submits, as the page's submit button does; the submission is timed.</summary>
+    public async Task SubmitAsync(CancellationToken cancellationToken)
+    {
+        await FlushAsync(tries: 3, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var receipt = await _client.PostJsonAsync<SubmitReceipt>($"/api/attempts/{_attemptId}/submit", new { page = _page }, _token, cancellationToken);
+            Submitted = receipt.AttemptId == _attemptId && !string.IsNullOrEmpty(receipt.Receipt);
+            measurements.Submit.Add(started);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            measurements.SubmitFailed($"{who.CandidateNumber}: {exception.Message}");
+        }
     }
 
     public async ValueTask DisposeAsync()

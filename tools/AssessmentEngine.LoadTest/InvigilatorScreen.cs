@@ -7,10 +7,11 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace AssessmentEngine.LoadTest;
 
 /// <summary>
-/// The one invigilator: signed in, watching the sitting's grid over the hub, admitting candidates as they check in. It
-/// times each answer from the moment the candidate sent it to the first grid row whose answered count includes it.
+/// One invigilator: signed in, watching the sitting's whole grid over the hub, admitting their share of the candidates
+/// as they check in. It times each of those candidates' answers from the moment the candidate sent it to the first grid
+/// row whose answered count includes it.
 /// </summary>
-public sealed class InvigilatorScreen(LoadOptions options, LoadSetup setup, Measurements measurements) : IAsyncDisposable
+public sealed class InvigilatorScreen(LoadOptions options, LoadSetup setup, string email, Measurements measurements) : IAsyncDisposable
 {
     private readonly EngineClient _client = new(options.Url);
     private readonly ConcurrentDictionary<Guid, Expectations> _expected = new();
@@ -26,7 +27,7 @@ public sealed class InvigilatorScreen(LoadOptions options, LoadSetup setup, Meas
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _client.SignInAsStaffAsync(setup.InvigilatorEmail, setup.StaffPassword, cancellationToken);
+        await _client.SignInAsStaffAsync(email, setup.StaffPassword, cancellationToken);
         _hub = _client.Hub("/hubs/invigilation");
         _hub.On<DashboardRow>("CandidateChanged", Seen);
         _hub.On<Dashboard>("SittingChanged", _ => { });

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace AssessmentEngine.LoadTest;
 
-/// <summary>What a run plays. Each option has a command-line flag; the scenario names what the candidates do.</summary>
+/// <summary>What a run plays. Each option has a command-line flag.</summary>
 public sealed record LoadOptions
 {
     public Uri Url { get; init; } = new("http://127.0.0.1:5080");
@@ -10,26 +10,32 @@ public sealed record LoadOptions
     /// <summary>The JSON that `./ae loadtest setup` writes: the sitting, its access code and the sign-ins.</summary>
     public string Setup { get; init; } = "load.json";
 
-    /// <summary>live: candidates join, then heartbeat and answer on schedule while one invigilator watches the grid.</summary>
-    public string Scenario { get; init; } = "live";
+    public int Candidates { get; init; } = 1000;
 
-    public int Candidates { get; init; } = 500;
-
-    /// <summary>Length of the steady state, counted from the end of the ramp.</summary>
-    public double Minutes { get; init; } = 5;
+    /// <summary>Length of the steady state, counted from the moment the last candidate is in.</summary>
+    public double Minutes { get; init; } = 10;
 
     public double HeartbeatSeconds { get; init; } = 10;
 
     public double AnswerEverySeconds { get; init; } = 20;
 
-    /// <summary>Candidates begin joining spread evenly over this many seconds.</summary>
-    public double RampSeconds { get; init; } = 60;
+    /// <summary>Candidates arrive (sign in, check in, start) spread evenly over this many seconds: the synchronised start.</summary>
+    public double StartSeconds { get; init; } = 60;
 
-    /// <summary>At most this many candidates sign in, check in and start at once.</summary>
-    public int JoinConcurrency { get; init; } = 16;
+    /// <summary>At the end, every candidate submits at a random moment within this many seconds (0: nobody submits).</summary>
+    public double SubmitSeconds { get; init; } = 30;
 
-    /// <summary>The invigilator's admissions a second (the engine allows 20 hub calls a second per connection).</summary>
+    /// <summary>At most this many candidates in the middle of a request while arriving (a browser's own limit is per person; this is the tool's).</summary>
+    public int JoinConcurrency { get; init; } = 256;
+
+    /// <summary>Candidates per invigilator: each invigilator admits their share and watches the whole room's grid.</summary>
+    public int PerInvigilator { get; init; } = 100;
+
+    /// <summary>Each invigilator's admissions a second (the engine allows 20 hub calls a second per connection).</summary>
     public int AdmitsPerSecond { get; init; } = 15;
+
+    /// <summary>code: the one-time code the centre printed (exam day); password: the candidate's password (PBKDF2 on every sign-in).</summary>
+    public string SignIn { get; init; } = "code";
 
     public string Results { get; init; } = "loadtest-results.json";
 
@@ -38,16 +44,23 @@ public sealed record LoadOptions
     public const string Usage = """
         usage: dotnet run -c Release --project tools/AssessmentEngine.LoadTest -- [options]
 
+        The exam: N candidates sign in, check in and start within the same minute; then each answers an item every 20 s
+        and sends a heartbeat every 10 s for 10 minutes, one invigilator per 100 candidates admitting them and watching
+        the grid; then every candidate submits within 30 s. Every answer is checked against the engine's copy before
+        submission. CPU and memory of the engine and PostgreSQL are sampled from /proc throughout.
+
           --url URL               the engine (default http://127.0.0.1:5080)
           --setup FILE            sign-ins from ./ae loadtest setup --out FILE (default load.json)
-          --scenario live         what the candidates do (live: heartbeats and answers, one invigilator watching)
-          --candidates N          how many of the setup's candidates play (default 500)
-          --minutes M             steady state after the ramp (default 5)
+          --candidates N          how many of the setup's candidates play (default 1000)
+          --minutes M             steady state once everyone is in (default 10)
           --heartbeat S           seconds between a candidate's heartbeats (default 10)
           --answer-every S        seconds between a candidate's answers (default 20)
-          --ramp-seconds S        candidates start joining spread over S seconds (default 60)
-          --join-concurrency N    at most N candidates signing in / checking in / starting at once (default 16)
-          --admits-per-second N   the invigilator's admissions a second (default 15)
+          --start-seconds S       candidates arrive spread over S seconds (default 60)
+          --submit-seconds S      everyone submits within S seconds at the end (default 30; 0: nobody submits)
+          --join-concurrency N    at most N arriving candidates mid-request at once (default 256)
+          --per-invigilator N     candidates per invigilator (default 100; the setup must have that many invigilators)
+          --admits-per-second N   each invigilator's admissions a second (default 15)
+          --sign-in code|password the one-time code the centre printed (default) or the password (PBKDF2 every time)
           --results FILE          JSON results (default loadtest-results.json)
           --seed N                jitter and answer choices (default 1)
 
@@ -69,14 +82,16 @@ public sealed record LoadOptions
             {
                 "--url" => options with { Url = new Uri(Value()) },
                 "--setup" => options with { Setup = Value() },
-                "--scenario" => options with { Scenario = Value() is "live" ? "live" : throw new ArgumentException("--scenario takes live.") },
                 "--candidates" => options with { Candidates = (int)Number(1) },
                 "--minutes" => options with { Minutes = Number(0.1) },
                 "--heartbeat" => options with { HeartbeatSeconds = Number(1) },
                 "--answer-every" => options with { AnswerEverySeconds = Number(1) },
-                "--ramp-seconds" => options with { RampSeconds = Number(0) },
+                "--start-seconds" or "--ramp-seconds" => options with { StartSeconds = Number(0) },
+                "--submit-seconds" => options with { SubmitSeconds = Number(0) },
                 "--join-concurrency" => options with { JoinConcurrency = (int)Number(1) },
+                "--per-invigilator" => options with { PerInvigilator = (int)Number(1) },
                 "--admits-per-second" => options with { AdmitsPerSecond = (int)Number(1) },
+                "--sign-in" => options with { SignIn = Value() switch { "code" => "code", "password" => "password", _ => throw new ArgumentException("--sign-in takes code or password.") } },
                 "--results" => options with { Results = Value() },
                 "--seed" => options with { Seed = (int)Number(int.MinValue) },
                 _ => throw new ArgumentException($"unknown option '{name}'."),

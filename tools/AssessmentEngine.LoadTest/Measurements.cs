@@ -32,11 +32,13 @@ public sealed record Percentiles(int Count, double P50, double P95, double P99, 
 public sealed class Measurements
 {
     private long _answersSent, _answersAcked, _answersRefused, _answerErrors, _heartbeats, _heartbeatErrors, _joinFailures, _reconnects,
-        _rowsReceived, _dashboardUnseen;
+        _rowsReceived, _dashboardUnseen, _submitErrors;
 
     private readonly ConcurrentQueue<string> _errors = new();
 
     public Latency SignIn { get; } = new();
+    public Latency SignInToFirstItem { get; } = new();
+    public Latency Submit { get; } = new();
     public Latency CheckIn { get; } = new();
     public Latency Admission { get; } = new();
     public Latency AdmitCall { get; } = new();
@@ -55,6 +57,7 @@ public sealed class Measurements
     public long Reconnects => Interlocked.Read(ref _reconnects);
     public long RowsReceived => Interlocked.Read(ref _rowsReceived);
     public long DashboardUnseen => Interlocked.Read(ref _dashboardUnseen);
+    public long SubmitErrors => Interlocked.Read(ref _submitErrors);
 
     public void AnswerSent() => Interlocked.Increment(ref _answersSent);
     public void AnswerAcked() => Interlocked.Increment(ref _answersAcked);
@@ -67,6 +70,7 @@ public sealed class Measurements
     public void AnswerFailed(string error) => Failed(ref _answerErrors, "answer", error);
     public void HeartbeatFailed(string error) => Failed(ref _heartbeatErrors, "heartbeat", error);
     public void JoinFailed(string error) => Failed(ref _joinFailures, "join", error);
+    public void SubmitFailed(string error) => Failed(ref _submitErrors, "submit", error);
 
     /// <summary>The first errors of each kind, for the report: enough to see what went wrong, not thousands of copies.</summary>
     public IReadOnlyList<string> Errors => _errors.ToArray();

@@ -34,8 +34,18 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-var results = await LiveSitting.RunAsync(options, setup, Console.Out, stop.Token);
+RunResults results;
+try
+{
+    results = await ExamSitting.RunAsync(options, setup, Console.Out, stop.Token);
+}
+catch (ArgumentException exception)
+{
+    await Console.Error.WriteLineAsync($"loadtest: {exception.Message}");
+    return 2;
+}
+
 Console.WriteLine(results.Table());
 await File.WriteAllTextAsync(options.Results, JsonSerializer.Serialize(results, new JsonSerializerOptions(EngineClient.Json) { WriteIndented = true }));
 Console.WriteLine($"  results written to {options.Results}");
-return results.Lost > 0 || results.JoinFailures > 0 || results.VerificationFailures > 0 ? 1 : 0;
+return results.Failed ? 1 : 0;

@@ -5,9 +5,14 @@ namespace AssessmentEngine.LoadTest;
 /// <summary>The sitting and sign-ins `./ae loadtest setup` writes.</summary>
 public sealed record LoadSetup(
     Guid SittingId, string AccessCode, string UnitCode, string CentreNumber, string CandidatePassword, string InvigilatorEmail, string StaffPassword,
-    IReadOnlyList<SetupCandidate> Candidates);
+    IReadOnlyList<string>? InvigilatorEmails, IReadOnlyList<SetupCandidate> Candidates)
+{
+    /// <summary>Every invigilator of the sitting (older setups name one).</summary>
+    public IReadOnlyList<string> Invigilators => InvigilatorEmails is { Count: > 0 } emails ? emails : [InvigilatorEmail];
+}
 
-public sealed record SetupCandidate(Guid CandidateId, string CandidateNumber);
+/// <summary>A candidate and the one-time sign-in code their centre printed (absent in older setups).</summary>
+public sealed record SetupCandidate(Guid CandidateId, string CandidateNumber, string? SignInCode);
 
 public sealed record PaperChoice(string Id);
 
@@ -28,6 +33,8 @@ public sealed record SaveRequest(string Page, IReadOnlyList<PageChange> Changes)
 public sealed record RefusedChange(long Sequence, string Reason);
 
 public sealed record SaveResult(IReadOnlyList<long> Acknowledged, IReadOnlyList<RefusedChange> Refused, Clock Clock);
+
+public sealed record SubmitReceipt(Guid AttemptId, DateTimeOffset SubmittedAt, string Reason, string Receipt);
 
 /// <summary>A row of the invigilator's grid, as pushed by CandidateChanged.</summary>
 public sealed record DashboardRow(Guid CandidateId, Guid? AttemptId, string State, int Answered, int Flagged, int Questions, bool Connected);

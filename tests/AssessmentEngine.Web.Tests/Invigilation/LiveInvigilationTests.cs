@@ -101,6 +101,8 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
 
         public ConcurrentQueue<string> Log { get; } = new();
 
+        public ConcurrentQueue<IReadOnlyList<SeenNotice>> Seen { get; } = new();
+
         public Dashboard? Last { get; set; }
 
         public async ValueTask DisposeAsync()
@@ -115,11 +117,15 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         var client = await LiveClient.StaffAsync(node ?? _base, invigilator.SignInName);
         var watcher = new Watcher(client, client.Hub("/hubs/invigilation"));
         watcher.Hub.On<DashboardRow>("CandidateChanged", row => watcher.Rows[row.CandidateId] = row);
-        watcher.Hub.On<Guid, DateTimeOffset>("CandidateSeen", (candidate, at) =>
+        watcher.Hub.On<IReadOnlyList<SeenNotice>>("CandidatesSeen", notices =>
         {
-            if (watcher.Rows.TryGetValue(candidate, out var row))
+            watcher.Seen.Enqueue(notices);
+            foreach (var notice in notices)
             {
-                watcher.Rows[candidate] = row with { LastSeenAt = at };
+                if (watcher.Rows.TryGetValue(notice.CandidateId, out var row))
+                {
+                    watcher.Rows[notice.CandidateId] = row with { LastSeenAt = notice.At };
+                }
             }
         });
         watcher.Hub.On<Dashboard>("SittingChanged", dashboard => watcher.Last = dashboard);
@@ -286,10 +292,10 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
 
         await page.Hub.InvokeAsync("Focus", page.AttemptId, true);
         await page.Hub.InvokeAsync("Focus", page.AttemptId, true); // the same state twice is one event
-        await SeenAsync(watcher, candidate.Id, row => row is { Focused: false, FocusLost: 1 }, "focus lost");
+        var joined = (await SeenAsync(watcher, candidate.Id, row => row is { Focused: false, FocusLost: 1 }, "focus lost")).LastSeenAt;
         await page.Hub.InvokeAsync("Focus", page.AttemptId, false);
         await page.Hub.InvokeAsync("Heartbeat", page.AttemptId);
-        await SeenAsync(watcher, candidate.Id, row => row is { Focused: true, Connected: true, LastSeenAt: not null }, "focus back, heard from");
+        await SeenAsync(watcher, candidate.Id, row => row is { Focused: true, Connected: true } && row.LastSeenAt > joined, "focus back, heard from since joining");
 
         await page.DisposeAsync(); // the page goes away
         await SeenAsync(watcher, candidate.Id, row => !row.Connected, "disconnected");
@@ -298,6 +304,34 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         Assert.Equal(1, kinds.Count(k => k == nameof(FocusLost)));
         Assert.Equal(1, kinds.Count(k => k == nameof(FocusRegained)));
         Assert.Contains(nameof(CandidateDisconnected), kinds);
+    }
+
+    [Fact]
+    public async Task Heartbeats_reach_the_invigilators_batched_at_most_once_a_second_with_each_candidates_latest_time()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 2, "BEA");
+        await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
+        await using var pageA = await CheckedInAsync(sitting, sitting.Candidates[0]);
+        await using var pageB = await CheckedInAsync(sitting, sitting.Candidates[1]);
+
+        var beating = System.Diagnostics.Stopwatch.StartNew();
+        for (var beat = 0; beat < 5; beat++)
+        {
+            await Task.WhenAll(pageA.Hub.InvokeAsync("Heartbeat", pageA.AttemptId), pageB.Hub.InvokeAsync("Heartbeat", pageB.AttemptId));
+        }
+
+        beating.Stop();
+        await using var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        foreach (var (page, candidate) in new[] { (pageA, sitting.Candidates[0]), (pageB, sitting.Candidates[1]) })
+        {
+            var stored = (await query.LoadAsync<Presence>(page.AttemptId))!.LastSeenAt;
+            await SeenAsync(watcher, candidate.Id, row => row.LastSeenAt == stored, "the latest heartbeat's time, on the screen");
+        }
+
+        // Ten heartbeats in a fraction of a second: one message a second at most, a candidate at most once in each.
+        var messages = watcher.Seen.ToList();
+        Assert.InRange(messages.Count, 1, (int)beating.Elapsed.TotalSeconds + 2);
+        Assert.All(messages, notices => Assert.Equal(notices.Count, notices.Select(n => n.CandidateId).Distinct().Count()));
     }
 
     [Fact]

@@ -22,6 +22,8 @@ public static class AttemptsSetup
         services.AddScoped<SubmitAtTimeUpJob>();
         services.AddSingleton<Invigilation.HubThrottle>();
         services.AddScoped<Invigilation.LiveUpdates>();
+        services.AddSingleton<Invigilation.SeenNotices>();
+        services.AddHostedService(provider => provider.GetRequiredService<Invigilation.SeenNotices>());
         services.AddScoped<Invigilation.Invigilating>();
         services.AddScoped<AssessmentEngine.Web.Features.Marking.Assessing>();
         services.AddRateLimiter(options => options.AddPolicy(CheckInRateLimit, context =>

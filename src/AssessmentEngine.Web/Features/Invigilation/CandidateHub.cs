@@ -13,7 +13,7 @@ namespace AssessmentEngine.Web.Features.Invigilation;
 /// (paused, extended, voided, submitted) and messages. Answers never travel here: they go over HTTP and are acknowledged.
 /// </summary>
 [Authorize(Policy = Policies.Candidate)]
-public sealed class CandidateHub(IDocumentStore store, LiveUpdates live, TimeProvider time) : Hub<ICandidateClient>
+public sealed class CandidateHub(IDocumentStore store, LiveUpdates live, SeenNotices seen, TimeProvider time) : Hub<ICandidateClient>
 {
     private static readonly string Node = $"{Environment.MachineName}:{Environment.ProcessId}";
     private const string AttemptKey = "attempt";
@@ -34,8 +34,9 @@ public sealed class CandidateHub(IDocumentStore store, LiveUpdates live, TimePro
     }
 
     /// <summary>
-    /// The page is alive: one write (the presence document) and one small push, no reads — at thousands of candidates
-    /// every ten seconds this is most of the hub's traffic. The connection's own state comes from Join and disconnection.
+    /// The page is alive: one write (the presence document) and a notice batched into the sitting's next push
+    /// (<see cref="SeenNotices"/>), no reads — at thousands of candidates every ten seconds this is most of the hub's
+    /// traffic. The connection's own state comes from Join and disconnection.
     /// </summary>
     public async Task Heartbeat(Guid attemptId)
     {
@@ -52,7 +53,7 @@ public sealed class CandidateHub(IDocumentStore store, LiveUpdates live, TimePro
             await session.SaveChangesAsync(Context.ConnectionAborted);
         }
 
-        await live.SeenAsync(sittingId, candidateId, now);
+        seen.Seen(sittingId, candidateId, now);
     }
 
     public async Task Focus(Guid attemptId, bool lost)

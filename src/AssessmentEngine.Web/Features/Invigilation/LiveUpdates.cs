@@ -9,13 +9,16 @@ namespace AssessmentEngine.Web.Features.Invigilation;
 /// <summary>A message for a candidate's page: from whom, and when.</summary>
 public sealed record RoomMessage(string Text, string From, DateTimeOffset SentAt);
 
+/// <summary>A candidate's page was heard from at <paramref name="At"/> (a heartbeat; nothing else changed).</summary>
+public sealed record SeenNotice(Guid CandidateId, DateTimeOffset At);
+
 /// <summary>What an invigilator's screen is told as things happen.</summary>
 public interface IInvigilatorClient
 {
     Task CandidateChanged(DashboardRow row);
 
-    /// <summary>A heartbeat: the candidate's page was heard from (cheaper than a whole row; nothing else changed).</summary>
-    Task CandidateSeen(Guid candidateId, DateTimeOffset at);
+    /// <summary>Heartbeats, at most one message a second per sitting and node, the latest per candidate (see <see cref="SeenNotices"/>).</summary>
+    Task CandidatesSeen(IReadOnlyList<SeenNotice> notices);
 
     Task SittingChanged(Dashboard dashboard);
 
@@ -67,18 +70,6 @@ public sealed class LiveUpdates(
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             logger.LogWarning("Live update for attempt {Attempt} not pushed: {Reason}", attemptId, exception.Message);
-        }
-    }
-
-    public async Task SeenAsync(Guid sittingId, Guid candidateId, DateTimeOffset at)
-    {
-        try
-        {
-            await invigilators.Clients.Group(SittingGroup(sittingId)).CandidateSeen(candidateId, at);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            logger.LogWarning("Heartbeat not pushed: {Reason}", exception.Message);
         }
     }
 

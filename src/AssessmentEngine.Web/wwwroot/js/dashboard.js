@@ -9,7 +9,7 @@
   const rowsBody = $("rows");
   const liveStatus = $("live-status");
   const selected = new Set();
-  // What the invigilator has put in a waiting row, kept across redraws (every heartbeat redraws the grid).
+  // What the invigilator has put in a waiting row, kept across redraws (every change redraws the grid).
   const identityChecked = new Set();
   const refuseReasons = new Map();
   let state = null;          // the Dashboard from Watch, rows kept up to date
@@ -221,9 +221,15 @@
     if (i >= 0) { state.rows[i] = row; } else { state.rows.push(row); }
     render();
   });
-  hub.on("CandidateSeen", (candidateId, at) => {
-    const row = state && state.rows.find((r) => r.candidateId === candidateId);
-    if (row) { row.lastSeenAt = at; row.connected = true; }
+  // Heartbeats, batched by the server (one message a second per sitting): only the rows' data changes here,
+  // and the next tick (at most a second away) redraws the connection cells, and the grid only if an alert changed.
+  hub.on("CandidatesSeen", (notices) => {
+    if (!state) { return; }
+    const rows = new Map(state.rows.map((r) => [r.candidateId, r]));
+    for (const notice of notices) {
+      const row = rows.get(notice.candidateId);
+      if (row) { row.lastSeenAt = notice.at; row.connected = true; }
+    }
   });
   hub.on("SittingChanged", (dashboard) => { offset = Date.parse(dashboard.serverNow) - Date.now(); state = dashboard; render(); });
   hub.on("Logged", (entry) => addLog(entry));

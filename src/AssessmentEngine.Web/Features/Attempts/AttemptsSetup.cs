@@ -16,6 +16,7 @@ public static class AttemptsSetup
         services.AddSingleton<Invigilation.InvigilationPlaybook>();
         services.AddScoped<CheckIn>();
         services.AddScoped<AdmitCandidate>();
+        services.AddSingleton<ExposureCounts>();
         services.AddScoped<StartAttempt>();
         services.AddScoped<Answering.Answering>();
         services.AddScoped<SubmitAttempt>();

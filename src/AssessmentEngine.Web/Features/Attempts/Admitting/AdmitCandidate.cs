@@ -14,7 +14,7 @@ namespace AssessmentEngine.Web.Features.Attempts.Admitting;
 /// is assembled at admission, for this candidate alone: avoiding what they were shown before, what others in the room
 /// have, and the items used most.
 /// </summary>
-public sealed class AdmitCandidate(IDocumentStore store, Npgsql.NpgsqlDataSource database, TimeProvider time)
+public sealed class AdmitCandidate(IDocumentStore store, Npgsql.NpgsqlDataSource database, ExposureCounts exposures, TimeProvider time)
 {
     public async Task<Attempt> AdmitAsync(Guid sittingId, Guid candidateId, bool identityChecked, Guid invigilatorId, string actor, CancellationToken cancellationToken = default)
     {
@@ -57,23 +57,24 @@ public sealed class AdmitCandidate(IDocumentStore store, Npgsql.NpgsqlDataSource
     }
 
     /// <summary>
-    /// How often each item of the unit has been given, counted by the database: at the scale of a busy centre reading
-    /// every form ever issued into the node for each admission is what made admissions slow.
+    /// The forms already given in the sitting, as the sampler needs them (the item ids; it compares overlaps): read as
+    /// ids alone, because a room of thousands reads them once per admission and whole forms were most of that cost.
     /// </summary>
-    private async Task<Dictionary<string, int>> ExposureAsync(string unitCode, CancellationToken cancellationToken)
+    private async Task<List<Form>> SittingFormsAsync(Guid sittingId, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
-            $"select item->>'itemId', count(*) from {StoreSetup.Schema}.mt_doc_attempt a cross join lateral jsonb_array_elements(a.data->'form'->'items') item " +
-            "where a.data->>'unitCode' = $1 and jsonb_typeof(a.data->'form') = 'object' group by 1");
-        command.Parameters.AddWithValue(unitCode);
-        var exposure = new Dictionary<string, int>(StringComparer.Ordinal);
+            $"select array(select jsonb_array_elements(a.data->'form'->'items')->>'itemId') from {StoreSetup.Schema}.mt_doc_attempt a " +
+            "where (a.data->>'sittingId')::uuid = $1 and jsonb_typeof(a.data->'form') = 'object'");
+        command.Parameters.AddWithValue(sittingId);
+        var forms = new List<Form>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            exposure[reader.GetString(0)] = (int)reader.GetInt64(1);
+            var items = reader.GetFieldValue<string[]>(0).Select(id => new FormItem(id, "", 0, [], [])).ToList();
+            forms.Add(new Form("", 0, items, [], [], []));
         }
 
-        return exposure;
+        return forms;
     }
 
     private async Task<Form> AssembleAsync(IQuerySession session, Sitting sitting, Attempt attempt, DateOnly today, CancellationToken cancellationToken)
@@ -84,8 +85,8 @@ public sealed class AdmitCandidate(IDocumentStore store, Npgsql.NpgsqlDataSource
         var earlier = await session.Query<Attempt>().Where(a => a.CandidateId == attempt.CandidateId && a.UnitCode == unit.Code && a.StartedAt != null)
             .OrderBy(a => a.StartedAt).ToListAsync(cancellationToken);
         var history = earlier.Aggregate(CandidateHistory.None, (h, a) => h.After(a.Form!, a.StartedAt!.Value));
-        var sittingForms = (await session.Query<Attempt>().Where(a => a.SittingId == sitting.Id && a.Form != null).Select(a => a.Form!).ToListAsync(cancellationToken)).ToList();
-        var exposure = await ExposureAsync(unit.Code, cancellationToken);
+        var sittingForms = await SittingFormsAsync(sitting.Id, cancellationToken);
+        var exposure = await exposures.OfAsync(unit.Code, cancellationToken);
         try
         {
             return Sampler.Assemble(unit, blueprint, history, sittingForms, exposure, RandomNumberGenerator.GetInt32(int.MaxValue), today);

@@ -1,9 +1,13 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Attempts.Answering;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -13,6 +17,7 @@ namespace AssessmentEngine.Web.Tests.Invigilation;
 /// A sitting invigilated as people do it, in four browsers against a real server, clock and database: the invigilator
 /// admits three candidates from the live dashboard, pauses one, extends another, messages the room, logs an incident,
 /// voids the third and ends the sitting; each candidate's page shows each effect, and the sitting's record holds it all.
+/// And a full room: hundreds of candidates changing at once, every change shown, and the invigilator's typing undisturbed.
 /// </summary>
 public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database, Browser browser) : IClassFixture<TestDatabase>, IClassFixture<Browser>, IAsyncLifetime
 {
@@ -209,6 +214,89 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
 
         Assert.True(_scriptErrors.Count == 0, string.Join("\n", _scriptErrors));
     }
+
+    [Fact]
+    public async Task A_room_of_300_changing_at_once_shows_every_change_and_keeps_the_reason_being_typed()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 300, "ROOM");
+        var people = sitting.Candidates;
+        var typist = people[0];
+        await using var context = await ContextAsync();
+        var room = await StaffSignedInAsync(context, sitting.Invigilator, $"{_baseUrl}/invigilate/sittings/{sitting.Sitting.Id}");
+        await Expect(room.Locator("#live-status")).ToHaveTextAsync("Live: connected.");
+        await Expect(room.Locator("#counts")).ToHaveTextAsync("300 not arrived");
+
+        // The first to arrive is being refused: the invigilator ticks the box and types the reason while 249 more check in,
+        // each arrival moving rows and redrawing the grid around the field being typed in.
+        await AttemptBuilder.CheckedInAsync(_engine.Services, sitting.Sitting, typist);
+        await Expect(StateOf(room, typist)).ToHaveTextAsync("Waiting for admission");
+        await Row(room, typist).GetByLabel("Identity checked").CheckAsync();
+        var reason = room.GetByLabel($"Reason for refusing {typist.CandidateNumber}");
+        await reason.FillAsync("Photo ID");
+        var arriving = InParallelAsync(people.Skip(1).Take(249), candidate => AttemptBuilder.CheckedInAsync(_engine.Services, sitting.Sitting, candidate));
+        await room.Keyboard.TypeAsync(" does not match the candidate", new() { Delay = 100 });
+        await arriving;
+        await Expect(room.Locator("#counts")).ToHaveTextAsync("250 waiting for admission · 50 not arrived");
+        foreach (var candidate in new[] { people[1], people[124], people[249] })
+        {
+            await Expect(StateOf(room, candidate)).ToHaveTextAsync("Waiting for admission");
+        }
+
+        foreach (var candidate in new[] { people[250], people[299] })
+        {
+            await Expect(StateOf(room, candidate)).ToHaveTextAsync("Not arrived");
+        }
+
+        await Expect(reason).ToHaveValueAsync("Photo ID does not match the candidate");
+        await Expect(reason).ToBeFocusedAsync();
+        await Expect(Row(room, typist).GetByLabel("Identity checked")).ToBeCheckedAsync();
+
+        // Fifty are admitted and start (each start moves its row), and open the test page as the candidate would.
+        var starting = people.Skip(200).Take(50).ToList();
+        var started = new ConcurrentDictionary<Guid, Attempt>();
+        await InParallelAsync(starting, async candidate =>
+        {
+            var attempt = await AttemptBuilder.InProgressAsync(_engine.Services, sitting.Sitting, candidate);
+            using var scope = _engine.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<Answering>().OpenAsync(attempt, "grid-test", $"candidate:{candidate.CandidateNumber}", "FE6V 35", CancellationToken.None);
+            started[candidate.Id] = attempt;
+        });
+        await Expect(room.Locator("#counts")).ToHaveTextAsync("200 waiting for admission · 50 in progress · 50 not arrived");
+        await Expect(StateOf(room, people[200])).ToHaveTextAsync("In progress");
+        await Expect(StateOf(room, people[249])).ToHaveTextAsync("In progress");
+
+        // Each of the fifty flags a question: those rows stay where they are, so each is redrawn alone and no other row is
+        // rebuilt (a row marked now keeps its mark).
+        var untouched = new[] { typist, people[100], people[199], people[260] };
+        foreach (var candidate in untouched)
+        {
+            await Row(room, candidate).EvaluateAsync("tr => { tr.dataset.drawn = 'before the flags'; }");
+        }
+
+        await InParallelAsync(starting, async candidate =>
+        {
+            using var scope = _engine.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<Answering>().SaveAsync(started[candidate.Id], new SaveRequest("grid-test", [new PageChange(1, 1, null, true)]), CancellationToken.None);
+        });
+        foreach (var candidate in starting)
+        {
+            await Expect(Row(room, candidate)).ToContainTextAsync("answered, 1 flagged");
+        }
+
+        foreach (var candidate in untouched)
+        {
+            await Expect(Row(room, candidate)).ToHaveAttributeAsync("data-drawn", "before the flags");
+        }
+
+        await Expect(room.Locator("#counts")).ToHaveTextAsync("200 waiting for admission · 50 in progress · 50 not arrived");
+        await Expect(reason).ToHaveValueAsync("Photo ID does not match the candidate");
+        await Expect(reason).ToBeFocusedAsync();
+        Assert.True(_scriptErrors.Count == 0, string.Join("\n", _scriptErrors));
+    }
+
+    /// <summary>Eight at a time: as a room's candidates arrive, not one by one.</summary>
+    private static Task InParallelAsync(IEnumerable<Candidate> candidates, Func<Candidate, Task> act) =>
+        Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (candidate, _) => await act(candidate));
 
     // ------------------------------------------------------------------ the people
 

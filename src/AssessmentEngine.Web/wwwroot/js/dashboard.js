@@ -9,10 +9,16 @@
   const rowsBody = $("rows");
   const liveStatus = $("live-status");
   const selected = new Set();
-  // What the invigilator has put in a waiting row, kept across redraws (every change redraws the grid).
+  // What the invigilator has put in a waiting row, kept across redraws (a row is redrawn whenever it changes).
   const identityChecked = new Set();
   const refuseReasons = new Map();
   let state = null;          // the Dashboard from Watch, rows kept up to date
+  let where = new Map();     // candidate id → index in state.rows: a room of thousands changes many times a second
+  const shown = new Map();   // candidate id → its <tr>, for the rows the filter shows
+  const passEvery = 250;     // ms between full renders at most (see schedule)
+  let pass = null;           // the timer of the next pass
+  let gridStale = false;     // the next pass rebuilds the grid, not just the counts
+  let lastPass = 0;
   let offset = 0;            // server time − local time, in ms
   const log = [];
 
@@ -119,47 +125,111 @@
     return cell;
   }
 
-  // Rebuilds the grid when the data changes; between changes only the ticking cells are touched (see tick).
+  // The one way to draw a row: the full render and a row's redraw in place both use it.
+  function rowElement(row) {
+    const tr = document.createElement("tr");
+    tr.dataset.candidate = row.candidateId;
+    const alerts = alertsOf(row);
+    if (alerts.length > 0) { tr.className = "alert"; }
+    const pick = document.createElement("td");
+    const box = document.createElement("input");
+    box.type = "checkbox"; box.id = "pick-" + row.candidateId; box.checked = selected.has(row.candidateId);
+    box.setAttribute("aria-label", "Select " + row.name + " " + row.candidateNumber);
+    box.addEventListener("change", () => { if (box.checked) { selected.add(row.candidateId); } else { selected.delete(row.candidateId); } describeSelection(); });
+    pick.append(box);
+    const who = text("th", row.name + " ");
+    who.scope = "row";
+    who.append(text("span", row.candidateNumber, "code"));
+    alerts.forEach((a) => who.append(text("span", a, "alerts")));
+    const focus = row.focusLost > 0 ? "Left the page " + row.focusLost + "×, last " + new Date(Date.parse(row.lastFocusLostAt)).toLocaleTimeString("en-GB") + (row.focused ? "" : " (away now)") : "";
+    tr.append(pick, who,
+      text("td", stateWords[row.state] + (row.note && ["voided", "refused", "submitted"].includes(row.state) ? " (" + row.note + ")" : ""), "state " + row.state),
+      text("td", row.questions > 0 ? row.answered + " of " + row.questions + " answered, " + row.flagged + " flagged" : ""),
+      text("td", timeWords(row), "time-left"), text("td", connection(row).words, "connection"), text("td", focus),
+      text("td", row.adjustments === "none" ? "" : row.adjustments), admissionCell(row));
+    return tr;
+  }
+
+  // Redraws inside `within`, then gives focus (and the caret, in a reason being typed) back to the control that had it.
+  function keepingFocus(within, redraw) {
+    const active = document.activeElement;
+    const focusAt = active && active.id && within.contains(active) ? active.id : null;
+    const caret = focusAt && typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
+    redraw();
+    const again = focusAt && document.getElementById(focusAt);
+    if (again && again !== document.activeElement) {
+      again.focus();
+      if (caret) { again.setSelectionRange(caret[0], caret[1]); }
+    }
+  }
+
+  // Rebuilds the grid; a change that leaves a row where it was redraws only that row (see redrawInPlace), and between
+  // changes only the ticking cells are touched (see tick).
   function render() {
     if (!state) { return; }
+    passDone();
     $("access-code").textContent = state.accessCode || "";
     $("sitting-state").textContent = state.ended ? "This sitting has ended." : "";
     const rows = sorted(state.rows).filter(visible);
-    const focusAt = document.activeElement && document.activeElement.id;
-    rowsBody.replaceChildren(...rows.map((row) => {
-      const tr = document.createElement("tr");
-      tr.dataset.candidate = row.candidateId;
-      const alerts = alertsOf(row);
-      if (alerts.length > 0) { tr.className = "alert"; }
-      const pick = document.createElement("td");
-      const box = document.createElement("input");
-      box.type = "checkbox"; box.id = "pick-" + row.candidateId; box.checked = selected.has(row.candidateId);
-      box.setAttribute("aria-label", "Select " + row.name + " " + row.candidateNumber);
-      box.addEventListener("change", () => { if (box.checked) { selected.add(row.candidateId); } else { selected.delete(row.candidateId); } describeSelection(); });
-      pick.append(box);
-      const who = text("th", row.name + " ");
-      who.scope = "row";
-      who.append(text("span", row.candidateNumber, "code"));
-      alerts.forEach((a) => who.append(text("span", a, "alerts")));
-      const focus = row.focusLost > 0 ? "Left the page " + row.focusLost + "×, last " + new Date(Date.parse(row.lastFocusLostAt)).toLocaleTimeString("en-GB") + (row.focused ? "" : " (away now)") : "";
-      tr.append(pick, who,
-        text("td", stateWords[row.state] + (row.note && ["voided", "refused", "submitted"].includes(row.state) ? " (" + row.note + ")" : ""), "state " + row.state),
-        text("td", row.questions > 0 ? row.answered + " of " + row.questions + " answered, " + row.flagged + " flagged" : ""),
-        text("td", timeWords(row), "time-left"), text("td", connection(row).words, "connection"), text("td", focus),
-        text("td", row.adjustments === "none" ? "" : row.adjustments), admissionCell(row));
-      return tr;
-    }));
-    if (focusAt) { const again = document.getElementById(focusAt); if (again) { again.focus(); } }
+    keepingFocus(rowsBody, () => {
+      shown.clear();
+      rowsBody.replaceChildren(...rows.map((row) => {
+        const tr = rowElement(row);
+        shown.set(row.candidateId, tr);
+        return tr;
+      }));
+    });
+    drawCounts();
+  }
+
+  function drawCounts() {
     const counts = {};
     state.rows.forEach((r) => { counts[r.state] = (counts[r.state] || 0) + 1; });
     $("counts").textContent = Object.keys(counts).sort((a, b) => stateOrder.indexOf(a) - stateOrder.indexOf(b)).map((k) => counts[k] + " " + stateWords[k].toLowerCase()).join(" · ");
   }
 
+  // At most one full render (or, after rows redrawn in place, one recount) per passEvery ms, however fast changes come.
+  function schedule(grid) {
+    gridStale = gridStale || grid;
+    if (pass !== null) { return; }
+    pass = setTimeout(() => {
+      if (gridStale) { render(); } else { passDone(); drawCounts(); }
+    }, Math.max(0, lastPass + passEvery - Date.now()));
+  }
+
+  function passDone() {
+    if (pass !== null) { clearTimeout(pass); pass = null; }
+    gridStale = false;
+    lastPass = Date.now();
+  }
+
+  function rowOf(candidateId) {
+    const i = where.get(candidateId);
+    return i === undefined ? undefined : state.rows[i];
+  }
+
+  // Redraws just this row if the change leaves it where it is: shown or hidden as before, alerting or not as drawn, and
+  // (sorted by state or alerts) in the same state. Sorted by time left, every change may move it. With a full render
+  // already due, there is nothing to gain.
+  function redrawInPlace(before, row) {
+    const by = $("sort").value;
+    const tr = shown.get(row.candidateId);
+    if (gridStale || !before || by === "time" || visible(row) !== (tr !== undefined)) { return false; }
+    if (!tr) { return true; }
+    if ((alertsOf(row).length > 0) !== tr.classList.contains("alert") || (by !== "number" && before.state !== row.state)) { return false; }
+    keepingFocus(tr, () => {
+      const fresh = rowElement(row);
+      tr.replaceWith(fresh);
+      shown.set(row.candidateId, fresh);
+    });
+    return true;
+  }
+
   function tick() {
     if (!state) { return; }
     let alertsChanged = false;
-    for (const tr of rowsBody.querySelectorAll("tr[data-candidate]")) {
-      const row = state.rows.find((r) => r.candidateId === tr.dataset.candidate);
+    for (const [candidateId, tr] of shown) {
+      const row = rowOf(candidateId);
       if (!row) { continue; }
       const time = tr.querySelector(".time-left"), conn = tr.querySelector(".connection");
       const t = timeWords(row), c = connection(row).words;
@@ -167,7 +237,7 @@
       if (conn && conn.textContent !== c) { conn.textContent = c; }
       if ((alertsOf(row).length > 0) !== tr.classList.contains("alert")) { alertsChanged = true; }
     }
-    if (alertsChanged) { render(); }
+    if (alertsChanged) { schedule(true); }
   }
 
   function describeSelection() {
@@ -215,29 +285,35 @@
 
   function chosen() { return selected.size === 0 ? null : Array.from(selected); }
 
+  // Up to a few hundred a second in a large room: each redraws its own row where it can, and the grid at most every passEvery ms.
   hub.on("CandidateChanged", (row) => {
     if (!state) { return; }
-    const i = state.rows.findIndex((r) => r.candidateId === row.candidateId);
-    if (i >= 0) { state.rows[i] = row; } else { state.rows.push(row); }
-    render();
+    const i = where.get(row.candidateId);
+    const before = i === undefined ? undefined : state.rows[i];
+    if (i === undefined) { where.set(row.candidateId, state.rows.length); state.rows.push(row); } else { state.rows[i] = row; }
+    schedule(!redrawInPlace(before, row));
   });
   // Heartbeats, batched by the server (one message a second per sitting): only the rows' data changes here,
   // and the next tick (at most a second away) redraws the connection cells, and the grid only if an alert changed.
   hub.on("CandidatesSeen", (notices) => {
     if (!state) { return; }
-    const rows = new Map(state.rows.map((r) => [r.candidateId, r]));
     for (const notice of notices) {
-      const row = rows.get(notice.candidateId);
+      const row = rowOf(notice.candidateId);
       if (row) { row.lastSeenAt = notice.at; row.connected = true; }
     }
   });
-  hub.on("SittingChanged", (dashboard) => { offset = Date.parse(dashboard.serverNow) - Date.now(); state = dashboard; render(); });
+  hub.on("SittingChanged", (dashboard) => { take(dashboard); render(); });
   hub.on("Logged", (entry) => addLog(entry));
+
+  function take(dashboard) {
+    offset = Date.parse(dashboard.serverNow) - Date.now();
+    state = dashboard;
+    where = new Map(state.rows.map((r, i) => [r.candidateId, i]));
+  }
 
   async function watch() {
     const dashboard = await hub.invoke("Watch", sittingId);
-    offset = Date.parse(dashboard.serverNow) - Date.now();
-    state = dashboard;
+    take(dashboard);
     $("incident-code").replaceChildren(...dashboard.incidentCodes.map((c) => {
       const option = text("option", c.code + " — " + c.title + (c.noteRequired ? " (note required)" : ""));
       option.value = c.code;

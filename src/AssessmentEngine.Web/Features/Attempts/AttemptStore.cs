@@ -68,6 +68,8 @@ public static class AttemptStore
             typeof(ItemMarked), typeof(AssessmentDecisionRecorded), typeof(SampledForVerification), typeof(VerificationRecorded)]);
         // Inline: whether an attempt is under way decides what the window's close and the time-up job do.
         options.Projections.Add<AttemptProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add<Admitting.IssuedFormProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<Admitting.IssuedForm>().Index(f => f.SittingId);
         options.Schema.For<Attempt>()
             .Index(a => a.EnrolmentId)
             .Index(a => a.SittingId)

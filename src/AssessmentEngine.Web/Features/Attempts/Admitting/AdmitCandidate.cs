@@ -14,7 +14,7 @@ namespace AssessmentEngine.Web.Features.Attempts.Admitting;
 /// is assembled at admission, for this candidate alone: avoiding what they were shown before, what others in the room
 /// have, and the items used most.
 /// </summary>
-public sealed class AdmitCandidate(IDocumentStore store, Npgsql.NpgsqlDataSource database, ExposureCounts exposures, TimeProvider time)
+public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposures, TimeProvider time)
 {
     public async Task<Attempt> AdmitAsync(Guid sittingId, Guid candidateId, bool identityChecked, Guid invigilatorId, string actor, CancellationToken cancellationToken = default)
     {
@@ -56,26 +56,12 @@ public sealed class AdmitCandidate(IDocumentStore store, Npgsql.NpgsqlDataSource
         return (sitting, attempt);
     }
 
-    /// <summary>
-    /// The forms already given in the sitting, as the sampler needs them (the item ids; it compares overlaps): read as
-    /// ids alone, because a room of thousands reads them once per admission and whole forms were most of that cost.
-    /// </summary>
-    private async Task<List<Form>> SittingFormsAsync(Guid sittingId, CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand(
-            $"select array(select jsonb_array_elements(a.data->'form'->'items')->>'itemId') from {StoreSetup.Schema}.mt_doc_attempt a " +
-            "where (a.data->>'sittingId')::uuid = $1 and jsonb_typeof(a.data->'form') = 'object'");
-        command.Parameters.AddWithValue(sittingId);
-        var forms = new List<Form>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var items = reader.GetFieldValue<string[]>(0).Select(id => new FormItem(id, "", 0, [], [])).ToList();
-            forms.Add(new Form("", 0, items, [], [], []));
-        }
-
-        return forms;
-    }
+    /// <summary>The forms already given in the sitting, as the sampler needs them: their item ids (it compares overlaps).</summary>
+    private static async Task<List<Form>> SittingFormsAsync(IQuerySession session, Guid sittingId, CancellationToken cancellationToken) =>
+        (await session.Query<IssuedForm>().Where(f => f.SittingId == sittingId).ToListAsync(cancellationToken))
+            .Where(f => f.ItemIds.Count > 0)
+            .Select(f => new Form("", 0, f.ItemIds.Select(id => new FormItem(id, "", 0, [], [])).ToList(), [], [], []))
+            .ToList();
 
     private async Task<Form> AssembleAsync(IQuerySession session, Sitting sitting, Attempt attempt, DateOnly today, CancellationToken cancellationToken)
     {
@@ -85,7 +71,7 @@ public sealed class AdmitCandidate(IDocumentStore store, Npgsql.NpgsqlDataSource
         var earlier = await session.Query<Attempt>().Where(a => a.CandidateId == attempt.CandidateId && a.UnitCode == unit.Code && a.StartedAt != null)
             .OrderBy(a => a.StartedAt).ToListAsync(cancellationToken);
         var history = earlier.Aggregate(CandidateHistory.None, (h, a) => h.After(a.Form!, a.StartedAt!.Value));
-        var sittingForms = await SittingFormsAsync(sitting.Id, cancellationToken);
+        var sittingForms = await SittingFormsAsync(session, sitting.Id, cancellationToken);
         var exposure = await exposures.OfAsync(unit.Code, cancellationToken);
         try
         {

@@ -13,6 +13,7 @@ internal sealed partial class YamlFrontMatter
 {
     private const int MaxYamlChars = 64 * 1024;
     private const int MaxFlowDepth = 32;
+    private const string DuplicateKey = "Duplicate key ";
 
     private readonly Dictionary<string, (YamlNode Key, YamlNode Value)> _entries;
 
@@ -90,7 +91,7 @@ internal sealed partial class YamlFrontMatter
             stream.Load(new StringReader(yaml));
             if (stream.Documents.Count > 1)
             {
-                report.Error(2, "the front matter holds more than one YAML document");
+                report.Error(LineOf(stream.Documents[1].RootNode), "the front matter holds more than one YAML document");
                 return null;
             }
 
@@ -110,8 +111,13 @@ internal sealed partial class YamlFrontMatter
         }
         catch (YamlException exception)
         {
-            var line = (int)Math.Clamp(exception.Start.Line, 1, closing) + 1;
-            report.Error(Math.Min(line, closing), $"the front matter is not valid YAML: {CleanYamlMessage(exception)}");
+            var line = Math.Min((int)Math.Clamp(exception.Start.Line, 1, closing) + 1, closing);
+            var message = CleanYamlMessage(exception);
+            // YamlDotNet refuses a repeated key itself (only keys that differ by tag reach the check below); say it
+            // in the same words.
+            report.Error(line, message.StartsWith(DuplicateKey, StringComparison.Ordinal)
+                ? $"'{message[DuplicateKey.Length..]}' is given twice"
+                : $"the front matter is not valid YAML: {message}");
             return null;
         }
         catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)

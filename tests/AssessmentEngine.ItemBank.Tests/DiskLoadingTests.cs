@@ -72,6 +72,49 @@ public sealed class DiskLoadingTests : IDisposable
     }
 
     [Fact]
+    public void Markdown_files_outside_unit_folders_and_folders_without_units_are_warnings()
+    {
+        WriteUnit();
+        Write("bank/notes.md", "# Notes");
+        Write("bank/u/draft.md", TestBank.Single("draft"));
+        Directory.CreateDirectory(Path.Combine(_root, "empty"));
+        var load = ItemBankLoader.Load([Path.Combine(_root, "bank"), Path.Combine(_root, "empty")], _root, new LoadOptions(TestBank.Today));
+
+        load.Reports("bank/notes.md:1: warning: not inside a unit folder, so not loaded: items go in <unit>/items/");
+        load.Reports("bank/u/draft.md:1: warning: not loaded: an item goes in items/, a blueprint in test.md");
+        load.Reports("empty:1: warning: no unit folders here (a unit folder holds unit.md, test.md and items/)");
+    }
+
+    [Fact]
+    public void A_file_over_one_megabyte_on_disk_is_refused_before_it_is_read()
+    {
+        WriteUnit();
+        using (var big = File.Create(Path.Combine(_root, "bank/u/items/big.md")))
+        {
+            big.SetLength(2 * 1024 * 1024);
+        }
+
+        var load = ItemBankLoader.Load([Path.Combine(_root, "bank")], _root, new LoadOptions(TestBank.Today));
+
+        load.Reports("bank/u/items/big.md:1: error: the file is 2,097,152 bytes; an item-bank file must be at most 1,048,576 bytes");
+    }
+
+    [Fact]
+    public void A_file_that_cannot_be_read_and_an_unusable_path_are_errors()
+    {
+        WriteUnit();
+        File.CreateSymbolicLink(Path.Combine(_root, "bank/u/items/gone.md"), Path.Combine(_root, "nowhere.md"));
+        var load = ItemBankLoader.Load([Path.Combine(_root, "bank"), "bad\0path"], _root, new LoadOptions(TestBank.Today));
+
+        var unreadable = Assert.Single(load.Diagnostics, d => d.Path == "bank/u/items/gone.md");
+        Assert.Equal((1, Severity.Error), (unreadable.Line, unreadable.Severity));
+        Assert.StartsWith("cannot be read: ", unreadable.Message, StringComparison.Ordinal);
+        var unusable = Assert.Single(load.Diagnostics, d => d.Path == "bad\0path");
+        Assert.Equal((1, Severity.Error), (unusable.Line, unusable.Severity));
+        Assert.StartsWith("not a usable path: ", unusable.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bom_and_crlf_files_load_like_plain_ones()
     {
         WriteBytes("bank/u/unit.md", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(TestBank.UnitMd.ReplaceLineEndings("\r\n"))]);

@@ -30,12 +30,20 @@ public sealed class ItemLintRuleTests
         { File("match", "", "Match.\n\n| Prompt | Answer |\n| --- | --- |\n| A | One |\n| B |  |\n| C | Three |\n"), "u/items/x.md:12: error: a row needs both a prompt and an answer" },
         { File("match", "", "Match.\n\n| Prompt | Answer |\n| --- | --- |\n| A | One |\n| B | Two |\n\n| Prompt | Answer |\n| --- | --- |\n| C | Three |\n| D | Four |\n"), "u/items/x.md:14: error: there is more than one table: a match item has one table of pairs" },
         { File("match", "", "Match these.\n"), "u/items/x.md:7: error: a match item needs a table with the header '| Prompt | Answer |' and one row per correct pair" },
+        { File("match", "", "Match.\n\n| Prompt | Answer |\n| --- | --- |\n| A | One |\n| B | Two |\n\nThen explain.\n"), "u/items/x.md:14: error: there is text after the table: put it in the stem, or under '## Feedback'" },
+        { File("match", "", "Match.\n\n| Prompt | Answer |\n| --- | --- |\n| A | One | Uno |\n| B | Two |\n"), "u/items/x.md:11: error: a row has more than two cells" },
+        { File("single", "", "Which? See <vbscript:msgbox(1)>.\n\n- [x] A\n- [ ] B\n"), "u/items/x.md:7: error: link 'vbscript:msgbox(1)' is not allowed: use http, https, mailto or a relative address" },
         { File("single", "", "Which?\n\n- [x] A\n- [ ] B\n").Replace("statements: [\"1.1\"]", "statements: [\"1.1\", \"1.1\"]", StringComparison.Ordinal), "u/items/x.md:4: warning: 'statements' lists a reference twice" },
         { File("single", "", "Which?\n\n- [x] A\n- [ ] B\n").Replace("statements: [\"1.1\"]", "statements: []", StringComparison.Ordinal), "u/items/x.md:4: error: 'statements' must list at least one statement reference, e.g. statements: [\"1.2\"]" },
         { File("single", "", "Which?\n\n- [x] A\n- [ ] B\n").Replace("statements: [\"1.1\"]\n", "", StringComparison.Ordinal), "u/items/x.md:1: error: 'statements' is missing: list the unit.md references the item assesses, e.g. statements: [\"1.2\"]" },
         { "---\n---\nWhich?\n", "u/items/x.md:1: error: the front matter is empty" },
         { "---\n- a\n- b\n---\nWhich?\n", "u/items/x.md:2: error: the front matter must be 'key: value' lines (a YAML mapping)" },
         { "", "u/items/x.md:1: error: missing front matter: an item starts with a line '---', then YAML, then a line '---'" },
+        { File("single", "!!str marks: 3\n", "Which?\n\n- [x] A\n- [ ] B\n"), "u/items/x.md:6: error: 'marks' is given twice" },
+        { File("single", "[a, b]: c\n", "Which?\n\n- [x] A\n- [ ] B\n"), "u/items/x.md:6: error: a front-matter key must be a plain word" },
+        { File("single", "--- second\n", "Which?\n\n- [x] A\n- [ ] B\n"), "u/items/x.md:6: error: the front matter holds more than one YAML document" },
+        { File("single", "tags: " + new string('[', 33) + new string(']', 33) + "\n", "Which?\n\n- [x] A\n- [ ] B\n"), "u/items/x.md:2: error: the front matter nests [ ] or { } more than 32 deep" },
+        { File("single", "tags: !<> empty\n", "Which?\n\n- [x] A\n- [ ] B\n"), "u/items/x.md:6: error: the front matter is not valid YAML: check its brackets, braces, quotes and tags" },
     };
 
     [Theory]
@@ -65,6 +73,9 @@ public sealed class UnitAndBlueprintLintRuleTests
         { "u/unit.md", TestBank.UnitMd.Replace("- **2.1** Explain", "- 2.1 Explain", StringComparison.Ordinal), "u/unit.md:17: error: a statement reads '- **ref** text', its reference in bold at the start" },
         { "u/unit.md", TestBank.UnitMd.Replace("**2.1**", "**2 1!**", StringComparison.Ordinal), "u/unit.md:17: error: statement reference '2 1!' is not valid: use letters, digits and '.', e.g. 1.2, 29d, 3.2.1" },
         { "u/unit.md", TestBank.UnitMd.Replace("- **2.1** Explain the third thing", "- **2.1**", StringComparison.Ordinal), "u/unit.md:17: error: statement '2.1' has no text" },
+        { "u/unit.md", TestBank.UnitMd.Replace("title: A unit for tests", "title:", StringComparison.Ordinal), "u/unit.md:3: error: 'title' must be a non-empty text: the unit's title" },
+        { "u/unit.md", TestBank.UnitMd.Replace("aliases: []", "aliases: {old: 305/695}", StringComparison.Ordinal), "u/unit.md:6: error: aliases must be a list of codes, e.g. aliases: [\"305/695\"]" },
+        { "u/unit.md", TestBank.UnitMd.Replace("policy:\n  window_weeks: 6\n  open_book: true\n  invigilated: true", "policy: strict", StringComparison.Ordinal), "u/unit.md:7: error: policy must be a mapping with window_weeks, open_book and invigilated" },
         { "u/test.md", Blueprint.Replace("title: T\n", "title: T\ncolour: red\n", StringComparison.Ordinal), "u/test.md:4: warning: unknown front-matter key 'colour' (known: test, title, duration_minutes, time_limit, pass_percent, occasions, sections)" },
         { "u/test.md", Blueprint.Replace("test: t\n", "", StringComparison.Ordinal), "u/test.md:1: error: 'test' is missing: the test's unique id, e.g. test: fe6v35-online" },
         { "u/test.md", Blueprint.Replace("duration_minutes: 30", "duration_minutes: 0", StringComparison.Ordinal), "u/test.md:4: error: duration_minutes must be a positive whole number, not '0'" },
@@ -76,6 +87,13 @@ public sealed class UnitAndBlueprintLintRuleTests
         { "u/test.md", Blueprint.Replace("  - outcome: 2\n    items: 1\n", "  - items: 1\n", StringComparison.Ordinal), "u/test.md:9: error: a section needs 'outcome: N'" },
         { "u/test.md", Blueprint.Replace("  - outcome: 2\n    items: 1\n", "  - outcome: 2\n    items: 1\n    weight: 2\n", StringComparison.Ordinal), "u/test.md:11: warning: unknown section key 'weight' (known: outcome, items, marks, types)" },
         { "u/test.md", "---\ntest: t\ntitle: T\nduration_minutes: 30\npass_percent: 50\nsections: []\n---\nGo.\n", "u/test.md:6: error: sections must be a non-empty list of '- outcome: N' entries with items: or marks:" },
+        { "u/test.md", Blueprint.Replace("title: T", "title:", StringComparison.Ordinal), "u/test.md:3: error: 'title' must be a non-empty text: the test's title" },
+        { "u/test.md", Blueprint.Replace("duration_minutes: 30\n", "", StringComparison.Ordinal), "u/test.md:1: error: 'duration_minutes' is missing: give it as a positive whole number" },
+        { "u/test.md", Blueprint.Replace("pass_percent: 50\n", "", StringComparison.Ordinal), "u/test.md:1: error: 'pass_percent' is missing: the percentage that meets the standard, e.g. pass_percent: 60" },
+        { "u/test.md", "---\ntest: t\ntitle: T\nduration_minutes: 30\npass_percent: 50\n---\nGo.\n", "u/test.md:1: error: 'sections' is missing: list the sections, e.g. '- outcome: 1' with 'items: 8' or 'marks: 12'" },
+        { "u/test.md", Blueprint.Replace("  - outcome: 2\n    items: 1\n", "  - outcome 2\n", StringComparison.Ordinal), "u/test.md:9: error: a section is a mapping: '- outcome: N' then 'items: N' or 'marks: N', optionally 'types: [...]'" },
+        { "u/test.md", Blueprint.Replace("outcome: 2", "outcome: two", StringComparison.Ordinal), "u/test.md:9: error: a section's outcome must be an outcome number, not 'two'" },
+        { "u/test.md", Blueprint.Replace("    items: 1\n  - outcome: 2", "    items: 1\n    types: []\n  - outcome: 2", StringComparison.Ordinal), "u/test.md:9: error: types must list at least one item type, or be left out" },
     };
 
     [Theory]

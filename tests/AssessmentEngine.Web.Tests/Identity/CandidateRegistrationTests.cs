@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Tests.Infrastructure;
@@ -10,10 +12,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AssessmentEngine.Web.Tests.Identity;
 
-public sealed class CandidateRegistrationTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+public sealed partial class CandidateRegistrationTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     private static readonly DateOnly Today = new(2026, 11, 25);
     private const string Header = "candidate_number,first_name,last_name,date_of_birth,email,extra_time_percent,rest_breaks,large_text,high_contrast,adjustment_notes";
+    private static int _lastCentreNumber = 210_000;
     private EngineFactory _engine = null!;
     private IDocumentStore _store = null!;
 
@@ -108,41 +111,120 @@ public sealed class CandidateRegistrationTests(TestDatabase database) : IClassFi
     [Fact]
     public void A_workbook_with_real_date_cells_reads_like_the_csv()
     {
-        using var workbook = new XLWorkbook();
-        var sheet = workbook.AddWorksheet("Candidates");
-        string[] header = ["candidate_number", "first_name", "last_name", "date_of_birth", "extra_time_percent"];
-        for (var c = 0; c < header.Length; c++)
-        {
-            sheet.Cell(1, c + 1).Value = header[c];
-        }
+        var xlsx = Workbook(
+            ["candidate_number", "first_name", "last_name", "date_of_birth", "extra_time_percent"],
+            ["SCN0001", "Ann", "Smith", new DateTime(2001, 4, 23), 25]);
 
-        sheet.Cell(2, 1).Value = "SCN0001";
-        sheet.Cell(2, 2).Value = "Ann";
-        sheet.Cell(2, 3).Value = "Smith";
-        sheet.Cell(2, 4).Value = new DateTime(2001, 4, 23);
-        sheet.Cell(2, 5).Value = 25;
-        using var stream = new MemoryStream();
-        workbook.SaveAs(stream);
-        stream.Position = 0;
-
-        var file = CandidateFileReader.Read(stream, "candidates.xlsx", new HashSet<string>(), Today);
+        var file = CandidateFileReader.Read(new MemoryStream(xlsx), "candidates.xlsx", new HashSet<string>(), Today);
 
         Assert.True(file.IsValid, string.Join("; ", file.Errors));
         Assert.Equal(new DateOnly(2001, 4, 23), file.Rows[0].DateOfBirth);
         Assert.Equal(25, file.Rows[0].ExtraTimePercent);
     }
 
+    // Each workbook has good rows beside the bad one, and the centre already has one candidate (SCN0100), so "nothing
+    // was registered" is seen in the database and not only in the message. Rows are the sheet's own row numbers.
+    [Theory]
+    [InlineData("missing column", "row 1: missing column(s): date_of_birth. The first row must name the columns.")]
+    [InlineData("unknown column", "row 1: unknown column 'shoe_size'. The columns are: candidate_number, first_name,")]
+    [InlineData("number twice in the file", "row 4: candidate_number SCN0001 is also on row 2")]
+    [InlineData("number already registered", "row 3: candidate_number SCN0100 is already registered at this centre")]
+    [InlineData("text that is not a date", "row 3: date_of_birth '31/02/2001' is not a date; write it as 2001-04-23 or 23/04/2001")]
+    [InlineData("date cell in the future", "row 3: date_of_birth 2099-01-01 is in the future")]
+    [InlineData("plain number in the date column", "row 3: date_of_birth '37004' is not a date; write it as 2001-04-23 or 23/04/2001")]
+    [InlineData("date cell a century and more ago", "row 3: date_of_birth 1900-04-09 gives an age outside 14 to 100; check it")]
+    [InlineData("date cell beyond the calendar", "row 3: date_of_birth '23042001' is not a date; write it as 2001-04-23 or 23/04/2001")]
+    [InlineData("empty sheet", "the file is empty. The first row must name the columns: candidate_number, first_name, last_name, date_of_birth.")]
+    [InlineData("header only", "the file has a header row but no candidates.")]
+    [InlineData("too many rows", "the file has 20,001 rows; register at most 20,000 candidates per file. Split it and upload each part.")]
+    public async Task A_bad_workbook_uploaded_on_the_admin_page_names_the_row_and_registers_nobody(string workbook, string expected)
+    {
+        var centre = await Centres.CentreAsync(_store, Interlocked.Increment(ref _lastCentreNumber).ToString(CultureInfo.InvariantCulture));
+        await Centres.CandidateAsync(_store, centre, "SCN0100");
+        using var browser = await AdminOfAsync(centre);
+        Assert.Equal(1, await CandidatesAtAsync(centre));
+
+        using var response = await UploadAsync(browser, centre, "cohort.xlsx", Workbook(BadWorkbook(workbook)));
+
+        var body = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith(expected, Assert.Single(ErrorsOn(body)), StringComparison.Ordinal);
+        Assert.Equal(1, await CandidatesAtAsync(centre));
+    }
+
+    private static object?[][] BadWorkbook(string name)
+    {
+        object?[] header = ["candidate_number", "first_name", "last_name", "date_of_birth"];
+        object?[] good = ["SCN0001", "Ann", "Smith", new DateTime(2001, 4, 23)];
+        object?[] WithBirth(object birth) => ["SCN0002", "Bob", "Jones", birth];
+        return name switch
+        {
+            "missing column" => [["candidate_number", "first_name", "last_name"], ["SCN0001", "Ann", "Smith"]],
+            "unknown column" => [[.. header, "shoe_size"], [.. good, 9]],
+            "number twice in the file" => [header, good, [], ["scn0001", "Bob", "Jones", new DateTime(2002, 5, 6)]],
+            "number already registered" => [header, good, ["SCN0100", "Bob", "Jones", new DateTime(2002, 5, 6)]],
+            "text that is not a date" => [header, good, WithBirth("31/02/2001")],
+            "date cell in the future" => [header, good, WithBirth(new DateTime(2099, 1, 1))],
+            "plain number in the date column" => [header, good, WithBirth(37004)],
+            "date cell a century and more ago" => [header, good, WithBirth(new DateSerial(100))],
+            // 23/04/2001 typed without its slashes into a date-formatted column: a serial past 31/12/9999.
+            "date cell beyond the calendar" => [header, good, WithBirth(new DateSerial(23042001))],
+            "empty sheet" => [],
+            "header only" => [header],
+            "too many rows" => [header, .. Enumerable.Range(1, CandidateFileReader.MaximumRows + 1)
+                .Select(n => new object?[] { $"SCN{n:000000}", "Ann", $"Smith {n}", new DateTime(2001, 4, 23) })],
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such workbook"),
+        };
+    }
+
+    /// <summary>A number in a date-formatted cell, which is how Excel stores a date.</summary>
+    private sealed record DateSerial(double Value);
+
+    /// <summary>An .xlsx file whose first sheet holds these rows: strings as text cells, DateTime as date cells, numbers as numbers.</summary>
+    private static byte[] Workbook(params object?[][] rows)
+    {
+        using var workbook = new XLWorkbook();
+        var sheet = workbook.AddWorksheet("Candidates");
+        for (var r = 0; r < rows.Length; r++)
+        {
+            for (var c = 0; c < rows[r].Length; c++)
+            {
+                var cell = sheet.Cell(r + 1, c + 1);
+                switch (rows[r][c])
+                {
+                    case null:
+                        break;
+                    case string text:
+                        cell.SetValue(text).SetDataType(XLDataType.Text);
+                        break;
+                    case DateTime date:
+                        cell.SetValue(date);
+                        break;
+                    case DateSerial serial:
+                        cell.SetValue(serial.Value).Style.NumberFormat.Format = "yyyy-mm-dd";
+                        break;
+                    case int number:
+                        cell.SetValue(number);
+                        break;
+                    default:
+                        throw new ArgumentException($"no cell for {rows[r][c]}", nameof(rows));
+                }
+            }
+        }
+
+        using var stream = new MemoryStream();
+        workbook.SaveAs(stream);
+        return stream.ToArray();
+    }
+
     [Fact]
     public async Task A_good_ten_thousand_row_file_registers_in_one_go_through_the_admin_page()
     {
         var centre = await Centres.CentreAsync(_store, "200001");
-        await Centres.StaffAsync(_store, centre, "officer@200001.example.org", Role.Admin);
-        using var browser = new PageClient(_engine.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
-        await browser.SignInAsStaffAsync("officer@200001.example.org", Centres.Password);
-        var page = $"/centres/{centre.Id}/candidates";
+        using var browser = await AdminOfAsync(centre);
         var csv = Encoding.UTF8.GetBytes($"{Header}\n{Rows(10_000)}");
 
-        using var response = await browser.PostMultipartAsync(page, page + "?handler=Upload", "file", "cohort.csv", csv);
+        using var response = await UploadAsync(browser, centre, "cohort.csv", csv);
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body[..Math.Min(2000, body.Length)]);
@@ -153,7 +235,7 @@ public sealed class CandidateRegistrationTests(TestDatabase database) : IClassFi
         Assert.Single(await query.Query<AuditEntry>().Where(e => e.Action == nameof(CandidatesRegistered) && e.CentreIds.Contains(centre.Id)).ToListAsync());
 
         // The same file again: every row is already registered, so nothing more is written.
-        using var again = await browser.PostMultipartAsync(page, page + "?handler=Upload", "file", "cohort.csv", csv);
+        using var again = await UploadAsync(browser, centre, "cohort.csv", csv);
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         Assert.Contains("row 2: candidate_number SCN000001 is already registered at this centre", WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(10_000, await query.Query<Candidate>().CountAsync(c => c.CentreId == centre.Id));
@@ -163,15 +245,16 @@ public sealed class CandidateRegistrationTests(TestDatabase database) : IClassFi
     public async Task A_file_with_one_bad_row_among_good_ones_registers_nobody()
     {
         var centre = await Centres.CentreAsync(_store, "200002");
-        var registry = _engine.Services.CreateScope().ServiceProvider.GetRequiredService<CentreRegistry>();
-        var text = $"{Header}\n{Rows(50)}\nSCN999999,Ann,Smith,1999-13-01";
+        using var browser = await AdminOfAsync(centre);
+        var csv = Encoding.UTF8.GetBytes($"{Header}\n{Rows(50)}\nSCN999999,Ann,Smith,1999-13-01");
 
-        var file = CandidateFileReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "x.csv", await registry.RegisteredNumbersAsync(centre.Id), Today);
+        using var response = await UploadAsync(browser, centre, "cohort.csv", csv);
 
-        Assert.False(file.IsValid);
-        Assert.Equal(52, Assert.Single(file.Errors).RowNumber);
-        await using var query = _store.QuerySession();
-        Assert.Equal(0, await query.Query<Candidate>().CountAsync(c => c.CentreId == centre.Id));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Equal(["row 52: date_of_birth '1999-13-01' is not a date; write it as 2001-04-23 or 23/04/2001"], ErrorsOn(body));
+        Assert.Contains("Registered (0)", body, StringComparison.Ordinal);
+        Assert.Equal(0, await CandidatesAtAsync(centre));
     }
 
     [Fact]
@@ -191,4 +274,39 @@ public sealed class CandidateRegistrationTests(TestDatabase database) : IClassFi
         Assert.Equal("officer@x approved adjustments for candidate ADJ0001: 25 % extra time, rest breaks", audit.Description);
         Assert.Equal("192.0.2.9", audit.SourceAddress);
     }
+
+    private async Task<PageClient> AdminOfAsync(Centre centre)
+    {
+        var email = $"officer@{centre.Number}.example.org";
+        await Centres.StaffAsync(_store, centre, email, Role.Admin);
+        var browser = new PageClient(_engine.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+        await browser.SignInAsStaffAsync(email, Centres.Password);
+        return browser;
+    }
+
+    /// <summary>Uploads a registration file with the admin page's form, as an exam officer does.</summary>
+    private static async Task<HttpResponseMessage> UploadAsync(PageClient browser, Centre centre, string fileName, byte[] content)
+    {
+        var page = $"/centres/{centre.Id}/candidates";
+        return await browser.PostMultipartAsync(page, page + "?handler=Upload", "file", fileName, content);
+    }
+
+    private async Task<int> CandidatesAtAsync(Centre centre)
+    {
+        await using var query = _store.QuerySession();
+        return await query.Query<Candidate>().CountAsync(c => c.CentreId == centre.Id);
+    }
+
+    /// <summary>The list under "Nothing was registered", as the page shows it.</summary>
+    private static List<string> ErrorsOn(string body)
+    {
+        var summary = ErrorSummary().Match(body);
+        return summary.Success ? [.. ErrorItem().Matches(summary.Value).Select(m => m.Groups[1].Value)] : [];
+    }
+
+    [GeneratedRegex("<div class=\"error-summary\".*?</ul>", RegexOptions.Singleline)]
+    private static partial Regex ErrorSummary();
+
+    [GeneratedRegex("<li>(.*?)</li>", RegexOptions.Singleline)]
+    private static partial Regex ErrorItem();
 }

@@ -305,16 +305,32 @@ public static partial class CandidateFileReader
             var cells = new string[lastColumn];
             for (var c = 1; c <= lastColumn; c++)
             {
-                var cell = sheet.Cell(r, c);
-                cells[c - 1] = cell.DataType == XLDataType.DateTime
-                    ? cell.GetDateTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
-                    : cell.GetFormattedString();
+                cells[c - 1] = CellText(sheet.Cell(r, c));
             }
 
             table.Add(cells);
         }
 
         return table;
+    }
+
+    private static string CellText(IXLCell cell)
+    {
+        if (cell.DataType != XLDataType.DateTime)
+        {
+            return cell.GetFormattedString();
+        }
+
+        try
+        {
+            return cell.GetDateTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+        catch (FormatException)
+        {
+            // A number past the last day a date can hold (23042001 typed for 23/04/2001 into a date-formatted column): pass
+            // the number on, so the row is named as having a bad date instead of the whole workbook refused as unreadable.
+            return cell.GetFormattedString();
+        }
     }
 
     private sealed class FileTooLongException(string message) : Exception(message);

@@ -199,6 +199,12 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
         var mark = AttemptResult.MarkOf(attempt, item.Id);
         var assessor = attempt.AssessorMarks.GetValueOrDefault(item.Id);
         var second = attempt.SecondMarks.GetValueOrDefault(item.Id);
+        var key = (item.Id, revision);
+        if (!tallies.TryGetValue(key, out var tally))
+        {
+            tallies[key] = tally = new ItemRow(attempt.UnitCode, item);
+        }
+
         row.Text(attempt.UnitCode);
         row.Text(exported.CentreNumber);
         row.Text(exported.Candidate.CandidateNumber);
@@ -206,8 +212,8 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
         row.Number(number);
         row.Text(item.Id);
         row.Number(revision);
-        row.Text(string.Join("; ", item.Statements));
-        row.Text(item.Type.ToString().ToLowerInvariant());
+        row.Text(tally.Statements);
+        row.Text(tally.Type);
         row.Text(attempt.Answers.TryGetValue(item.Id, out var answer) ? Show(item, answer.Response) : null);
         row.Number(mark);
         row.Number(item.Marks);
@@ -215,13 +221,6 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
         row.Number(second?.Marks);
         row.Text(second?.Marker);
         row.EndRow();
-
-        var key = (item.Id, revision);
-        if (!tallies.TryGetValue(key, out var tally))
-        {
-            tallies[key] = tally = new ItemRow(attempt.UnitCode, item);
-        }
-
         tally.Tally.Add(mark, result.Total - (mark ?? 0));
     }
 
@@ -276,8 +275,8 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
             sheet.Text(tally.UnitCode);
             sheet.Text(itemId);
             sheet.Number(revision);
-            sheet.Text(tally.Item.Type.ToString().ToLowerInvariant());
-            sheet.Text(string.Join("; ", tally.Item.Statements));
+            sheet.Text(tally.Type);
+            sheet.Text(tally.Statements);
             sheet.Number(tally.Item.Marks);
             sheet.Number(tally.Tally.Exposure);
             sheet.Number(tally.Tally.MeanMark is { } mean ? Math.Round(mean, 2) : null, CellStyle.Decimal);
@@ -392,12 +391,19 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
         public int Agreed { get; set; }
     }
 
-    /// <summary>An item revision of the export with its running statistics (shared with the tutors' page).</summary>
+    /// <summary>
+    /// An item revision of the export with its running statistics (shared with the tutors' page), and the text of its
+    /// type and statements made once rather than on each of its response rows.
+    /// </summary>
     private sealed class ItemRow(string unitCode, Item item)
     {
         public string UnitCode { get; } = unitCode;
 
         public Item Item { get; } = item;
+
+        public string Type { get; } = item.Type.ToString().ToLowerInvariant();
+
+        public string Statements { get; } = string.Join("; ", item.Statements);
 
         public ItemTally Tally { get; } = new(item.Marks);
     }

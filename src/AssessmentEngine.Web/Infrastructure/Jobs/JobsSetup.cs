@@ -23,7 +23,7 @@ public static class JobsSetup
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new JobLogging(provider.GetRequiredService<ILoggerFactory>()))
-            .UsePostgreSqlStorage(bootstrap => bootstrap.UseConnectionFactory(new DataSourceConnections(provider.GetRequiredService<NpgsqlDataSource>())), new PostgreSqlStorageOptions
+            .UsePostgreSqlStorage(bootstrap => bootstrap.UseConnectionFactory(provider.GetRequiredService<JobConnections>()), new PostgreSqlStorageOptions
             {
                 SchemaName = Schema,
                 PrepareSchemaIfNecessary = true,
@@ -35,6 +35,7 @@ public static class JobsSetup
                 StartupConnectionMaxDelay = TimeSpan.FromSeconds(2),
             }));
 
+        services.AddSingleton<JobConnections>();
         if (roles.Worker)
         {
             // Not AddHangfireServer: its hosted service builds the storage at start-up and would hold the whole node
@@ -74,9 +75,23 @@ public static class JobsSetup
         return app;
     }
 
-    private sealed class DataSourceConnections(NpgsqlDataSource dataSource) : IConnectionFactory
+    /// <summary>
+    /// Jobs have a connection pool of their own. Sharing the web requests' pool, a start of thousands of candidates
+    /// emptied it and scheduling an attempt's time-up job failed for want of a connection (the sweep caught those
+    /// attempts, a minute late at worst); a small pool of its own keeps scheduling and the workers independent of load.
+    /// </summary>
+    private sealed class JobConnections(IConfiguration configuration) : IConnectionFactory, IDisposable
     {
-        public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
+        private readonly NpgsqlDataSource _dataSource = new NpgsqlDataSourceBuilder(
+            new NpgsqlConnectionStringBuilder(Store.StoreSetup.PostgresConnectionString(configuration))
+            {
+                ApplicationName = "AssessmentEngine jobs",
+                MaxPoolSize = 20,
+            }.ConnectionString).Build();
+
+        public NpgsqlConnection GetOrCreateConnection() => _dataSource.CreateConnection();
+
+        public void Dispose() => _dataSource.Dispose();
     }
 
     /// <summary>The dashboard shows and re-runs jobs: exam officers only.</summary>

@@ -17,7 +17,8 @@ internal sealed class DatabaseUnavailable(IProblemDetailsService problems, ILogg
             return false;
         }
 
-        logger.LogWarning("Request {Path} refused while the database is unavailable: {Reason}", httpContext.Request.Path, DatabaseProblem.Describe(exception));
+        var busy = IsPoolExhausted(exception);
+        logger.LogWarning("Request {Path} refused while the database is {State}: {Reason}", httpContext.Request.Path, busy ? "busy" : "unavailable", DatabaseProblem.Describe(exception));
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = "5";
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -27,10 +28,27 @@ internal sealed class DatabaseUnavailable(IProblemDetailsService problems, ILogg
             ProblemDetails =
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The engine cannot reach its database just now",
+                Title = busy ? "The engine is very busy just now" : "The engine cannot reach its database just now",
                 Detail = "Try again in a moment. On the test page nothing is lost: answers wait on this computer and are sent when the engine is back.",
             },
         });
+    }
+
+    /// <summary>
+    /// Every connection of the node's pool was in use for the whole wait (a load peak, not an outage): the database is
+    /// there, so the problem says the engine is busy. Npgsql marks it only by its message.
+    /// </summary>
+    public static bool IsPoolExhausted(Exception exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is NpgsqlException && inner.Message.Contains("connection pool has been exhausted", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A connection that failed or was cut, or a server shutting down or starting up: not a fault of the request.</summary>

@@ -47,7 +47,7 @@ public sealed class SignInBrowserTests(TestDatabase database, Browser browser) :
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(DemoData.StaffPassword);
         await page.Keyboard.PressAsync("Enter");
 
-        await page.WaitForURLAsync(_baseUrl + home);
+        await page.WaitForURLAsync(_baseUrl + home, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         Assert.Equal(heading, (await page.Locator("h1").InnerTextAsync()).Split('\n')[0].Trim());
     }
 
@@ -63,7 +63,7 @@ public sealed class SignInBrowserTests(TestDatabase database, Browser browser) :
         await page.GetByLabel("Password or sign-in code").FillAsync(DemoData.CandidatePassword);
         await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
 
-        await page.WaitForURLAsync(_baseUrl + "/candidate");
+        await page.WaitForURLAsync(_baseUrl + "/candidate", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         Assert.Equal("Your tests", await page.Locator("h1").InnerTextAsync());
         Assert.Contains("25 % extra time", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
     }

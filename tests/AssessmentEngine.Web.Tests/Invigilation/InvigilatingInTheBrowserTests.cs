@@ -171,8 +171,8 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         await room.GetByRole(AriaRole.Button, new() { Name = "End the sitting" }).ClickAsync();
         await room.GetByRole(AriaRole.Button, new() { Name = "Yes, end it now" }).ClickAsync();
         await Expect(room.Locator("#action-result")).ToHaveTextAsync("Sitting ended; attempts submitted (2)");
-        await pageA.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, a)}/receipt", new() { Timeout = 5_000 });
-        await pageB.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, b)}/receipt", new() { Timeout = 5_000 });
+        await pageA.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, a)}/receipt", new() { Timeout = 5_000, WaitUntil = WaitUntilState.DOMContentLoaded });
+        await pageB.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, b)}/receipt", new() { Timeout = 5_000, WaitUntil = WaitUntilState.DOMContentLoaded });
         await Expect(pageA.Locator("#receipt-hash")).ToBeVisibleAsync();
         await Expect(pageB.Locator("#receipt-hash")).ToBeVisibleAsync();
         await Expect(room.Locator("#sitting-state")).ToHaveTextAsync("This sitting has ended.");
@@ -183,7 +183,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
 
         // The sitting's record holds every event.
         await room.GetByRole(AriaRole.Link, new() { Name = "The sitting's full record" }).ClickAsync();
-        await room.WaitForURLAsync($"{sittingUrl}/log");
+        await room.WaitForURLAsync($"{sittingUrl}/log", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         var lines = await room.Locator("tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => Array.from(r.cells, c => c.textContent.trim()))");
         void Logged(string candidate, string what, string by = "")
         {
@@ -346,7 +346,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         await page.GetByLabel("Candidate number").FillAsync(candidate.CandidateNumber);
         await page.GetByLabel("Password or sign-in code").FillAsync(Centres.Password);
         await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
-        await page.WaitForURLAsync(_baseUrl + "/candidate");
+        await page.WaitForURLAsync(_baseUrl + "/candidate", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.GetByRole(AriaRole.Link, new() { Name = "Check in" }).ClickAsync();
         await page.GetByLabel("Access code").FillAsync(accessCode);
         await page.GetByRole(AriaRole.Button, new() { Name = "Check in" }).ClickAsync();
@@ -379,7 +379,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
     private async Task StartAsync(IPage room, SittingNow sitting, IPage page, Candidate candidate)
     {
         await page.GetByRole(AriaRole.Button, new() { Name = "Start the test" }).ClickAsync(new() { Timeout = 10_000 }); // the waiting room moves on by itself
-        await page.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, candidate)}/test");
+        await page.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, candidate)}/test", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Expect(page.Locator("#q1")).ToBeVisibleAsync();
         await Expect(page.Locator("#timer")).ToHaveTextAsync(ClockShown());
         await Expect(StateOf(room, candidate)).ToHaveTextAsync("In progress");

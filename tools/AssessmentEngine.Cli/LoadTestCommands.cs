@@ -161,12 +161,13 @@ public static class LoadTestCommands
 
         // PBKDF2 with its own salt that does not involve the account (PasswordHasher ignores the user it is given), so one
         // hash serves every candidate and one every invigilator: thousands of hashes would take minutes for nothing.
-        var staffHash = Secrets.HashPassword(null!, StaffPassword);
         var invigilators = Enumerable.Range(1, invigilatorCount).Select(n => new UserAccount(Guid.CreateVersion7(),
-            SignInNames.ForStaff($"invigilator{n}@load-{number}.example"), $"Load Test Invigilator {n}", staffHash, [new Membership(centre.Id, [Role.Invigilator])])).ToList();
+            SignInNames.ForStaff($"invigilator{n}@load-{number}.example"), $"Load Test Invigilator {n}", null, [new Membership(centre.Id, [Role.Invigilator])])).ToList();
+        var staffHash = Secrets.HashPassword(invigilators[0], StaffPassword);
+        invigilators = invigilators.Select(i => i with { PasswordHash = staffHash }).ToList();
         session.Insert(invigilators.ToArray());
 
-        var candidateHash = Secrets.HashPassword(null!, CandidatePassword);
+        var candidateHash = Secrets.HashPassword(invigilators[0], CandidatePassword);
         var candidates = new List<Candidate>(count);
         var codes = new List<string>(count);
         for (var n = 1; n <= count; n++)

@@ -38,7 +38,6 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
 
     public async Task InitializeAsync()
     {
-        SetDefaultExpectTimeout(15_000);
         _engine = new EngineFactory(database.ConnectionString, roles: "web");
         _engine.UseKestrel(0);
         _engine.StartServer();
@@ -69,7 +68,7 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
     {
         var (candidate, sitting) = await BookedAsync("TAT0001");
         var attemptId = CheckIn.IdFor(sitting.Id, candidate.Id);
-        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         var page = await SignedInAsync(context, candidate);
         var scriptErrors = new List<string>();
         page.Console += (_, message) =>
@@ -125,7 +124,7 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         var written = Enumerable.Range(1, 8).First(n => types[n - 1] is "short" or "extended");
         await page.Locator($"#nav-{written}").ClickAsync();
         given[written] = await AnswerAsync(page, written, types[written - 1], variant: 101);
-        await page.ReloadAsync();
+        await page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Expect(page.Locator($"#q{written}")).ToBeVisibleAsync();
         foreach (var (number, expected) in given)
         {
@@ -163,7 +162,7 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
 
         Assert.Equal(unsent.Count, await OutboxItemsAsync(page, attemptId));
         await context.SetOfflineAsync(false);
-        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("All answers saved.", new() { Timeout = 20_000 });
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("All answers saved.");
         await Expect(page.Locator("#q1-save")).ToHaveTextAsync("Saved");
         Assert.Equal(0, await OutboxItemsAsync(page, attemptId));
 
@@ -215,9 +214,9 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
     {
         var (candidate, sitting) = await BookedAsync("TAT0002");
         var attempt = await AttemptBuilder.InProgressAsync(_engine.Services, sitting, candidate);
-        await using var context = await browser.Chromium.NewContextAsync();
+        await using var context = await browser.NewContextAsync();
         var first = await SignedInAsync(context, candidate);
-        await first.GotoAsync(TestUrl(attempt.Id));
+        await Browser.OpenAsync(first, TestUrl(attempt.Id));
         await Expect(first.Locator("#q1")).ToBeVisibleAsync();
         var types = await first.EvaluateAsync<string[]>("() => Array.from(document.querySelectorAll('section.question'), s => s.dataset.type)");
         var one = await AnswerAsync(first, 1, types[0], variant: 1);
@@ -225,7 +224,7 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         await Expect(first.Locator("#q1-save")).ToHaveTextAsync("Saved");
 
         var second = await context.NewPageAsync();
-        await second.GotoAsync(TestUrl(attempt.Id));
+        await Browser.OpenAsync(second, TestUrl(attempt.Id));
         await Expect(second.Locator("#q1")).ToBeVisibleAsync();
         Assert.Equal(one, await ShownAsync(second, 1, types[0]));
 
@@ -264,13 +263,13 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         var (candidate, sitting) = await BookedAsync(number, largeTextHighContrast ? new Adjustments(ExtraTimePercent: 25, LargeText: true, HighContrast: true) : null);
         var attempt = await AttemptBuilder.InProgressAsync(_engine.Services, sitting, candidate);
         // axe is injected as a script; the engine's CSP rightly forbids that, so this context bypasses it.
-        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BypassCSP = true,
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
         var page = await SignedInAsync(context, candidate);
-        await page.GotoAsync(TestUrl(attempt.Id));
+        await Browser.OpenAsync(page, TestUrl(attempt.Id));
         await Expect(page.Locator("#q1")).ToBeVisibleAsync();
         if (largeTextHighContrast)
         {
@@ -345,7 +344,7 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
     private async Task<IPage> SignedInAsync(IBrowserContext context, Candidate candidate)
     {
         var page = await context.NewPageAsync();
-        await page.GotoAsync(_baseUrl + "/signin");
+        await Browser.OpenAsync(page, _baseUrl + "/signin");
         await page.GetByLabel("Centre number").FillAsync(_centre.Number);
         await page.GetByLabel("Candidate number").FillAsync(candidate.CandidateNumber);
         await page.GetByLabel("Password or sign-in code").FillAsync(Centres.Password);

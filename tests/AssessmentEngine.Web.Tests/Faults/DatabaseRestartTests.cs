@@ -54,8 +54,8 @@ public sealed class DatabaseRestartTests
         await cluster.StopAsync();
         var stopped = DateTime.UtcNow;
         using var health = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
-        await Eventually.GetAsync(async () => (await health.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode,
-            status => status == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "the health turning 503");
+        await Eventually.GetAsync(() => Probe.StatusAsync(health, new Uri(node.BaseAddress, "/health")),
+            status => status == HttpStatusCode.ServiceUnavailable, Waits.Settle, "the health turning 503");
         for (var item = 1; item <= 10; item++)
         {
             outbox.Flag(item, item % 2 == 0);
@@ -74,9 +74,9 @@ public sealed class DatabaseRestartTests
         }
 
         await cluster.StartAgainAsync();
-        await Eventually.GetAsync(async () => (await health.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode,
-            status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the health turning 200 again");
-        await outbox.FlushUntilEmptyAsync(TimeSpan.FromSeconds(60));
+        await Eventually.GetAsync(() => Probe.StatusAsync(health, new Uri(node.BaseAddress, "/health")),
+            status => status == HttpStatusCode.OK, Waits.ProcessStart, "the health turning 200 again");
+        await outbox.FlushUntilEmptyAsync(Waits.ProcessStart);
 
         // Every change stored once, and the attempt holds the last of each.
         var stored = await outbox.StoredSequencesAsync(cluster.ConnectionString);

@@ -70,8 +70,8 @@ public sealed class NodeKilledTests(TestDatabase database) : IClassFixture<TestD
             await outbox.FlushAsync();
         }
 
-        await outbox.FlushUntilEmptyAsync(TimeSpan.FromSeconds(60));
-        var after = await rejoined.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await outbox.FlushUntilEmptyAsync(Waits.ProcessStart);
+        var after = await rejoined.Task.WaitAsync(Waits.ProcessStart);
         Assert.Equal(before.Deadline, after.Deadline); // the clock did not jump
         Assert.Equal("InProgress", after.Status);
         Assert.All(outbox.Refusals, refusal => Assert.True((int)refusal.Status < 500 || refusal.Status == HttpStatusCode.ServiceUnavailable, $"{(int)refusal.Status}: {refusal.Body}"));
@@ -86,6 +86,6 @@ public sealed class NodeKilledTests(TestDatabase database) : IClassFixture<TestD
         Assert.Equal(outbox.Expected.ToDictionary(e => attempt.Form!.Items[e.Key - 1].ItemId, e => e.Value), attempt.Flags.ToDictionary(f => f.Key, f => f.Value.Flagged));
         var connections = (await query.Events.FetchStreamAsync(attemptId)).Select(e => e.Data).OfType<CandidateConnected>().Select(c => c.Node).ToList();
         Assert.True(connections.Distinct().Count() >= 2, $"connections recorded on: {string.Join(", ", connections)}");
-        await Eventually.GetAsync(() => Task.FromResult(rows.Count(r => r.CandidateId == candidate.Id && r.Connected)), n => n > 0, TimeSpan.FromSeconds(10), "the reconnection on the dashboard");
+        await Eventually.GetAsync(() => Task.FromResult(rows.Count(r => r.CandidateId == candidate.Id && r.Connected)), n => n > 0, Waits.Settle, "the reconnection on the dashboard");
     }
 }

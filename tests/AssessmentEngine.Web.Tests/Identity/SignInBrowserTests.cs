@@ -38,9 +38,9 @@ public sealed class SignInBrowserTests(TestDatabase database, Browser browser) :
     [MemberData(nameof(StaffHomes))]
     public async Task Each_demo_staff_role_signs_in_and_lands_on_its_home(string email, string home, string heading)
     {
-        await using var context = await browser.Chromium.NewContextAsync();
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync(_baseUrl + "/");
+        await Browser.OpenAsync(page, _baseUrl + "/");
 
         Assert.EndsWith("/signin?ReturnUrl=%2F", page.Url, StringComparison.Ordinal);
         await page.GetByLabel("Email address").FillAsync(email);
@@ -54,9 +54,9 @@ public sealed class SignInBrowserTests(TestDatabase database, Browser browser) :
     [Fact]
     public async Task A_demo_candidate_signs_in_and_sees_their_adjustments()
     {
-        await using var context = await browser.Chromium.NewContextAsync();
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync(_baseUrl + "/signin");
+        await Browser.OpenAsync(page, _baseUrl + "/signin");
 
         await page.GetByLabel("Centre number").FillAsync(DemoData.CentreNumber);
         await page.GetByLabel("Candidate number").FillAsync("DC0005");
@@ -71,9 +71,9 @@ public sealed class SignInBrowserTests(TestDatabase database, Browser browser) :
     [Fact]
     public async Task A_wrong_password_shows_the_problem_and_keeps_the_email()
     {
-        await using var context = await browser.Chromium.NewContextAsync();
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync(_baseUrl + "/signin");
+        await Browser.OpenAsync(page, _baseUrl + "/signin");
         await page.GetByLabel("Email address").FillAsync($"officer@{DemoData.EmailDomain}");
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync("not the password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).First.ClickAsync();

@@ -18,6 +18,9 @@ public sealed class Browser : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing. ./ae test installs it (apt-get install chromium) when run as root; install it and run the tests again.");
         }
 
+        // One limit for every assertion in every class (it is global to Playwright, so no class sets its own): a
+        // condition normally holds within milliseconds, and a generous limit only matters on a busy machine.
+        Assertions.SetDefaultExpectTimeout(ExpectTimeout);
         _playwright = await Playwright.CreateAsync();
         Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -28,17 +31,36 @@ public sealed class Browser : IAsyncLifetime
         });
     }
 
+    /// <summary>How long an assertion waits for its condition.</summary>
+    public const float ExpectTimeout = 30_000;
+
+    /// <summary>How long an action or a navigation waits (a click, an address, a page's DOMContentLoaded).</summary>
+    public const float ActionTimeout = 60_000;
+
+    /// <summary>A browser context of its own (a person), with the suite's limits for actions and navigations.</summary>
+    public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
+    {
+        var context = await Chromium.NewContextAsync(options ?? new BrowserNewContextOptions());
+        context.SetDefaultTimeout(ActionTimeout);
+        context.SetDefaultNavigationTimeout(ActionTimeout);
+        return context;
+    }
+
+    /// <summary>Opens an address and waits for its DOMContentLoaded, not its load event (see SignInStaffAsync).</summary>
+    public static Task<IResponse?> OpenAsync(IPage page, string address) =>
+        page.GotoAsync(address, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+
     /// <summary>
     /// Signs a member of staff in on the page. It waits for the address to leave /signin, not for the next page's load
     /// event: a page whose scripts keep connections open may hold that event back on a busy machine.
     /// </summary>
     public static async Task SignInStaffAsync(IPage page, string baseUrl, string email, string password)
     {
-        await page.GotoAsync(baseUrl + "/signin");
+        await OpenAsync(page, baseUrl + "/signin");
         await page.GetByLabel("Email address").FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
         await page.GetByLabel("Password", new() { Exact = true }).PressAsync("Enter");
-        await Assertions.Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"), new() { Timeout = 30_000 });
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"), new() { Timeout = ActionTimeout });
     }
 
     public async Task DisposeAsync()

@@ -30,8 +30,18 @@ public sealed class EngineFactory(string connectionString, string roles = "web,w
     public async Task<EngineFactory> StartedAsync()
     {
         var schema = Services.GetRequiredService<AssessmentEngine.Web.Infrastructure.Store.SchemaState>();
-        await Eventually.GetAsync(() => Task.FromResult(schema.Applied), applied => applied, TimeSpan.FromSeconds(60), "the schema");
+        await Eventually.GetAsync(() => Task.FromResult(schema.Applied), applied => applied, Waits.ProcessStart, "the schema");
         return this;
+    }
+
+    /// <summary>
+    /// A request waits as long as the engine takes (a 10,000-row upload on a busy machine can take minutes): the test
+    /// checks what the answer says, and a hung request still ends at the suite's limit rather than never.
+    /// </summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.Timeout = Waits.Request;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

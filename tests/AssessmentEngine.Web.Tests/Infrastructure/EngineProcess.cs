@@ -43,22 +43,41 @@ public sealed class EngineProcess : IDisposable
         return new EngineProcess(process, port);
     }
 
-    public async Task<EngineProcess> HealthyAsync()
+    /// <summary>
+    /// Waits until the node answers 200 on /health. A probe that is refused, times out or gets a 503 means "not yet"
+    /// (a node starting on a busy machine may take many seconds to answer its first request). A node that exits, or is
+    /// still not healthy after the overall limit, is stopped before the failure is thrown: nothing is left running.
+    /// </summary>
+    public async Task<EngineProcess> HealthyAsync(TimeSpan? within = null)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            await WaitUntilHealthyAsync(BaseAddress, () => _process.HasExited, within ?? Waits.ProcessStart);
+            return this;
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The process's id, while it runs.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Asks <paramref name="node"/>'s /health until it answers 200; refused, timed-out and 503 answers mean "not yet".</summary>
+    public static async Task WaitUntilHealthyAsync(Uri node, Func<bool> exited, TimeSpan within)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await Eventually.GetAsync(async () =>
         {
-            try
+            if (exited())
             {
-                using var response = await http.GetAsync(new Uri(BaseAddress, "/health"));
-                return response.StatusCode;
+                throw new InvalidOperationException($"the node on {node} exited while starting");
             }
-            catch (HttpRequestException)
-            {
-                return HttpStatusCode.ServiceUnavailable;
-            }
-        }, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), $"the health of the node on {BaseAddress}");
-        return this;
+
+            return await Probe.StatusAsync(http, new Uri(node, "/health")) ?? HttpStatusCode.ServiceUnavailable;
+        }, status => status == HttpStatusCode.OK, within, $"the health of the node on {node}");
     }
 
     /// <summary>SIGKILL: no shutdown, no goodbye to anyone.</summary>
@@ -116,20 +135,25 @@ public sealed class RedisServer : IDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await Eventually.GetAsync(async () =>
+        var redis = new RedisServer(process, port);
+        try
         {
-            try
+            await Eventually.GetAsync(async () =>
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }, up => up, TimeSpan.FromSeconds(20), "redis-server");
-        return new RedisServer(process, port);
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"redis-server exited with {process.ExitCode} while starting");
+                }
+
+                return await Probe.AcceptsAsync(port);
+            }, up => up, Waits.ProcessStart, "redis-server");
+            return redis;
+        }
+        catch
+        {
+            redis.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()

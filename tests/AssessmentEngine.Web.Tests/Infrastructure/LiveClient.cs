@@ -14,7 +14,7 @@ public sealed partial class LiveClient : IDisposable
     {
         _cookies = cookies ?? new CookieContainer();
         BaseAddress = baseAddress;
-        Http = new HttpClient(new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+        Http = new HttpClient(new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress, Timeout = Waits.Request };
         Page = new PageClient(Http);
     }
 
@@ -46,7 +46,7 @@ public sealed partial class LiveClient : IDisposable
     /// <summary>A hub connection with this person's cookies, over WebSockets, not yet started.</summary>
     public HubConnection Hub(string path) => new HubConnectionBuilder()
         .WithUrl(new Uri(BaseAddress, path), options => options.Cookies = _cookies)
-        .WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)])
+        .WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), .. Enumerable.Repeat(TimeSpan.FromSeconds(5), 24)])
         .Build();
 
     /// <summary>The antiforgery token a page of the engine gives this person (in its data-token attribute).</summary>

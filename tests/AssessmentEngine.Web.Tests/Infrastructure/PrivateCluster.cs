@@ -28,41 +28,61 @@ public sealed class PrivateCluster : IAsyncDisposable
             throw new InvalidOperationException("PostgreSQL's server binaries are missing (/usr/lib/postgresql/*/bin); ./ae test installs them.");
         }
 
-        var folder = Directory.CreateTempSubdirectory("ae-fault-pg-").FullName;
-        if (Environment.UserName == "root")
-        {
-            await RunAsync("chown", "-R", "postgres:postgres", folder);
-        }
-
+        // Named with ./ae test's mark for this checkout, so a run that was interrupted has its folders swept by the next.
+        var owner = Environment.GetEnvironmentVariable("AE_TEST_OWNER");
+        var folder = Directory.CreateTempSubdirectory(owner is null ? "ae-fault-pg-" : $"ae-fault-pg-{owner}-").FullName;
         var cluster = new PrivateCluster(bin, folder, EngineProcess.FreePort());
-        await cluster.AsPostgresAsync("initdb", "-D", Path.Combine(folder, "data"), "-U", "ae", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8");
-        await File.AppendAllTextAsync(Path.Combine(folder, "data", "postgresql.conf"), "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nmax_connections = 100\n");
-        await cluster.StartAgainAsync();
-        await using (var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={cluster.Port};Username=ae;Database=postgres"))
+        try
         {
+            if (Environment.UserName == "root")
+            {
+                await RunAsync("chown", "-R", "postgres:postgres", folder);
+            }
+
+            await cluster.AsPostgresAsync("initdb", "-D", Path.Combine(folder, "data"), "-U", "ae", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8");
+            await File.AppendAllTextAsync(Path.Combine(folder, "data", "postgresql.conf"), "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nmax_connections = 100\n");
+            await cluster.StartAgainAsync();
+            await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={cluster.Port};Username=ae;Database=postgres;Timeout=30");
             await connection.OpenAsync();
             await using var create = new NpgsqlCommand("create database faults", connection);
             await create.ExecuteNonQueryAsync();
+            return cluster;
         }
-
-        return cluster;
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 
-    public Task StopAsync() => AsPostgresAsync("pg_ctl", "-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "stop");
+    public Task StopAsync() => AsPostgresAsync("pg_ctl", "-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "-t", "120", "stop");
 
     public Task StartAgainAsync() =>
-        AsPostgresAsync("pg_ctl", "-D", Path.Combine(_folder, "data"), "-l", Path.Combine(_folder, "log"), "-o", $"-p {Port}", "-w", "-t", "60", "start");
+        AsPostgresAsync("pg_ctl", "-D", Path.Combine(_folder, "data"), "-l", Path.Combine(_folder, "log"), "-o", $"-p {Port}", "-w", "-t", "120", "start");
 
+    /// <summary>Stops the cluster (immediately, if a fast stop does not end it) and deletes its folder, pass or fail.</summary>
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        try
+        var data = Path.Combine(_folder, "data");
+        if (File.Exists(Path.Combine(data, "postmaster.pid")))
         {
-            await StopAsync();
-        }
-        catch (InvalidOperationException)
-        {
-            // Already stopped.
+            try
+            {
+                await StopAsync();
+            }
+            catch (InvalidOperationException)
+            {
+                // A fast stop that did not finish: immediate, which ends every backend at once.
+                try
+                {
+                    await AsPostgresAsync("pg_ctl", "-D", data, "-m", "immediate", "-w", "-t", "60", "stop");
+                }
+                catch (InvalidOperationException)
+                {
+                    // Not running after all.
+                }
+            }
         }
 
         Directory.Delete(_folder, recursive: true);

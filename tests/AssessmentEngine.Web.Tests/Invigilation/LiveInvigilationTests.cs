@@ -18,7 +18,7 @@ namespace AssessmentEngine.Web.Tests.Invigilation;
 /// <summary>Invigilators and candidates over real SignalR connections to a real server and database.</summary>
 public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Within = Waits.Settle;
     private EngineFactory _engine = null!;
     private Uri _base = null!;
 

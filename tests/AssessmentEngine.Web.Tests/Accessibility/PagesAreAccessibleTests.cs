@@ -184,7 +184,10 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
     {
         var response = await Browser.OpenAsync(page, _baseUrl + path);
         Assert.True(response?.Ok, $"{path} answered {response?.Status}");
-        await page.WaitForLoadStateAsync(LoadState.Load); // axe checks the page its scripts have finished building
+        // axe checks the page its scripts have finished building: their scripts have run by DOMContentLoaded, and what
+        // they fetch has come once the network is idle. Not the load event: on a busy machine the invigilator's page once
+        // never reported it in 60 s although the network had long been idle.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await AccessibilityCheck.CheckAsync(page, path);
     }
 }

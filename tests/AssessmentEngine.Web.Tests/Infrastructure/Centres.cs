@@ -3,7 +3,11 @@ using Marten;
 
 namespace AssessmentEngine.Web.Tests.Infrastructure;
 
-/// <summary>Builders for centres and people, written straight to the store.</summary>
+/// <summary>
+/// Builders for centres and people, written straight to the store. They store (upsert) rather than insert: the store
+/// retries a save that timed out on a busy machine, and a retried insert that had in fact been written fails as a
+/// duplicate.
+/// </summary>
 public static class Centres
 {
     public const string Password = "correct horse battery";
@@ -16,7 +20,7 @@ public static class Centres
     {
         var centre = new Centre(Guid.CreateVersion7(), name, number, Centre.DefaultTimeZone);
         await using var session = store.LightweightSession();
-        session.Insert(centre);
+        session.Store(centre);
         await session.SaveChangesAsync();
         return centre;
     }
@@ -26,7 +30,17 @@ public static class Centres
         var account = new UserAccount(Guid.CreateVersion7(), SignInNames.ForStaff(email), email.Split('@')[0], null, [new Membership(centre.Id, roles)]);
         account = account with { PasswordHash = PasswordHash.Value };
         await using var session = store.LightweightSession();
-        session.Insert(account);
+        session.Store(account);
+        await session.SaveChangesAsync();
+        return account;
+    }
+
+    /// <summary>The platform operator: above every centre, a member of none.</summary>
+    public static async Task<UserAccount> OperatorAsync(IDocumentStore store, string email)
+    {
+        var account = new UserAccount(Guid.CreateVersion7(), SignInNames.ForStaff(email), "Platform operator", PasswordHash.Value, [], Operator: true);
+        await using var session = store.LightweightSession();
+        session.Store(account);
         await session.SaveChangesAsync();
         return account;
     }
@@ -38,8 +52,8 @@ public static class Centres
         account = account with { PasswordHash = PasswordHash.Value };
         var candidate = new Candidate(Guid.CreateVersion7(), centre.Id, number, "Candidate", number, new DateOnly(2000, 1, 1), adjustments ?? Adjustments.None, account.Id);
         await using var session = store.LightweightSession();
-        session.Insert(account);
-        session.Insert(candidate);
+        session.Store(account);
+        session.Store(candidate);
         await session.SaveChangesAsync();
         return candidate;
     }

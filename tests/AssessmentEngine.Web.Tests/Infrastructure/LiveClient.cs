@@ -35,6 +35,9 @@ public sealed partial class LiveClient : IDisposable
         return client;
     }
 
+    /// <summary>Someone not (yet) signed in.</summary>
+    public static Task<LiveClient> AnonymousAsync(Uri baseAddress) => Task.FromResult(new LiveClient(baseAddress));
+
     public static async Task<LiveClient> CandidateAsync(Uri baseAddress, string centreNumber, string candidateNumber)
     {
         var client = new LiveClient(baseAddress);

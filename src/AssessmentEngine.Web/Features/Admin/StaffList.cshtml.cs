@@ -24,6 +24,8 @@ public sealed class StaffListModel(CentreRegistry registry, IQuerySession sessio
 
     public string? CodeFor { get; private set; }
 
+    public IReadOnlyList<(Invitation Invitation, UserAccount Account)> Invitations { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(Guid centreId)
     {
         await Load(centreId);
@@ -39,7 +41,7 @@ public sealed class StaffListModel(CentreRegistry registry, IQuerySession sessio
         }
         else
         {
-            Message = $"{account.DisplayName} already had an account at another centre and now also has roles here.";
+            Message = $"{account.SignInName} already has an account, so they have been sent an invitation: they accept it after signing in, and hold no role here until then.";
         }
     });
 
@@ -53,6 +55,12 @@ public sealed class StaffListModel(CentreRegistry registry, IQuerySession sessio
     {
         Code = await registry.IssueResetCodeAsync(centreId, userId, acting, HttpContext.RequestAborted);
         CodeFor = (await session.LoadAsync<UserAccount>(userId, HttpContext.RequestAborted))?.DisplayName;
+    });
+
+    public Task<IActionResult> OnPostWithdrawAsync(Guid centreId, Guid userId) => Act(centreId, async acting =>
+    {
+        await registry.WithdrawInvitationAsync(centreId, userId, acting, HttpContext.RequestAborted);
+        Message = "The invitation was withdrawn.";
     });
 
     private async Task<IActionResult> Act(Guid centreId, Func<Acting, Task> action)
@@ -83,5 +91,6 @@ public sealed class StaffListModel(CentreRegistry registry, IQuerySession sessio
         var staff = await session.Query<UserAccount>().Where(a => a.SignInName.Contains("@")).ToListAsync(HttpContext.RequestAborted);
 #pragma warning restore CA1847
         Staff = staff.Where(a => a.Memberships.Any(m => m.CentreId == centreId)).OrderBy(a => a.DisplayName, StringComparer.Ordinal).ToList();
+        Invitations = await registry.InvitationsSentAsync(centreId, HttpContext.RequestAborted);
     }
 }

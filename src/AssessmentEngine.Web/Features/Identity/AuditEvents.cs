@@ -95,6 +95,39 @@ public sealed record DataExported(Guid CentreId, string What, string Actor, stri
     public string Describe() => $"{Actor} exported {What}";
 }
 
+public sealed record SingleSignOnLinked(Guid UserId, string SignInName, string Issuer, IReadOnlyList<Guid> CentreIds, string SourceAddress, DateTimeOffset LinkedAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => UserId;
+    string IAuditEvent.Actor => SignInName;
+    DateTimeOffset IAuditEvent.At => LinkedAt;
+    public string Describe() => $"{SignInName} linked their account to single sign-on from {Issuer}";
+}
+
+public sealed record InvitationSent(Guid UserId, string SignInName, Guid CentreId, IReadOnlyList<Role> Roles, string Actor, string SourceAddress, DateTimeOffset SentAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => UserId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
+    DateTimeOffset IAuditEvent.At => SentAt;
+    public string Describe() => $"{Actor} invited {SignInName} as {string.Join(", ", Roles.Select(r => r.Name()))}";
+}
+
+public sealed record InvitationAccepted(Guid UserId, string SignInName, Guid CentreId, IReadOnlyList<Role> Roles, string SourceAddress, DateTimeOffset AcceptedAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => UserId;
+    string IAuditEvent.Actor => SignInName;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
+    DateTimeOffset IAuditEvent.At => AcceptedAt;
+    public string Describe() => $"{SignInName} accepted the invitation as {string.Join(", ", Roles.Select(r => r.Name()))}";
+}
+
+public sealed record InvitationWithdrawn(Guid UserId, string SignInName, Guid CentreId, string Actor, string SourceAddress, DateTimeOffset WithdrawnAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => UserId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
+    DateTimeOffset IAuditEvent.At => WithdrawnAt;
+    public string Describe() => $"{Actor} withdrew the invitation of {SignInName}";
+}
+
 /// <summary>The admins' view of an audit event, one document per event, queried by centre and time.</summary>
 public sealed record AuditEntry(Guid Id, string Action, string Description, string Actor, Guid SubjectId, IReadOnlyList<Guid> CentreIds, string SourceAddress, DateTimeOffset At);
 
@@ -104,6 +137,7 @@ public static class Audit
     [
         typeof(SignedIn), typeof(SignInFailed), typeof(AccountLockedOut), typeof(RolesChanged), typeof(PasswordResetCodeIssued),
         typeof(PasswordChanged), typeof(AdjustmentsApproved), typeof(CandidatesRegistered), typeof(CandidateSignInCodesIssued), typeof(DataExported),
+        typeof(InvitationSent), typeof(InvitationAccepted), typeof(InvitationWithdrawn), typeof(SingleSignOnLinked),
         typeof(Moderation.ExportRequested), typeof(Moderation.ExportProduced), typeof(Moderation.ExportDownloaded),
     ];
 

@@ -10,6 +10,8 @@ public static class EngineClaims
     public const string SignInName = "ae:signin";
     public const string Membership = "ae:membership";   // "{role}:{centreId}"
     public const string ValidatedAt = "ae:validated";
+    public const string Stamp = "ae:stamp";
+    public const string Operator = "ae:operator";
 
     public static ClaimsPrincipal For(UserAccount account, string scheme, DateTimeOffset now)
     {
@@ -21,8 +23,26 @@ public static class EngineClaims
             new(ValidatedAt, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         claims.AddRange(account.Memberships.SelectMany(m => m.Roles.Select(role => new Claim(Membership, $"{role.Name()}:{m.CentreId}"))));
+        claims.Add(new Claim(Stamp, account.SecurityStamp ?? ""));
+        if (account.Operator)
+        {
+            claims.Add(new Claim(Operator, "true"));
+        }
+
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
+
+    /// <summary>Whether a session with these claims may go on: the account exists, is not locked, and its password has not changed since.</summary>
+    public static bool SessionHolds(this ClaimsPrincipal user, UserAccount? account, DateTimeOffset now) =>
+        account is not null && !account.IsLockedOut(now) && (user.FindFirstValue(Stamp) ?? "") == (account.SecurityStamp ?? "");
+
+    /// <summary>Whether the claims still say what the account says (roles, operator, password stamp).</summary>
+    public static bool Matches(this ClaimsPrincipal user, UserAccount account) =>
+        user.FindFirstValue(Stamp) == (account.SecurityStamp ?? "")
+        && user.IsOperator() == account.Operator
+        && user.Memberships().Order().SequenceEqual(account.Memberships.SelectMany(m => m.Roles.Select(r => (r, m.CentreId))).Order());
+
+    public static bool IsOperator(this ClaimsPrincipal user) => user.FindFirstValue(Operator) == "true";
 
     public static Guid Id(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(UserId), out var id) ? id : throw new InvalidOperationException("not signed in");
@@ -85,6 +105,7 @@ public static class Policies
     public const string Candidate = "role:candidate";
     public const string Staff = "staff";
     public const string SignedIn = "signed-in";
+    public const string Operator = "operator";
 
     public static string For(Role role) => "role:" + role.Name();
 
@@ -98,6 +119,7 @@ public static class Policies
         builder.AddPolicy(Staff, policy => policy.RequireAuthenticatedUser()
             .AddRequirements(new CentreRoleRequirement(Roles.All.Where(r => r != Role.Candidate).ToList())));
         builder.AddPolicy(SignedIn, policy => policy.RequireAuthenticatedUser());
+        builder.AddPolicy(Operator, policy => policy.RequireAuthenticatedUser().RequireClaim(EngineClaims.Operator, "true"));
         // Anything that forgets to name a policy is refused rather than left open.
         builder.SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return builder;

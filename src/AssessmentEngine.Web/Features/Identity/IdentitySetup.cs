@@ -19,6 +19,9 @@ public static class IdentitySetup
     public static IServiceCollection AddIdentityFeature(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<SignInService>();
+        services.AddMemoryCache();
+        services.AddSingleton<CurrentAccounts>();
+        services.AddSingleton<CurrentAccessHubFilter>();
         services.AddSingleton<IAuthorizationHandler, CentreRoleHandler>();
         services.AddAuthorizationBuilder().AddEnginePolicies();
         services.AddAntiforgery(options =>
@@ -62,6 +65,8 @@ public static class IdentitySetup
                 options.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
                 options.CallbackPath = "/signin-oidc";
                 options.Events.OnTokenValidated = OidcSignIn.MapToAccountAsync;
+                // The token's own claim names (iss, tid, sub, email, email_verified), which the sign-in checks.
+                options.MapInboundClaims = false;
             });
         }
 
@@ -120,54 +125,92 @@ public static class IdentitySetup
         return Task.CompletedTask;
     }
 
-    // A removed account or a changed role takes effect within a minute, without waiting for the cookie to expire.
+    // Every request checks the account as it stands (held a few seconds per node; see CurrentAccounts): a removed
+    // account, a lock or a changed password ends the session; changed roles take effect on the next request.
     private static async Task Revalidate(CookieValidatePrincipalContext context)
     {
-        var time = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
-        var now = time.GetUtcNow();
-        var validated = long.TryParse(context.Principal?.FindFirstValue(EngineClaims.ValidatedAt), out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds) : DateTimeOffset.MinValue;
-        if (now - validated < TimeSpan.FromMinutes(1) || context.Principal is null)
-        {
-            return;
-        }
-
-        var store = context.HttpContext.RequestServices.GetRequiredService<IDocumentStore>();
-        await using var session = store.QuerySession();
-        var account = Guid.TryParse(context.Principal.FindFirstValue(EngineClaims.UserId), out var id)
-            ? await session.LoadAsync<UserAccount>(id, context.HttpContext.RequestAborted) : null;
-        if (account is null || account.IsLockedOut(now))
+        var services = context.HttpContext.RequestServices;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var principal = context.Principal;
+        var account = principal is not null && Guid.TryParse(principal.FindFirstValue(EngineClaims.UserId), out var id)
+            ? await services.GetRequiredService<CurrentAccounts>().GetAsync(id, context.HttpContext.RequestAborted)
+            : null;
+        if (principal is null || account is null || !principal.SessionHolds(account, now))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return;
         }
 
-        context.ReplacePrincipal(EngineClaims.For(account, CookieAuthenticationDefaults.AuthenticationScheme, now));
-        context.ShouldRenew = true;
+        if (!principal.Matches(account))
+        {
+            context.ReplacePrincipal(EngineClaims.For(account, CookieAuthenticationDefaults.AuthenticationScheme, now));
+            context.ShouldRenew = true;
+        }
     }
 }
 
-/// <summary>After a centre's identity provider signs someone in, finds the engine account with that email; nobody is created silently.</summary>
-internal static class OidcSignIn
+/// <summary>
+/// After the identity provider signs someone in, finds the engine account with that email and decides whether this
+/// token may sign it in; nobody is created silently. The token must come from a provider (issuer, and tenant where it
+/// has them) that one of the person's centres trusts, with its email verified, for an account that is not locked; the
+/// first sign-in links the provider's subject to the account, and only that subject signs in through that issuer after.
+/// </summary>
+public static class OidcSignIn
 {
+    public const string Refusal = "Single sign-on cannot sign you in to AssessmentEngine with that account. Sign in with your email and password, or ask your exam officer whether your centre accepts this sign-in.";
+
     public static async Task MapToAccountAsync(TokenValidatedContext context)
     {
-        var email = context.Principal?.FindFirstValue(ClaimTypes.Email) ?? context.Principal?.FindFirstValue("email");
+        var token = context.Principal;
+        var email = token?.FindFirstValue("email") ?? token?.FindFirstValue(ClaimTypes.Email);
+        var issuer = token?.FindFirstValue("iss") ?? "";
+        var tenant = token?.FindFirstValue("tid");
+        var subject = token?.FindFirstValue("sub") ?? token?.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        var verified = string.Equals(token?.FindFirstValue("email_verified"), "true", StringComparison.OrdinalIgnoreCase);
         var services = context.HttpContext.RequestServices;
         var store = services.GetRequiredService<IDocumentStore>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var source = context.HttpContext.SourceAddress();
         await using var session = store.LightweightSession();
         var name = email is null ? null : SignInNames.ForStaff(email);
         var account = name is null ? null : await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.SignInName == name);
-        if (account is null)
+        var centres = account is null ? [] : await session.LoadManyAsync<Centre>(SignInService.CentresOf(account).ToArray());
+        var linked = account?.ExternalLogins?.FirstOrDefault(l => l.Issuer == issuer);
+        var problem = (account, email) switch
         {
-            context.Fail($"No AssessmentEngine account has the email {email ?? "(none given)"}; ask your exam officer to add you.");
+            (_, null) => "the token names no email",
+            (null, _) => "no such account",
+            _ when !verified => "the provider has not verified the email",
+            _ when issuer.Length == 0 || subject.Length == 0 => "the token names no issuer or subject",
+            _ when !centres.Any(c => c.Trusts(issuer, tenant)) => $"no centre of the account trusts {issuer}{(tenant is null ? "" : $" (tenant {tenant})")}",
+            _ when account.IsLockedOut(now) => "locked out",
+            _ when linked is not null && linked.Subject != subject => "another person of the provider asserted this email",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            var subjectId = account?.Id ?? Guid.Empty;
+            if (account is not null)
+            {
+                Audit.Record(session, new SignInFailed(subjectId, account.SignInName, $"single sign-on: {problem}", SignInService.CentresOf(account), source, now));
+                await session.SaveChangesAsync();
+            }
+
+            context.Fail(Refusal);
             return;
         }
 
-        Audit.Record(session, new SignedIn(account.Id, account.SignInName, "single sign-on", SignInService.CentresOf(account), context.HttpContext.SourceAddress(), now));
+        var signedIn = account!;
+        if (linked is null)
+        {
+            signedIn = signedIn with { ExternalLogins = [.. signedIn.ExternalLogins ?? [], new ExternalLogin(issuer, subject, now)] };
+            session.Store(signedIn);
+            Audit.Record(session, new SingleSignOnLinked(signedIn.Id, signedIn.SignInName, issuer, SignInService.CentresOf(signedIn), source, now));
+        }
+
+        Audit.Record(session, new SignedIn(signedIn.Id, signedIn.SignInName, "single sign-on", SignInService.CentresOf(signedIn), source, now));
         await session.SaveChangesAsync();
-        context.Principal = EngineClaims.For(account, CookieAuthenticationDefaults.AuthenticationScheme, now);
+        context.Principal = EngineClaims.For(signedIn, CookieAuthenticationDefaults.AuthenticationScheme, now);
     }
 }

@@ -30,6 +30,9 @@ public static class Secrets
         account.PasswordHash is { } hash && Hasher.VerifyHashedPassword(account, hash, password) != PasswordVerificationResult.Failed;
 
     /// <summary>A code like "K7QX-M2PD-R9TA": 12 characters from a 31-letter alphabet, about 59 bits.</summary>
+    /// <summary>A security stamp: a fresh random value each time the account's password changes.</summary>
+    public static string NewStamp() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     public static string NewOneTimeCode()
     {
         var chars = new char[12];

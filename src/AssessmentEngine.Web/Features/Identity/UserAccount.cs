@@ -6,6 +6,8 @@ public sealed record Membership(Guid CentreId, IReadOnlyList<Role> Roles);
 /// <summary>
 /// Someone who signs in. Staff sign in with their email; candidates with their centre number and candidate
 /// number (<see cref="SignInNames.ForCandidate"/>). Security-relevant changes are also recorded as audit events.
+/// <paramref name="Operator"/>: the platform operator, above every centre (creates centres, watches the jobs).
+/// <paramref name="SecurityStamp"/>: changes when the password does; a session made before the change ends.
 /// </summary>
 public sealed record UserAccount(
     Guid Id,
@@ -17,7 +19,10 @@ public sealed record UserAccount(
     DateTimeOffset? LockedUntil = null,
     string? OneTimeCodeHash = null,
     DateTimeOffset? OneTimeCodeExpires = null,
-    OneTimeCodePurpose? OneTimeCodePurpose = null)
+    OneTimeCodePurpose? OneTimeCodePurpose = null,
+    bool Operator = false,
+    string? SecurityStamp = null,
+    IReadOnlyList<ExternalLogin>? ExternalLogins = null)
 {
     public bool Holds(Role role, Guid centreId) =>
         Memberships.Any(m => m.CentreId == centreId && m.Roles.Contains(role));
@@ -30,6 +35,9 @@ public sealed record UserAccount(
 
     public bool IsLockedOut(DateTimeOffset now) => LockedUntil is { } until && until > now;
 }
+
+/// <summary>An identity provider's person linked to this account at their first single sign-on: only they sign in through it.</summary>
+public sealed record ExternalLogin(string Issuer, string Subject, DateTimeOffset LinkedAt);
 
 public enum OneTimeCodePurpose
 {

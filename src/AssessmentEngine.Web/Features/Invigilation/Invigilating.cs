@@ -2,6 +2,7 @@ using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Admitting;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
+using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Infrastructure.Store;
 using Hangfire;
@@ -18,15 +19,27 @@ public sealed record Invigilator(Guid Id, string Actor);
 /// whole room.
 /// </summary>
 public sealed class Invigilating(
-    IDocumentStore store, AdmitCandidate admission, LiveUpdates live, InvigilationPlaybook playbook, IBackgroundJobClient jobs, TimeProvider time)
+    IDocumentStore store, AdmitCandidate admission, LiveUpdates live, InvigilationPlaybook playbook, IBackgroundJobClient jobs, CurrentAccounts accounts, TimeProvider time)
 {
+    public const string NoLongerInvigilating = "You are no longer an invigilator at this centre, so you cannot act on its sittings. Ask the exam officer if this is a mistake.";
+
+    /// <summary>
+    /// The sitting, if the caller was assigned to it when it was scheduled and is still an invigilator at its centre
+    /// now (their account as it stands, not the roles they signed in with).
+    /// </summary>
     public async Task<Sitting> SittingAsync(Guid sittingId, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
         await using var session = store.QuerySession();
         var sitting = await session.LoadAsync<Sitting>(sittingId, cancellationToken);
-        return sitting is not null && sitting.InvigilatorIds.Contains(invigilator.Id)
+        if (sitting is null || !sitting.InvigilatorIds.Contains(invigilator.Id))
+        {
+            throw new AttemptRefusedException("There is no such sitting assigned to you.", StatusCodes.Status404NotFound);
+        }
+
+        var account = await accounts.GetAsync(invigilator.Id, cancellationToken);
+        return account is not null && account.Holds(Role.Invigilator, sitting.CentreId)
             ? sitting
-            : throw new AttemptRefusedException("There is no such sitting assigned to you.", StatusCodes.Status404NotFound);
+            : throw new AttemptRefusedException(NoLongerInvigilating, StatusCodes.Status403Forbidden);
     }
 
     public async Task<Dashboard> DashboardAsync(Guid sittingId, Invigilator invigilator, CancellationToken cancellationToken = default)
@@ -38,12 +51,14 @@ public sealed class Invigilating(
 
     public async Task AdmitAsync(Guid sittingId, Guid candidateId, bool identityChecked, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
+        await SittingAsync(sittingId, invigilator, cancellationToken);
         var attempt = await admission.AdmitAsync(sittingId, candidateId, identityChecked, invigilator.Id, invigilator.Actor, cancellationToken);
         await live.AttemptChangedAsync(attempt.Id, cancellationToken);
     }
 
     public async Task RefuseAsync(Guid sittingId, Guid candidateId, string? reason, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
+        await SittingAsync(sittingId, invigilator, cancellationToken);
         var attempt = await admission.RefuseAsync(sittingId, candidateId, reason, invigilator.Id, invigilator.Actor, cancellationToken);
         await live.AttemptChangedAsync(attempt.Id, cancellationToken);
     }

@@ -23,6 +23,9 @@ public interface IInvigilatorClient
     Task SittingChanged(Dashboard dashboard);
 
     Task Logged(string entry);
+
+    /// <summary>The invigilator lost their role at the sitting's centre: the dashboard says why and stops.</summary>
+    Task AccessWithdrawn(Guid centreId, string reason);
 }
 
 /// <summary>What a candidate's page is told as things happen.</summary>

@@ -56,10 +56,10 @@ public static class JobsSetup
         var dashboard = new Lazy<RequestDelegate>(() => new ApplicationBuilder(app.Services)
             .UseHangfireDashboard(DashboardPath, new DashboardOptions
             {
-                Authorization = [new AdminsOnly()],
+                Authorization = [new OperatorOnly()],
                 DashboardTitle = "AssessmentEngine jobs",
                 DisplayStorageConnectionString = false,
-                AppPath = "/admin",
+                AppPath = "/",
             })
             .Build(), LazyThreadSafetyMode.PublicationOnly);
         app.Use(async (context, next) =>
@@ -94,10 +94,10 @@ public static class JobsSetup
         public void Dispose() => _dataSource.Dispose();
     }
 
-    /// <summary>The dashboard shows and re-runs jobs: exam officers only.</summary>
-    private sealed class AdminsOnly : IDashboardAuthorizationFilter
+    /// <summary>The dashboard shows, deletes and re-runs every centre's jobs: the platform operator's alone.</summary>
+    private sealed class OperatorOnly : IDashboardAuthorizationFilter
     {
         public bool Authorize(DashboardContext context) =>
-            context.GetHttpContext().User is { Identity.IsAuthenticated: true } user && user.HoldsAnywhere(Role.Admin);
+            context.GetHttpContext().User is { Identity.IsAuthenticated: true } user && user.IsOperator();
     }
 }

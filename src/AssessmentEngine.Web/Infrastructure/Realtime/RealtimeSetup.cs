@@ -16,6 +16,7 @@ public static class RealtimeSetup
             options.MaximumReceiveMessageSize = 64 * 1024;
             options.EnableDetailedErrors = false;
             options.AddFilter<AssessmentEngine.Web.Features.Invigilation.HubThrottle>();
+            options.AddFilter<AssessmentEngine.Web.Features.Identity.CurrentAccessHubFilter>();
         });
 
         var redis = configuration.GetConnectionString(RedisConnectionStringName);

@@ -5,6 +5,8 @@
   const root = document.getElementById("dashboard");
   if (!root || !window.signalR) { return; }
   const sittingId = root.dataset.sitting;
+  const centreId = root.dataset.centre;
+  let withdrawn = false;
   const $ = (id) => document.getElementById(id);
   const rowsBody = $("rows");
   const liveStatus = $("live-status");
@@ -304,6 +306,16 @@
   });
   hub.on("SittingChanged", (dashboard) => { take(dashboard); render(); });
   hub.on("Logged", (entry) => addLog(entry));
+  // The invigilator lost their role at this sitting's centre: say why, take the controls away and stop listening.
+  hub.on("AccessWithdrawn", (centre, reason) => {
+    if (centre !== centreId) { return; }
+    withdrawn = true;
+    $("actions").hidden = true;
+    for (const control of root.querySelectorAll("button, input, select, textarea")) { control.disabled = true; }
+    setLive(reason, true);
+    showError(reason);
+    hub.stop();
+  });
 
   function take(dashboard) {
     offset = Date.parse(dashboard.serverNow) - Date.now();
@@ -330,7 +342,11 @@
 
   hub.onreconnecting(() => setLive("Reconnecting… the grid may be out of date.", true));
   hub.onreconnected(async () => { await watch(); setLive("Live: connected again, the grid is up to date."); });
-  hub.onclose(() => { setLive("Live updates stopped; reconnecting…", true); setTimeout(start, 5000); });
+  hub.onclose(() => {
+    if (withdrawn) { return; }
+    setLive("Live updates stopped; reconnecting…", true);
+    setTimeout(start, 5000);
+  });
 
   async function start() {
     try {

@@ -1,3 +1,4 @@
+using AssessmentEngine.Web.Features.Identity.Registering;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -7,15 +8,20 @@ namespace AssessmentEngine.Web.Features.Identity.Pages;
 
 /// <summary>Sends each person to their role's home; someone with several roles chooses.</summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class HomeModel(IQuerySession session) : PageModel
+public sealed class HomeModel(IQuerySession session, CentreRegistry registry) : PageModel
 {
     public IReadOnlyList<(Role Role, string Centre)> Areas { get; private set; } = [];
+
+    public int InvitationsWaiting { get; private set; }
+
+    public bool Operator => User.IsOperator();
 
     public async Task<IActionResult> OnGetAsync()
     {
         var memberships = User.Memberships().ToList();
         var roles = memberships.Select(m => m.Role).Distinct().ToList();
-        if (roles.Count == 1)
+        InvitationsWaiting = (await registry.InvitationsForAsync(User.Id(), HttpContext.RequestAborted)).Count;
+        if (roles.Count == 1 && InvitationsWaiting == 0 && !Operator)
         {
             return LocalRedirect(roles[0].HomePath());
         }

@@ -11,7 +11,7 @@ public sealed class RegistryRefusedException(string message) : Exception(message
 public sealed record Acting(string Actor, string SourceAddress);
 
 /// <summary>Registering candidates and staff at a centre, their roles, adjustments and one-time codes.</summary>
-public sealed class CentreRegistry(IDocumentStore store, TimeProvider time)
+public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, CurrentAccounts current, IEnumerable<IAccessWithdrawn> withdrawn)
 {
     public async Task<Centre> CentreAsync(Guid centreId, CancellationToken cancellationToken = default)
     {
@@ -114,7 +114,11 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time)
         return issued;
     }
 
-    /// <summary>Adds a member of staff with roles at this centre; returns the code with which they choose a password.</summary>
+    /// <summary>
+    /// Adds a member of staff with roles at this centre; returns the code with which they choose a password. Someone who
+    /// already has an account (at another centre) is invited instead, with no code: they accept after signing in as
+    /// themselves, and until then hold nothing here.
+    /// </summary>
     public async Task<(UserAccount Account, string ResetCode)> AddStaffAsync(
         Guid centreId, string email, string displayName, IReadOnlyList<Role> roles, Acting acting, CancellationToken cancellationToken = default)
     {
@@ -144,12 +148,12 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time)
                 throw new RegistryRefusedException($"{name} is already a member of staff here; change their roles instead.");
             }
 
-            // Someone from another centre joins this one: their account stays theirs.
-            var joined = existing with { Memberships = [.. existing.Memberships, new Membership(centreId, roles.Distinct().Order().ToList())] };
-            session.Store(joined);
-            Audit.Record(session, new RolesChanged(joined.Id, joined.SignInName, centreId, roles, acting.Actor, acting.SourceAddress, now));
+            // Someone with an account elsewhere is invited: their account stays theirs, and only they can say yes.
+            var offered = roles.Distinct().Order().ToList();
+            session.Store(new Invitation(Invitation.IdFor(existing.Id, centreId), existing.Id, centreId, offered, acting.Actor, now, now + Invitation.Lifetime));
+            Audit.Record(session, new InvitationSent(existing.Id, existing.SignInName, centreId, offered, acting.Actor, acting.SourceAddress, now));
             await session.SaveChangesAsync(cancellationToken);
-            return (joined, "");
+            return (existing, "");
         }
 
         var account = new UserAccount(Guid.CreateVersion7(), name, displayName.Trim(), null, [new Membership(centreId, roles.Distinct().Order().ToList())]);
@@ -197,7 +201,77 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time)
         session.Store(updated);
         Audit.Record(session, new RolesChanged(account.Id, account.SignInName, centreId, roles, acting.Actor, acting.SourceAddress, now));
         await session.SaveChangesAsync(cancellationToken);
+        current.Forget(account.Id);
+        var lost = account.Memberships.Where(m => m.CentreId == centreId).SelectMany(m => m.Roles).Except(roles).ToList();
+        if (lost.Count > 0)
+        {
+            foreach (var listener in withdrawn)
+            {
+                await listener.WithdrawnAsync(account.Id, centreId, lost, cancellationToken);
+            }
+        }
+
         return updated;
+    }
+
+    /// <summary>The invitations waiting for this person, with their centres.</summary>
+    public async Task<IReadOnlyList<(Invitation Invitation, Centre Centre)>> InvitationsForAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var session = store.QuerySession();
+        var invitations = (await session.Query<Invitation>().Where(i => i.UserId == userId).ToListAsync(cancellationToken)).Where(i => i.IsOpen(now)).ToList();
+        var centres = (await session.LoadManyAsync<Centre>(cancellationToken, invitations.Select(i => i.CentreId).ToArray())).ToDictionary(c => c.Id);
+        return invitations.Where(i => centres.ContainsKey(i.CentreId)).Select(i => (i, centres[i.CentreId])).OrderBy(p => p.Item2.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The invitations this centre has sent that are still waiting.</summary>
+    public async Task<IReadOnlyList<(Invitation Invitation, UserAccount Account)>> InvitationsSentAsync(Guid centreId, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var session = store.QuerySession();
+        var invitations = (await session.Query<Invitation>().Where(i => i.CentreId == centreId).ToListAsync(cancellationToken)).Where(i => i.IsOpen(now)).ToList();
+        var accounts = (await session.LoadManyAsync<UserAccount>(cancellationToken, invitations.Select(i => i.UserId).ToArray())).ToDictionary(a => a.Id);
+        return invitations.Where(i => accounts.ContainsKey(i.UserId)).Select(i => (i, accounts[i.UserId])).OrderBy(p => p.Item2.SignInName, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The person invited (and nobody else) takes up the roles offered; the invitation is then used up.</summary>
+    public async Task<UserAccount> AcceptInvitationAsync(Guid userId, Guid centreId, string sourceAddress, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var session = store.LightweightSession();
+        var invitation = await session.LoadAsync<Invitation>(Invitation.IdFor(userId, centreId), cancellationToken);
+        var account = await session.LoadAsync<UserAccount>(userId, cancellationToken);
+        if (invitation is null || !invitation.IsOpen(now) || account is null)
+        {
+            throw new RegistryRefusedException("There is no invitation to that centre waiting for you: it may have been accepted already, withdrawn, or have expired. Ask the centre's exam officer to invite you again.");
+        }
+
+        var joined = account with
+        {
+            Memberships = [.. account.Memberships.Where(m => m.CentreId != centreId), new Membership(centreId, invitation.Roles)],
+        };
+        session.Store(joined);
+        session.Delete(invitation);
+        Audit.Record(session, new InvitationAccepted(userId, account.SignInName, centreId, invitation.Roles, sourceAddress, now));
+        await session.SaveChangesAsync(cancellationToken);
+        current.Forget(userId);
+        return joined;
+    }
+
+    /// <summary>The centre takes back an invitation not yet accepted.</summary>
+    public async Task WithdrawInvitationAsync(Guid centreId, Guid userId, Acting acting, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        var invitation = await session.LoadAsync<Invitation>(Invitation.IdFor(userId, centreId), cancellationToken);
+        var account = await session.LoadAsync<UserAccount>(userId, cancellationToken);
+        if (invitation is null || account is null)
+        {
+            throw new RegistryRefusedException("There is no invitation waiting for that person.");
+        }
+
+        session.Delete(invitation);
+        Audit.Record(session, new InvitationWithdrawn(userId, account.SignInName, centreId, acting.Actor, acting.SourceAddress, time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>A one-time code with which the person chooses a new password; it also lifts a lockout once used.</summary>
@@ -206,6 +280,12 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time)
         var now = time.GetUtcNow();
         await using var session = store.LightweightSession();
         var account = await MemberAsync(session, centreId, userId, cancellationToken);
+        if (account.Operator || account.Memberships.Any(m => m.CentreId != centreId))
+        {
+            // One account serves every centre the person works at: no single centre may take it over.
+            throw new RegistryRefusedException($"{account.DisplayName} also works at another centre, so their account is not this centre's to reset: the platform operator can reset it.");
+        }
+
         var code = Secrets.NewOneTimeCode();
         session.Store(account with
         {

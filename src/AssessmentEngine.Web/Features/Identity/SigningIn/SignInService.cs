@@ -13,7 +13,7 @@ public abstract record SignInOutcome
 /// Checks a sign-in and records it. Failures count towards a lockout; the message never says whether the
 /// name exists, so sign-in cannot be used to find out who is registered.
 /// </summary>
-public sealed class SignInService(IDocumentStore store, TimeProvider time)
+public sealed class SignInService(IDocumentStore store, TimeProvider time, CurrentAccounts current)
 {
     public const int FailuresBeforeLockout = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
@@ -44,10 +44,12 @@ public sealed class SignInService(IDocumentStore store, TimeProvider time)
         }
 
         await using var session = store.LightweightSession();
-        var changed = account with { PasswordHash = Secrets.HashPassword(account, newPassword) };
+        // A new stamp: every session signed in before the change ends at its next request (the one setting it starts anew).
+        var changed = account with { PasswordHash = Secrets.HashPassword(account, newPassword), SecurityStamp = Secrets.NewStamp() };
         session.Store(changed);
         Audit.Record(session, new PasswordChanged(account.Id, account.SignInName, "reset code", CentresOf(account), source, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
+        current.Forget(account.Id);
         return new SignInOutcome.Succeeded(changed);
     }
 
@@ -86,6 +88,7 @@ public sealed class SignInService(IDocumentStore store, TimeProvider time)
             }
 
             await session.SaveChangesAsync(cancellationToken);
+            current.Forget(account.Id);
             return new SignInOutcome.Refused(locked ? LockedMessage(updated.LockedUntil!.Value, now) : NotRecognised);
         }
 

@@ -18,6 +18,8 @@ public static class CommandLine
                 ["itembank", .. var rest] => await ItemBankCommands.RunAsync(rest, output, error, cancellationToken),
                 ["invigilation", .. var rest] => await InvigilationCommands.RunAsync(rest, output, cancellationToken),
                 ["loadtest", .. var rest] => await LoadTestCommands.RunAsync(rest, output, error, cancellationToken),
+                ["operator", .. var rest] => await PlatformCommands.OperatorAsync(rest, output, error, cancellationToken),
+                ["centre", .. var rest] => await PlatformCommands.CentreAsync(rest, output, error, cancellationToken),
                 _ => await Unknown(args[0], error),
             };
         }
@@ -64,6 +66,13 @@ public static class CommandLine
           loadtest setup [--candidates 500] [--sitting-minutes 120] [--out FILE]
                                             a new centre with N candidates booked on a FE6V 35 sitting starting now,
                                             for tools/AssessmentEngine.LoadTest; prints its sign-ins as JSON
+
+          operator create <email> [--name "Full Name"] [--url URL]
+                                            make someone a platform operator; a new account gets a one-time link
+                                            to choose a password (the first operator of a new install comes from here)
+          centre create --number N --name "Centre" --officer EMAIL --officer-name "Full Name" [--time-zone TZ] [--url URL]
+                                            create a centre and invite its first exam officer (a link, or an invitation
+                                            for someone who already has an account)
 
         [dir…] defaults to ./itembank, [folder] to ./invigilation. Exit codes: 0 clean, 1 problems found, 2 bad usage.
         """;

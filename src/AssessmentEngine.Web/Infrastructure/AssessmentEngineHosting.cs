@@ -32,6 +32,7 @@ public static class AssessmentEngineHosting
 
         builder.Services.AddIdentityFeature(builder.Configuration);
         builder.Services.AddScoped<CentreRegistry>();
+        builder.Services.AddScoped<Features.Platform.PlatformOperator>();
         builder.Services.AddSingleton<ItemBankLocation>();
         builder.Services.AddScoped<TutorUpload>();
         builder.Services.AddHostedService<DemoData>();

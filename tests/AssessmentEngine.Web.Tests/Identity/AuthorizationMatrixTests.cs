@@ -16,8 +16,11 @@ namespace AssessmentEngine.Web.Tests.Identity;
 public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     /// <summary>Who may call an endpoint. AtCentre: the role at the centre in the route; AnyCentre: the role anywhere.</summary>
-    private sealed record Rule(bool Anonymous, bool AnySignedIn, Role[] AtCentre, Role[] AnyCentre)
+    private sealed record Rule(bool Anonymous, bool AnySignedIn, Role[] AtCentre, Role[] AnyCentre, bool OperatorOnly = false)
     {
+        /// <summary>The platform operator's pages: above every centre, no centre role reaches them.</summary>
+        public static readonly Rule Operators = new(false, false, [], [], OperatorOnly: true);
+
         public static readonly Rule Open = new(true, true, [], []);
         public static readonly Rule SignedIn = new(false, true, [], []);
 
@@ -27,7 +30,7 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
 
         public bool Allows(Caller caller) => caller switch
         {
-            { Operator: true } => AnySignedIn,
+            { Operator: true } => AnySignedIn || OperatorOnly,
             { Role: null } => Anonymous,
             { Role: { } role } => AnySignedIn || AnyCentre.Contains(role) || (AtCentre.Contains(role) && caller.AtOwningCentre),
         };
@@ -49,6 +52,7 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
         ["reset-password"] = (Rule.Open, ["GET", "POST"], _ => ["/reset-password"]),
         // Each person's own invitations; accepting one that is not theirs is refused (CentreBoundaryTests).
         ["invitations"] = (Rule.SignedIn, ["GET", "POST"], _ => ["/invitations"]),
+        ["operator"] = (Rule.Operators, ["GET", "POST"], _ => ["/operator"]),
         [""] = (Rule.SignedIn, ["GET"], _ => ["/"]),
         ["admin"] = (Rule.Anywhere(Role.Admin), ["GET"], _ => ["/admin"]),
         ["candidate"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate"]),

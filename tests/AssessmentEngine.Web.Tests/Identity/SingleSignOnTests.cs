@@ -66,6 +66,43 @@ public sealed class SingleSignOnTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task An_exam_officer_names_the_provider_their_centre_trusts_and_the_change_is_audited()
+    {
+        var number = Random.Shared.Next(300000, 399999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var centre = await Centres.CentreAsync(_store, number);
+        var other = await Centres.CentreAsync(_store, number + "X");
+        await Centres.StaffAsync(_store, centre, $"officer{number}@college.example.org", Role.Admin);
+        await Centres.StaffAsync(_store, other, $"officer{number}x@other.example.org", Role.Admin);
+        using var officer = new PageClient(_engine.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+        using var stranger = new PageClient(_engine.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+        (await officer.SignInAsStaffAsync($"officer{number}@college.example.org", Centres.Password)).Dispose();
+        (await stranger.SignInAsStaffAsync($"officer{number}x@other.example.org", Centres.Password)).Dispose();
+
+        using (var bad = await officer.PostFormAsync("/admin", "/admin?handler=SingleSignOn", [new("centreId", centre.Id.ToString()), new("issuer", "http://not-https.example.org")]))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        }
+
+        using (var theirs = await stranger.PostFormAsync("/admin", "/admin?handler=SingleSignOn", [new("centreId", centre.Id.ToString()), new("issuer", "https://evil.example.org")]))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, theirs.StatusCode); // to the "not allowed" page
+            Assert.StartsWith("/denied", theirs.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        }
+
+        using (var saved = await officer.PostFormAsync("/admin", "/admin?handler=SingleSignOn", [new("centreId", centre.Id.ToString()), new("issuer", CollegeIssuer), new("tenant", "college-tenant")]))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, saved.StatusCode);
+        }
+
+        await using var query = _store.QuerySession();
+        var stored = (await query.LoadAsync<Centre>(centre.Id))!;
+        Assert.True(stored.Trusts(CollegeIssuer, "college-tenant"));
+        Assert.False(stored.Trusts("https://evil.example.org", null));
+        var entry = await query.Query<AuditEntry>().SingleAsync(e => e.SubjectId == centre.Id && e.Action == nameof(CentreSettingChanged));
+        Assert.Contains(CollegeIssuer, entry.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_token_from_an_issuer_the_centre_does_not_trust_is_refused()
     {
         var officer = await OfficerAtACentreTrustingTheCollegeAsync();

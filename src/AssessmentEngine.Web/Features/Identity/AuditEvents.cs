@@ -103,6 +103,30 @@ public sealed record SingleSignOnLinked(Guid UserId, string SignInName, string I
     public string Describe() => $"{SignInName} linked their account to single sign-on from {Issuer}";
 }
 
+public sealed record OperatorAppointed(Guid UserId, string SignInName, string Actor, string SourceAddress, DateTimeOffset AppointedAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => UserId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [];
+    DateTimeOffset IAuditEvent.At => AppointedAt;
+    public string Describe() => $"{Actor} made {SignInName} a platform operator";
+}
+
+public sealed record CentreCreated(Guid CentreId, string Number, string Name, string TimeZone, string Actor, string SourceAddress, DateTimeOffset CreatedAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => CentreId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
+    DateTimeOffset IAuditEvent.At => CreatedAt;
+    public string Describe() => $"{Actor} created the centre {Name} ({Number}, {TimeZone})";
+}
+
+public sealed record CentreSettingChanged(Guid CentreId, string Setting, string Value, string Actor, string SourceAddress, DateTimeOffset ChangedAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => CentreId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
+    DateTimeOffset IAuditEvent.At => ChangedAt;
+    public string Describe() => $"{Actor} set {Setting} to {Value}";
+}
+
 public sealed record InvitationSent(Guid UserId, string SignInName, Guid CentreId, IReadOnlyList<Role> Roles, string Actor, string SourceAddress, DateTimeOffset SentAt) : IAuditEvent
 {
     Guid IAuditEvent.SubjectId => UserId;
@@ -137,7 +161,7 @@ public static class Audit
     [
         typeof(SignedIn), typeof(SignInFailed), typeof(AccountLockedOut), typeof(RolesChanged), typeof(PasswordResetCodeIssued),
         typeof(PasswordChanged), typeof(AdjustmentsApproved), typeof(CandidatesRegistered), typeof(CandidateSignInCodesIssued), typeof(DataExported),
-        typeof(InvitationSent), typeof(InvitationAccepted), typeof(InvitationWithdrawn), typeof(SingleSignOnLinked),
+        typeof(InvitationSent), typeof(InvitationAccepted), typeof(InvitationWithdrawn), typeof(SingleSignOnLinked), typeof(OperatorAppointed), typeof(CentreCreated), typeof(CentreSettingChanged),
         typeof(Moderation.ExportRequested), typeof(Moderation.ExportProduced), typeof(Moderation.ExportDownloaded),
     ];
 

@@ -21,6 +21,11 @@ public sealed class HomeModel(IQuerySession session, CentreRegistry registry) : 
         var memberships = User.Memberships().ToList();
         var roles = memberships.Select(m => m.Role).Distinct().ToList();
         InvitationsWaiting = (await registry.InvitationsForAsync(User.Id(), HttpContext.RequestAborted)).Count;
+        if (Operator && roles.Count == 0 && InvitationsWaiting == 0)
+        {
+            return LocalRedirect("/operator");
+        }
+
         if (roles.Count == 1 && InvitationsWaiting == 0 && !Operator)
         {
             return LocalRedirect(roles[0].HomePath());

@@ -16,8 +16,13 @@ public sealed class ResetPasswordModel(SignInService signIn, TimeProvider time) 
 
     public string? SignInName { get; private set; }
 
-    public void OnGet()
+    public string? Code { get; private set; }
+
+    /// <summary>An invitation link fills in who and the code; the person only chooses their password.</summary>
+    public void OnGet(string? name, string? code)
     {
+        SignInName = name is { Length: <= 200 } ? name : null;
+        Code = code is { Length: <= 40 } ? code : null;
     }
 
     public async Task<IActionResult> OnPostAsync(string? signInName, string? code, string? newPassword)

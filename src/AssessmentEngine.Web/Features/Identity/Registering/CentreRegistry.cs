@@ -122,19 +122,9 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
     public async Task<(UserAccount Account, string ResetCode)> AddStaffAsync(
         Guid centreId, string email, string displayName, IReadOnlyList<Role> roles, Acting acting, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(email) || !email.Contains('@', StringComparison.Ordinal) || email.Length > 200)
+        if (StaffProblem(email, displayName, roles) is { } problem)
         {
-            throw new RegistryRefusedException("Enter the person's email address.");
-        }
-
-        if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > 100)
-        {
-            throw new RegistryRefusedException("Enter the person's name (at most 100 characters).");
-        }
-
-        if (roles.Count == 0 || roles.Contains(Role.Candidate))
-        {
-            throw new RegistryRefusedException("Choose at least one staff role.");
+            throw new RegistryRefusedException(problem);
         }
 
         var now = time.GetUtcNow();
@@ -170,6 +160,13 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
         await SaveRefusingDuplicatesAsync(session, $"{name} was added by someone else at the same time.", cancellationToken);
         return (account, code);
     }
+
+    /// <summary>What is wrong with a new member of staff's details, or null: checked before anything is written.</summary>
+    public static string? StaffProblem(string? email, string? displayName, IReadOnlyList<Role> roles) =>
+        string.IsNullOrWhiteSpace(email) || !email.Contains('@', StringComparison.Ordinal) || email.Length > 200 ? "Enter the person's email address."
+        : string.IsNullOrWhiteSpace(displayName) || displayName.Length > 100 ? "Enter the person's name (at most 100 characters)."
+        : roles.Count == 0 || roles.Contains(Role.Candidate) ? "Choose at least one staff role."
+        : null;
 
     public async Task<UserAccount> SetRolesAsync(Guid centreId, Guid userId, IReadOnlyList<Role> roles, Acting acting, CancellationToken cancellationToken = default)
     {

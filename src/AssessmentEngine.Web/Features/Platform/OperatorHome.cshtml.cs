@@ -1,0 +1,84 @@
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Identity.Registering;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AssessmentEngine.Web.Features.Platform;
+
+/// <summary>The platform operator's page: every centre, a new centre with its first exam officer, and the way to the jobs.</summary>
+[Authorize(Policy = Policies.Operator)]
+public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession session) : PageModel
+{
+    public IReadOnlyList<(Centre Centre, int ExamOfficers)> Centres { get; private set; } = [];
+
+    public string? Problem { get; private set; }
+
+    public string? Message { get; private set; }
+
+    /// <summary>The link a new exam officer opens to set their password (shown once).</summary>
+    public string? Link { get; private set; }
+
+    public string? LinkFor { get; private set; }
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public Task<IActionResult> OnPostCreateCentreAsync(string? number, string? name, string? timeZone, string? officerEmail, string? officerName) => ActAsync(async acting =>
+    {
+        var (centre, officer, code) = await platform.CreateCentreAsync(number, name, timeZone, officerEmail, officerName, acting, HttpContext.RequestAborted);
+        Message = $"Created {centre.Name} ({centre.Number}).";
+        Invited(centre, officer, code);
+    });
+
+    public Task<IActionResult> OnPostInviteAsync(Guid centreId, string? officerEmail, string? officerName) => ActAsync(async acting =>
+    {
+        var centre = await session.LoadAsync<Centre>(centreId, HttpContext.RequestAborted) ?? throw new RegistryRefusedException("There is no such centre.");
+        await InviteAsync(centre, officerEmail, officerName, acting);
+    });
+
+    private async Task InviteAsync(Centre centre, string? email, string? name, Acting acting)
+    {
+        var (account, code) = await platform.InviteExamOfficerAsync(centre.Id, email, name, acting, HttpContext.RequestAborted);
+        Invited(centre, account, code);
+    }
+
+    private void Invited(Centre centre, UserAccount account, string code)
+    {
+        if (code.Length > 0)
+        {
+            Link = PlatformOperator.InvitationLink($"{Request.Scheme}://{Request.Host}", account, code);
+            LinkFor = $"{account.DisplayName} ({account.SignInName}), exam officer at {centre.Name}";
+        }
+        else
+        {
+            Message = $"{Message} {account.SignInName} already has an account: they have been invited as exam officer at {centre.Name} and accept after signing in.".Trim();
+        }
+    }
+
+    private async Task<IActionResult> ActAsync(Func<Acting, Task> act)
+    {
+        try
+        {
+            await act(new Acting(User.Actor(), HttpContext.SourceAddress()));
+            Response.Headers.CacheControl = "no-store";
+        }
+        catch (RegistryRefusedException refused)
+        {
+            Problem = refused.Message;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task LoadAsync()
+    {
+        var centres = await session.Query<Centre>().OrderBy(c => c.Name).ToListAsync(HttpContext.RequestAborted);
+#pragma warning disable CA1847 // Marten translates Contains(string) to SQL; Contains(char) it does not
+        var staff = await session.Query<UserAccount>().Where(a => a.SignInName.Contains("@")).ToListAsync(HttpContext.RequestAborted);
+#pragma warning restore CA1847
+        Centres = centres.Select(c => (c, staff.Count(a => a.Holds(Role.Admin, c.Id)))).ToList();
+    }
+}

@@ -86,7 +86,7 @@ public sealed class SingleSignOnTests(TestDatabase database) : IClassFixture<Tes
         using (var theirs = await stranger.PostFormAsync("/admin", "/admin?handler=SingleSignOn", [new("centreId", centre.Id.ToString()), new("issuer", "https://evil.example.org")]))
         {
             Assert.Equal(System.Net.HttpStatusCode.Redirect, theirs.StatusCode); // to the "not allowed" page
-            Assert.StartsWith("/denied", theirs.Headers.Location?.OriginalString, StringComparison.Ordinal);
+            Assert.Contains("/denied", theirs.Headers.Location?.OriginalString, StringComparison.Ordinal);
         }
 
         using (var saved = await officer.PostFormAsync("/admin", "/admin?handler=SingleSignOn", [new("centreId", centre.Id.ToString()), new("issuer", CollegeIssuer), new("tenant", "college-tenant")]))

@@ -87,6 +87,38 @@ public sealed class CentreBoundaryTests(TestDatabase database) : IClassFixture<T
     }
 
     [Fact]
+    public async Task The_platform_operator_resets_an_account_that_works_at_two_centres()
+    {
+        var a = await Centres.CentreAsync(_store, Number(), "Centre A");
+        var b = await Centres.CentreAsync(_store, Number(), "Centre B");
+        var person = await Centres.StaffAsync(_store, b, $"assessor{b.Number}@example.org", Role.Assessor);
+        await using (var session = _store.LightweightSession())
+        {
+            session.Store(person with { Memberships = [.. person.Memberships, new Membership(a.Id, [Role.Assessor])] });
+            await session.SaveChangesAsync();
+        }
+
+        var operatorAccount = await Centres.OperatorAsync(_store, $"operator{a.Number}@example.org");
+        using var platform = await LiveClient.StaffAsync(_base, operatorAccount.SignInName);
+        string link;
+        using (var issued = await platform.Page.PostFormAsync("/operator", "/operator?handler=Reset", [new("email", person.SignInName)]))
+        {
+            var page = await issued.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+            link = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, @"http://[^\s<""]+/reset-password\?name=[^\s<""]+").Value);
+        }
+
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(link).Query);
+        using var them = await LiveClient.AnonymousAsync(_base);
+        using var reset = await them.Page.PostFormAsync("/reset-password", "/reset-password",
+            [new("signInName", query["name"]!), new("code", query["code"]!), new("newPassword", "their own new passphrase")]);
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        await using var read = _store.QuerySession();
+        var centres = await read.Query<AuditEntry>().Where(e => e.SubjectId == person.Id && e.Action == nameof(PasswordResetCodeIssued)).Select(e => e.CentreIds).ToListAsync();
+        Assert.Equal(new[] { a.Id, b.Id }.Order(), centres.SelectMany(c => c).Order()); // each centre's audit log shows it
+    }
+
+    [Fact]
     public async Task An_invitation_is_accepted_once_by_the_person_invited_and_not_by_anyone_else()
     {
         var a = await Centres.CentreAsync(_store, Number(), "Centre A");

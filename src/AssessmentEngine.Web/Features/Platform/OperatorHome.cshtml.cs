@@ -37,6 +37,13 @@ public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession s
         await InviteAsync(centre, officerEmail, officerName, acting);
     });
 
+    public Task<IActionResult> OnPostResetAsync(string? email) => ActAsync(async acting =>
+    {
+        var (account, code) = await platform.IssueResetAsync(email ?? "", acting, HttpContext.RequestAborted);
+        Link = PlatformOperator.InvitationLink($"{Request.Scheme}://{Request.Host}", account, code);
+        LinkFor = $"{account.DisplayName} ({account.SignInName}), to set a new password";
+    });
+
     private async Task InviteAsync(Centre centre, string? email, string? name, Acting acting)
     {
         var (account, code) = await platform.InviteExamOfficerAsync(centre.Id, email, name, acting, HttpContext.RequestAborted);

@@ -104,6 +104,36 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
     public Task<(UserAccount Account, string Code)> InviteExamOfficerAsync(Guid centreId, string? email, string? displayName, Acting acting, CancellationToken cancellationToken = default) =>
         registry.AddStaffAsync(centreId, email ?? "", displayName ?? "", [Role.Admin], acting, cancellationToken);
 
+    /// <summary>
+    /// A reset code for a member of staff's account, which the operator sends them as a link: for accounts no single
+    /// centre may reset (someone who works at several centres, or an operator). Candidates are their centre's to reset.
+    /// </summary>
+    public async Task<(UserAccount Account, string Code)> IssueResetAsync(string email, Acting acting, CancellationToken cancellationToken = default)
+    {
+        var name = Email(email);
+        var now = time.GetUtcNow();
+        await using var session = store.LightweightSession();
+        var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.SignInName == name, cancellationToken)
+            ?? throw new RegistryRefusedException($"There is no account with the email {name}.");
+        var code = Secrets.NewOneTimeCode();
+        session.Store(account with
+        {
+            OneTimeCodeHash = Secrets.HashCode(account.Id, code),
+            OneTimeCodeExpires = now + SignInService.PasswordResetCodeLifetime,
+            OneTimeCodePurpose = OneTimeCodePurpose.PasswordReset,
+            LockedUntil = null,
+            FailedSignIns = 0,
+        });
+        foreach (var centreId in SignInService.CentresOf(account).DefaultIfEmpty(Guid.Empty))
+        {
+            Audit.Record(session, new PasswordResetCodeIssued(account.Id, account.SignInName, centreId, acting.Actor, acting.SourceAddress, now));
+        }
+
+        await session.SaveChangesAsync(cancellationToken);
+        current.Forget(account.Id);
+        return (account, code);
+    }
+
     /// <summary>Where a new person goes with their code: the page that sets their password, filled in for them.</summary>
     public static string InvitationLink(string baseUrl, UserAccount account, string code) =>
         $"{baseUrl.TrimEnd('/')}/reset-password?name={Uri.EscapeDataString(account.SignInName)}&code={Uri.EscapeDataString(code)}";

@@ -280,7 +280,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
         if (account.Operator || account.Memberships.Any(m => m.CentreId != centreId))
         {
             // One account serves every centre the person works at: no single centre may take it over.
-            throw new RegistryRefusedException($"{account.DisplayName} also works at another centre, so their account is not this centre's to reset: the platform operator can reset it.");
+            throw new RegistryRefusedException($"{account.DisplayName} also works at another centre, so their account is not this centre's to reset: the platform operator resets it from their page.");
         }
 
         var code = Secrets.NewOneTimeCode();

@@ -162,7 +162,7 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
         await page.GetByLabel("Candidate number").FillAsync(number);
         await page.GetByLabel("Password or sign-in code").FillAsync(DemoData.CandidatePassword);
         await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
-        await page.WaitForURLAsync(_baseUrl + "/candidate", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForURLAsync(_baseUrl + "/candidate", new() { WaitUntil = WaitUntilState.Commit });
         return page;
     }
 

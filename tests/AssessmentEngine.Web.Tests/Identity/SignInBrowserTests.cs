@@ -3,6 +3,7 @@ using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace AssessmentEngine.Web.Tests.Identity;
 
@@ -47,7 +48,7 @@ public sealed class SignInBrowserTests(TestDatabase database, Browser browser) :
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(DemoData.StaffPassword);
         await page.Keyboard.PressAsync("Enter");
 
-        await page.WaitForURLAsync(_baseUrl + home, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForURLAsync(_baseUrl + home, new() { WaitUntil = WaitUntilState.Commit });
         Assert.Equal(heading, (await page.Locator("h1").InnerTextAsync()).Split('\n')[0].Trim());
     }
 
@@ -63,9 +64,9 @@ public sealed class SignInBrowserTests(TestDatabase database, Browser browser) :
         await page.GetByLabel("Password or sign-in code").FillAsync(DemoData.CandidatePassword);
         await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
 
-        await page.WaitForURLAsync(_baseUrl + "/candidate", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
-        Assert.Equal("Your tests", await page.Locator("h1").InnerTextAsync());
-        Assert.Contains("25 % extra time", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        await page.WaitForURLAsync(_baseUrl + "/candidate", new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Your tests");
+        await Expect(page.Locator("main")).ToContainTextAsync("25 % extra time");
     }
 
     [Fact]

@@ -46,7 +46,12 @@ public sealed class Browser : IAsyncLifetime
         return context;
     }
 
-    /// <summary>Opens an address and waits for its DOMContentLoaded, not its load event (see SignInStaffAsync).</summary>
+    /// <summary>
+    /// Opens an address and waits for its DOMContentLoaded, not its load event (see SignInStaffAsync). A navigation the page
+    /// makes itself (a form, a script) is waited for by its address alone (WaitUntil Commit), then the element the test
+    /// needs next: side by side with another run, chromium reported neither DOMContentLoaded nor load within 60 s for
+    /// such navigations although the network had long been idle.
+    /// </summary>
     public static Task<IResponse?> OpenAsync(IPage page, string address) =>
         page.GotoAsync(address, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
 

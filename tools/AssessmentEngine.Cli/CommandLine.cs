@@ -70,7 +70,7 @@ public static class CommandLine
           operator create <email> [--name "Full Name"] [--url URL]
                                             make someone a platform operator; a new account gets a one-time link
                                             to choose a password (the first operator of a new install comes from here)
-          centre create --number N --name "Centre" --officer EMAIL --officer-name "Full Name" [--time-zone TZ] [--url URL]
+          centre create --number N --name "Centre" --officer EMAIL --officer-name "Full Name" [--units "CODE,CODE"] [--time-zone TZ] [--url URL]
                                             create a centre and invite its first exam officer (a link, or an invitation
                                             for someone who already has an account)
 

@@ -209,7 +209,7 @@ public static class ItemBankCommands
 
         var authors = new GitAuthors();
         var actor = $"{Environment.UserName}@{Environment.MachineName}";
-        var counts = await ImportItemBank.RunAsync(store, bank, retireMissing: true, authors.For, actor, TimeProvider.System, cancellationToken);
+        var counts = await ImportItemBank.RunAsync(store, bank, retireMissing: true, ImportRights.Platform, authors.For, actor, TimeProvider.System, cancellationToken);
         await output.WriteLineAsync(counts.ToString());
         return CommandLine.Ok;
     }

@@ -156,7 +156,7 @@ public static class LoadTestCommands
         await using var session = store.LightweightSession();
         var taken = (await session.Query<Centre>().Select(c => c.Number).ToListAsync(cancellationToken)).ToHashSet();
         var number = Enumerable.Range(950001, 49_999).Select(n => n.ToString(CultureInfo.InvariantCulture)).First(n => !taken.Contains(n));
-        var centre = new Centre(Guid.CreateVersion7(), $"Load Test Centre {number}", number, Centre.DefaultTimeZone);
+        var centre = new Centre(Guid.CreateVersion7(), $"Load Test Centre {number}", number, Centre.DefaultTimeZone, OfferedUnits: [UnitCode]);
         session.Insert(centre);
 
         // PBKDF2 with its own salt that does not involve the account (PasswordHasher ignores the user it is given), so one

@@ -24,7 +24,7 @@ public static class PlatformCommands
     public static Task<int> CentreAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken) => args switch
     {
         ["create", .. var rest] => CreateCentreAsync(rest, output, error, cancellationToken),
-        _ => throw new UsageException("centre takes: create --number N --name \"Centre name\" --officer EMAIL --officer-name \"Full Name\" [--time-zone Europe/London] [--url URL]"),
+        _ => throw new UsageException("centre takes: create --number N --name \"Centre name\" --officer EMAIL --officer-name \"Full Name\" [--units \"FE6V 35,305/695\"] [--time-zone Europe/London] [--url URL]"),
     };
 
     private static async Task<int> CreateOperatorAsync(string email, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -50,7 +50,7 @@ public static class PlatformCommands
 
     private static async Task<int> CreateCentreAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var options = Options(args, "--number", "--name", "--time-zone", "--officer", "--officer-name", "--url");
+        var options = Options(args, "--number", "--name", "--time-zone", "--units", "--officer", "--officer-name", "--url");
         foreach (var required in new[] { "--number", "--name", "--officer", "--officer-name" })
         {
             if (!options.ContainsKey(required))
@@ -65,8 +65,10 @@ public static class PlatformCommands
         try
         {
             var (centre, account, code) = await platform.CreateCentreAsync(
-                options["--number"], options["--name"], options.GetValueOrDefault("--time-zone"), options["--officer"], options["--officer-name"], Acting(), cancellationToken);
-            await output.WriteLineAsync($"Created {centre.Name} ({centre.Number}, {centre.TimeZone}).");
+                options["--number"], options["--name"], options.GetValueOrDefault("--time-zone"),
+                options.GetValueOrDefault("--units")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
+                options["--officer"], options["--officer-name"], Acting(), cancellationToken);
+            await output.WriteLineAsync($"Created {centre.Name} ({centre.Number}, {centre.TimeZone}), offering {((centre.OfferedUnits ?? []).Count == 0 ? "no units yet" : string.Join(", ", centre.OfferedUnits!))}.");
             await output.WriteLineAsync(code.Length == 0
                 ? $"{account.SignInName} already has an account: they were invited as its exam officer and accept after signing in."
                 : $"Send {account.SignInName}, its exam officer, this link (it works once, for 24 hours) to choose a password:\n\n  {PlatformOperator.InvitationLink(Url(options), account, code)}\n");

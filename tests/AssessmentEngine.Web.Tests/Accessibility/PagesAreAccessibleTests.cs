@@ -33,7 +33,7 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
         var store = _engine.Services.GetRequiredService<IDocumentStore>();
         await DemoData.SeedAsync(store, TimeProvider.System, CancellationToken.None);
         var bank = ItemBankLoader.Load([Path.Combine(BankFolder.RepositoryRoot, "itembank", "fe6v35")], BankFolder.RepositoryRoot);
-        await ImportItemBank.RunAsync(store, bank, retireMissing: true, _ => "test", "test", TimeProvider.System);
+        await ImportItemBank.RunAsync(store, bank, retireMissing: true, ImportRights.Platform, _ => "test", "test", TimeProvider.System);
         await using var query = store.QuerySession();
         _centre = (await query.Query<Centre>().SingleAsync(c => c.Number == DemoData.CentreNumber)).Id;
         _candidate = (await query.Query<Candidate>().FirstAsync(c => c.CentreId == _centre && c.CandidateNumber == "DC0003")).Id;
@@ -154,6 +154,28 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
         await CheckAsync(tutor, "/tutor/unit?code=FE6V%2035");
     }
 
+    [Fact]
+    public async Task The_platform_operators_and_invitation_pages_have_no_accessibility_violations()
+    {
+        var store = _engine.Services.GetRequiredService<IDocumentStore>();
+        var platform = await Centres.OperatorAsync(store, $"operator{Random.Shared.Next()}@example.org");
+        var page = await NewPageAsync();
+        await Browser.SignInStaffAsync(page, _baseUrl, platform.SignInName, Centres.Password);
+        await CheckAsync(page, "/operator");
+
+        // Someone invited to a second centre sees the invitation on their page.
+        var second = await Centres.CentreAsync(store, $"7{Random.Shared.Next(10000, 99999)}", "Second College");
+        using (var scope = _engine.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Features.Identity.Registering.CentreRegistry>().AddStaffAsync(second.Id, $"assessor2@{DemoData.EmailDomain}",
+                "Daniel Okafor", [Role.Assessor], new Features.Identity.Registering.Acting("officer@example.org", "192.0.2.1"));
+        }
+
+        var invited = await SignedInAsync($"assessor2@{DemoData.EmailDomain}");
+        await CheckAsync(invited, "/invitations");
+        await CheckAsync(invited, "/");
+    }
+
     private async Task<IPage> CandidateSignedInAsync(string number)
     {
         var page = await NewPageAsync();
@@ -162,7 +184,7 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
         await page.GetByLabel("Candidate number").FillAsync(number);
         await page.GetByLabel("Password or sign-in code").FillAsync(DemoData.CandidatePassword);
         await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
-        await page.WaitForURLAsync(_baseUrl + "/candidate", new() { WaitUntil = WaitUntilState.Commit });
+        await Browser.ArriveAsync(page, _baseUrl + "/candidate");
         return page;
     }
 
@@ -184,6 +206,7 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
     {
         var response = await Browser.OpenAsync(page, _baseUrl + path);
         Assert.True(response?.Ok, $"{path} answered {response?.Status}");
+        Assert.True(page.Url == _baseUrl + path, $"{path} went on to {page.Url}: the page checked would not be the one asked for");
         // axe checks the page its scripts have finished building: their scripts have run by DOMContentLoaded, and what
         // they fetch has come once the network is idle. Not the load event: on a busy machine the invigilator's page once
         // never reported it in 60 s although the network had long been idle.

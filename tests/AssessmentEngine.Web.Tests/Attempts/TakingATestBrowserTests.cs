@@ -58,7 +58,7 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         await File.WriteAllTextAsync(blueprint, text[..sections] + "sections:" + everyKind + text[end..]);
         var bank = AssessmentEngine.ItemBank.ItemBankLoader.Load([Path.Combine(copy.Root, "fe6v35")], copy.Root);
         Assert.False(bank.HasErrors, string.Join("\n", bank.Diagnostics));
-        await ImportItemBank.RunAsync(_store, bank, retireMissing: true, _ => "test", "test", TimeProvider.System);
+        await ImportItemBank.RunAsync(_store, bank, retireMissing: true, ImportRights.Platform, _ => "test", "test", TimeProvider.System);
     }
 
     public async Task DisposeAsync() => await _engine.DisposeAsync();
@@ -94,7 +94,7 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Start the test" }).ClickAsync(); // the waiting room moves on by itself
-        await page.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{attemptId}/test", new() { WaitUntil = WaitUntilState.Commit });
+        await Browser.ArriveAsync(page, $"{_baseUrl}/candidate/attempts/{attemptId}/test");
         await Expect(page.Locator("#q1")).ToBeVisibleAsync();
         Assert.Matches(ClockShown(), await page.Locator("[role=timer]").InnerTextAsync());
         var types = await page.EvaluateAsync<string[]>("() => Array.from(document.querySelectorAll('section.question'), s => s.dataset.type)");
@@ -183,7 +183,7 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Submit your answers", Exact = true })).ToBeHiddenAsync();
         Assert.Equal($"{_baseUrl}/candidate/attempts/{attemptId}/test#review", page.Url); // nothing submitted before the confirmation
         await page.GetByRole(AriaRole.Button, new() { Name = "Yes, submit my answers" }).ClickAsync();
-        await page.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{attemptId}/receipt", new() { WaitUntil = WaitUntilState.Commit });
+        await Browser.ArriveAsync(page, $"{_baseUrl}/candidate/attempts/{attemptId}/receipt");
         var receipt = await page.Locator("#receipt-hash").InnerTextAsync();
         Assert.Equal(0, await OutboxItemsAsync(page, attemptId));
 
@@ -349,7 +349,7 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         await page.GetByLabel("Candidate number").FillAsync(candidate.CandidateNumber);
         await page.GetByLabel("Password or sign-in code").FillAsync(Centres.Password);
         await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
-        await page.WaitForURLAsync(_baseUrl + "/candidate", new() { WaitUntil = WaitUntilState.Commit });
+        await Browser.ArriveAsync(page, _baseUrl + "/candidate");
         return page;
     }
 

@@ -40,7 +40,7 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
         if (await query.LoadAsync<BankUnit>("FE6V 35") is null)
         {
             var bank = AssessmentEngine.ItemBank.ItemBankLoader.Load([Path.Combine(BankFolder.RepositoryRoot, "itembank", "fe6v35")], BankFolder.RepositoryRoot);
-            await ImportItemBank.RunAsync(_store, bank, retireMissing: true, _ => "test", "test", TimeProvider.System);
+            await ImportItemBank.RunAsync(_store, bank, retireMissing: true, ImportRights.Platform, _ => "test", "test", TimeProvider.System);
         }
     }
 

@@ -1,5 +1,8 @@
 using System.Net;
+using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -11,12 +14,14 @@ namespace AssessmentEngine.Web.Tests.Identity;
 /// <summary>
 /// Calls every endpoint the engine maps, with every method it answers, as an anonymous caller, as every role at
 /// the centre that owns the data, and as every role at another centre — and checks each is allowed or refused as
-/// the table says. An endpoint missing from the table fails the test: a new endpoint must say who may call it.
+/// the table says. An endpoint missing from the table fails the test: a new endpoint must say who may call it. The item
+/// bank's pages are called for a real unit of an awarding body (offered to the owning centre, not to the other) and a
+/// real unit of the owning centre's own bank, also as an author of the awarding body's bank who holds no centre role.
 /// </summary>
 public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     /// <summary>Who may call an endpoint. AtCentre: the role at the centre in the route; AnyCentre: the role anywhere.</summary>
-    private sealed record Rule(bool Anonymous, bool AnySignedIn, Role[] AtCentre, Role[] AnyCentre, bool OperatorOnly = false)
+    private sealed record Rule(bool Anonymous, bool AnySignedIn, Role[] AtCentre, Role[] AnyCentre, bool OperatorOnly = false, bool BodyAuthor = false)
     {
         /// <summary>The platform operator's pages: above every centre, no centre role reaches them.</summary>
         public static readonly Rule Operators = new(false, false, [], [], OperatorOnly: true);
@@ -31,15 +36,20 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
         public bool Allows(Caller caller) => caller switch
         {
             { Operator: true } => AnySignedIn || OperatorOnly,
+            { BodyAuthor: true } => AnySignedIn || BodyAuthor,
             { Role: null } => Anonymous,
             { Role: { } role } => AnySignedIn || AnyCentre.Contains(role) || (AtCentre.Contains(role) && caller.AtOwningCentre),
         };
     }
 
-    /// <summary>Anonymous, a role at the owning or another centre, or the platform operator (above centres, a member of none).</summary>
-    private sealed record Caller(Role? Role, bool AtOwningCentre, bool Operator = false)
+    /// <summary>
+    /// Anonymous, a role at the owning or another centre, the platform operator (above centres, a member of none), or an
+    /// author of the awarding body's bank (a member of no centre).
+    /// </summary>
+    private sealed record Caller(Role? Role, bool AtOwningCentre, bool Operator = false, bool BodyAuthor = false)
     {
-        public override string ToString() => Operator ? "the platform operator" : Role is null ? "anonymous" : $"{Role} at {(AtOwningCentre ? "the owning centre" : "another centre")}";
+        public override string ToString() => Operator ? "the platform operator" : BodyAuthor ? "the awarding body's author"
+            : Role is null ? "anonymous" : $"{Role} at {(AtOwningCentre ? "the owning centre" : "another centre")}";
     }
 
     // Route templates as the endpoint data source reports them, with concrete paths to call for parameterised ones.
@@ -56,10 +66,9 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
         [""] = (Rule.SignedIn, ["GET"], _ => ["/"]),
         ["admin"] = (Rule.Anywhere(Role.Admin), ["GET"], _ => ["/admin"]),
         ["candidate"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate"]),
-        // Item banks belong to the awarding body's units, not to a centre: any tutor may work on them.
-        ["tutor"] = (Rule.Anywhere(Role.Tutor), ["GET", "POST"], _ => ["/tutor"]),
-        ["tutor/unit"] = (Rule.Anywhere(Role.Tutor), ["GET"], _ => ["/tutor/unit?code=FE6V%2035"]),
-        ["tutor/item"] = (Rule.Anywhere(Role.Tutor), ["GET"], _ => ["/tutor/item?id=fe6v35-1.1-001"]),
+        // The bank's home is every author's (a tutor writes their centre's own bank); what it lists and imports is checked per
+        // unit (BankOwnershipTests).
+        ["tutor"] = (Rule.Anywhere(Role.Tutor) with { BodyAuthor = true }, ["GET", "POST"], _ => ["/tutor"]),
         ["centres/{centreId:guid}/candidates"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/candidates"]),
         ["centres/{centreId:guid}/candidates/{candidateId:guid}"] = (Rule.At(Role.Admin), ["GET", "POST"], ids => [$"/centres/{ids.Centre}/candidates/{ids.Candidate}"]),
         ["centres/{centreId:guid}/sign-in-codes"] = (Rule.At(Role.Admin), ["POST"], ids => [$"/centres/{ids.Centre}/sign-in-codes"]),
@@ -99,9 +108,21 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
         ["hubs/candidate/negotiate"] = (Rule.Anywhere(Role.Candidate), ["POST"], _ => ["/hubs/candidate/negotiate?negotiateVersion=1"]),
     };
 
-    // Paths whose rule depends on the concrete value of a route parameter.
-    private static readonly Dictionary<string, (Rule Rule, string Path)[]> Expanded = new()
+    // Paths whose rule depends on the concrete value of a route parameter or query.
+    private Dictionary<string, (Rule Rule, string Path)[]> Expanded => new()
     {
+        // Keys and guidance: the awarding body's unit is read by its authors and by the assessors and verifiers of the centre
+        // it is offered to; the owning centre's own unit by that centre's tutors, assessors and verifiers. Nobody else.
+        ["tutor/unit"] =
+        [
+            (Rule.At(Role.Assessor, Role.Verifier) with { BodyAuthor = true }, $"/tutor/unit?code={Uri.EscapeDataString(_ids.BodyUnit)}"),
+            (Rule.At(Role.Tutor, Role.Assessor, Role.Verifier), $"/tutor/unit?code={Uri.EscapeDataString(_ids.CentreUnit)}"),
+        ],
+        ["tutor/item"] =
+        [
+            (Rule.At(Role.Assessor, Role.Verifier) with { BodyAuthor = true }, $"/tutor/item?id={_ids.BodyItem}"),
+            (Rule.At(Role.Tutor, Role.Assessor, Role.Verifier), $"/tutor/item?id={_ids.CentreItem}"),
+        ],
         ["{area:regex(^(invigilate|assess|verify)$)}"] =
         [
             (Rule.Anywhere(Role.Invigilator), "/invigilate"),
@@ -110,11 +131,11 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
         ],
     };
 
-    private sealed record Ids(Guid Centre, Guid Candidate);
+    private sealed record Ids(Guid Centre, Guid Candidate, string BodyUnit, string BodyItem, string CentreUnit, string CentreItem);
 
     private EngineFactory _engine = null!;
     private readonly Dictionary<Caller, PageClient> _clients = [];
-    private Ids _ids = null!;
+    private Ids _ids = new(Guid.Empty, Guid.Empty, "", "", "", "");
 
     public async Task InitializeAsync()
     {
@@ -123,11 +144,24 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
         await _engine.StartedAsync();
         // Set up afresh for each test, in the class's one database: numbers must not repeat.
         var run = Random.Shared.Next(1000, 9999);
-        var owning = await Centres.CentreAsync(store, $"1{run}1", "Owning Centre");
-        var other = await Centres.CentreAsync(store, $"1{run}2", "Other Centre");
+        var bodyUnit = $"MXB {run}";
+        var owning = await Centres.CentreAsync(store, $"1{run}1", "Owning Centre", offers: [bodyUnit]);
+        var other = await Centres.CentreAsync(store, $"1{run}2", "Other Centre", offers: []);
         var candidateHere = await Centres.CandidateAsync(store, owning, "OWN0001");
         var candidateThere = await Centres.CandidateAsync(store, other, "OTH0001");
-        _ids = new Ids(owning.Id, candidateHere.Id);
+
+        // A unit of the awarding body (SQA), imported by the platform; and a unit of the owning centre's own bank.
+        var centreUnit = $"MXC {run}";
+        using (var bodyBank = ItemBank.BankFolder.SmallUnit(bodyUnit, items: 1))
+        using (var centreBank = ItemBank.BankFolder.SmallUnit(centreUnit, items: 1))
+        {
+            await ImportItemBank.RunAsync(store, ItemBankLoader.Load([bodyBank.Root], bodyBank.Root), retireMissing: true, ImportRights.Platform, _ => "test", "test", TimeProvider.System);
+            var centreOwner = BankOwners.ForCentre(owning.Id);
+            await ImportItemBank.RunAsync(store, ItemBankLoader.Load([centreBank.Root], centreBank.Root), retireMissing: true,
+                new ImportRights(new HashSet<string> { centreOwner }, centreOwner), _ => "test", "test", TimeProvider.System);
+        }
+
+        _ids = new Ids(owning.Id, candidateHere.Id, bodyUnit, $"mxb{run}-1.1-001", centreUnit, $"mxc{run}-1.1-001");
 
         _clients[new Caller(null, false)] = Client();
         var platform = Client();
@@ -138,6 +172,14 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
         }
 
         _clients[new Caller(null, false, Operator: true)] = platform;
+        var author = Client();
+        var authorAccount = await Centres.AuthorAsync(store, $"author{run}@sqa.example.org", BankOwners.ForAwardingBody("SQA"));
+        using (var signedIn = await author.SignInAsStaffAsync(authorAccount.SignInName, Centres.Password))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        }
+
+        _clients[new Caller(null, false, BodyAuthor: true)] = author;
         foreach (var role in Roles.All)
         {
             foreach (var (centre, here) in new[] { (owning, true), (other, false) })

@@ -48,7 +48,7 @@ public sealed class SignInBrowserTests(TestDatabase database, Browser browser) :
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(DemoData.StaffPassword);
         await page.Keyboard.PressAsync("Enter");
 
-        await page.WaitForURLAsync(_baseUrl + home, new() { WaitUntil = WaitUntilState.Commit });
+        await Browser.ArriveAsync(page, _baseUrl + home);
         Assert.Equal(heading, (await page.Locator("h1").InnerTextAsync()).Split('\n')[0].Trim());
     }
 
@@ -64,7 +64,7 @@ public sealed class SignInBrowserTests(TestDatabase database, Browser browser) :
         await page.GetByLabel("Password or sign-in code").FillAsync(DemoData.CandidatePassword);
         await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
 
-        await page.WaitForURLAsync(_baseUrl + "/candidate", new() { WaitUntil = WaitUntilState.Commit });
+        await Browser.ArriveAsync(page, _baseUrl + "/candidate");
         await Expect(page.Locator("h1")).ToHaveTextAsync("Your tests");
         await Expect(page.Locator("main")).ToContainTextAsync("25 % extra time");
     }

@@ -68,6 +68,16 @@ public sealed class Browser : IAsyncLifetime
         await Assertions.Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"), new() { Timeout = ActionTimeout });
     }
 
+    /// <summary>
+    /// Waits until the page's address is <paramref name="address"/>, by polling the address alone. Not WaitForURLAsync: when
+    /// the page is already there, that waits for the load state instead, which a busy chromium may never report.
+    /// </summary>
+    public static Task ArriveAsync(IPage page, string address) =>
+        Assertions.Expect(page).ToHaveURLAsync(address, new() { Timeout = ActionTimeout });
+
+    public static Task ArriveAsync(IPage page, System.Text.RegularExpressions.Regex address) =>
+        Assertions.Expect(page).ToHaveURLAsync(address, new() { Timeout = ActionTimeout });
+
     public async Task DisposeAsync()
     {
         if (Chromium is not null)

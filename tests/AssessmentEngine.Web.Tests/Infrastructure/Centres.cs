@@ -16,9 +16,16 @@ public static class Centres
     // into most of a test's time; the hasher does not read the account (the salt is random), so one hash serves everyone.
     private static readonly Lazy<string> PasswordHash = new(() => Secrets.HashPassword(new UserAccount(Guid.Empty, "", "", null, []), Password));
 
-    public static async Task<Centre> CentreAsync(IDocumentStore store, string number, string name = "Test Centre")
+    /// <summary>The unit codes of the repository's item bank, which a test centre is offered unless the test says otherwise.</summary>
+    private static readonly Lazy<IReadOnlyList<string>> RepositoryUnits = new(() =>
+        Directory.EnumerateFiles(Path.Combine(AssessmentEngine.Web.Tests.ItemBank.BankFolder.RepositoryRoot, "itembank"), "unit.md", SearchOption.AllDirectories)
+            .Select(file => File.ReadLines(file).Select(line => line.Trim()).First(line => line.StartsWith("unit:", StringComparison.Ordinal))[5..].Trim().Trim('"'))
+            .ToList());
+
+    /// <summary>A centre offered <paramref name="offers"/> (by default every unit of the repository's bank).</summary>
+    public static async Task<Centre> CentreAsync(IDocumentStore store, string number, string name = "Test Centre", IReadOnlyList<string>? offers = null)
     {
-        var centre = new Centre(Guid.CreateVersion7(), name, number, Centre.DefaultTimeZone);
+        var centre = new Centre(Guid.CreateVersion7(), name, number, Centre.DefaultTimeZone, OfferedUnits: offers ?? RepositoryUnits.Value);
         await using var session = store.LightweightSession();
         session.Store(centre);
         await session.SaveChangesAsync();
@@ -39,6 +46,16 @@ public static class Centres
     public static async Task<UserAccount> OperatorAsync(IDocumentStore store, string email)
     {
         var account = new UserAccount(Guid.CreateVersion7(), SignInNames.ForStaff(email), "Platform operator", PasswordHash.Value, [], Operator: true);
+        await using var session = store.LightweightSession();
+        session.Store(account);
+        await session.SaveChangesAsync();
+        return account;
+    }
+
+    /// <summary>An author of an awarding body's bank (<paramref name="owner"/>), a member of no centre.</summary>
+    public static async Task<UserAccount> AuthorAsync(IDocumentStore store, string email, string owner)
+    {
+        var account = new UserAccount(Guid.CreateVersion7(), SignInNames.ForStaff(email), "Awarding body author", PasswordHash.Value, [], AuthorFor: [owner]);
         await using var session = store.LightweightSession();
         session.Store(account);
         await session.SaveChangesAsync();

@@ -175,8 +175,8 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         await room.GetByRole(AriaRole.Button, new() { Name = "End the sitting" }).ClickAsync();
         await room.GetByRole(AriaRole.Button, new() { Name = "Yes, end it now" }).ClickAsync();
         await Expect(room.Locator("#action-result")).ToHaveTextAsync("Sitting ended; attempts submitted (2)");
-        await pageA.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, a)}/receipt", new() { WaitUntil = WaitUntilState.Commit });
-        await pageB.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, b)}/receipt", new() { WaitUntil = WaitUntilState.Commit });
+        await Browser.ArriveAsync(pageA, $"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, a)}/receipt");
+        await Browser.ArriveAsync(pageB, $"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, b)}/receipt");
         await Expect(pageA.Locator("#receipt-hash")).ToBeVisibleAsync();
         await Expect(pageB.Locator("#receipt-hash")).ToBeVisibleAsync();
         await Expect(room.Locator("#sitting-state")).ToHaveTextAsync("This sitting has ended.");
@@ -187,7 +187,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
 
         // The sitting's record holds every event.
         await room.GetByRole(AriaRole.Link, new() { Name = "The sitting's full record" }).ClickAsync();
-        await room.WaitForURLAsync($"{sittingUrl}/log", new() { WaitUntil = WaitUntilState.Commit });
+        await Browser.ArriveAsync(room, $"{sittingUrl}/log");
         await Expect(room.Locator("tbody tr").Last).ToBeVisibleAsync();
         var lines = await room.Locator("tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => Array.from(r.cells, c => c.textContent.trim()))");
         void Logged(string candidate, string what, string by = "")
@@ -351,7 +351,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         await page.GetByLabel("Candidate number").FillAsync(candidate.CandidateNumber);
         await page.GetByLabel("Password or sign-in code").FillAsync(Centres.Password);
         await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
-        await page.WaitForURLAsync(_baseUrl + "/candidate", new() { WaitUntil = WaitUntilState.Commit });
+        await Browser.ArriveAsync(page, _baseUrl + "/candidate");
         await page.GetByRole(AriaRole.Link, new() { Name = "Check in" }).ClickAsync();
         await page.GetByLabel("Access code").FillAsync(accessCode);
         await page.GetByRole(AriaRole.Button, new() { Name = "Check in" }).ClickAsync();
@@ -384,7 +384,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
     private async Task StartAsync(IPage room, SittingNow sitting, IPage page, Candidate candidate)
     {
         await page.GetByRole(AriaRole.Button, new() { Name = "Start the test" }).ClickAsync(); // the waiting room moves on by itself
-        await page.WaitForURLAsync($"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, candidate)}/test", new() { WaitUntil = WaitUntilState.Commit });
+        await Browser.ArriveAsync(page, $"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, candidate)}/test");
         await Expect(page.Locator("#q1")).ToBeVisibleAsync();
         await Expect(page.Locator("#timer")).ToHaveTextAsync(ClockShown());
         await Expect(StateOf(room, candidate)).ToHaveTextAsync("In progress");

@@ -23,7 +23,7 @@ public sealed class ImportItemBankTests(TestDatabase database) : IClassFixture<T
     public async Task DisposeAsync() => await _engine.DisposeAsync();
 
     private Task<ImportCounts> Import(BankFolder bank, string author = "Tutor One <tutor@example.org>") =>
-        ImportItemBank.RunAsync(_store, ItemBankLoader.Load([bank.Root], bank.Root), retireMissing: true, _ => author, "importer", TimeProvider.System);
+        ImportItemBank.RunAsync(_store, ItemBankLoader.Load([bank.Root], bank.Root), retireMissing: true, ImportRights.Platform, _ => author, "importer", TimeProvider.System);
 
     private async Task<long> EventCount()
     {

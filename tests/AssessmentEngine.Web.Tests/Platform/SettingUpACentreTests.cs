@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Tests.Infrastructure;
-using AssessmentEngine.Web.Tests.ItemBank;
 using Marten;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +14,7 @@ namespace AssessmentEngine.Web.Tests.Platform;
 /// (./ae operator create), follows the printed link to choose a password, creates a centre and invites its exam officer,
 /// who follows theirs and registers the centre's candidates. Bad input is refused with a clear message and writes nothing.
 /// </summary>
-public sealed partial class SettingUpACentreTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+public sealed class SettingUpACentreTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     private EngineFactory _engine = null!;
     private IDocumentStore _store = null!;
@@ -155,30 +153,7 @@ public sealed partial class SettingUpACentreTests(TestDatabase database) : IClas
         return (query["name"]!, query["code"]!);
     }
 
-    /// <summary>The command-line tool as ./ae runs it, on this class's database.</summary>
-    private async Task<(int Exit, string Printed)> AeAsync(params string[] args)
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var tool = Path.Combine(BankFolder.RepositoryRoot, "tools", "AssessmentEngine.Cli", "bin", configuration, "net10.0", "AssessmentEngine.Cli.dll");
-        var start = new ProcessStartInfo("dotnet", [tool, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["ConnectionStrings__Postgres"] = database.ConnectionString;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("the command-line tool did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(Waits.ProcessStart);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
+    private Task<(int Exit, string Printed)> AeAsync(params string[] args) => CommandLineTool.RunAsync(database.ConnectionString, args);
 
-        return (process.ExitCode, await output + await errors);
-    }
-
-    [GeneratedRegex(@"https?://[^\s<""]+/reset-password\?name=[^\s<""]+")]
-    private static partial Regex Link();
+    private static Regex Link() => CommandLineTool.Link();
 }

@@ -79,7 +79,7 @@ public sealed class EnrolmentsModel(EnrolmentService enrolments, CentreRegistry 
     private async Task Load(Guid centreId)
     {
         Centre = await registry.CentreAsync(centreId, HttpContext.RequestAborted);
-        Units = await session.Query<BankUnit>().OrderBy(u => u.Id).ToListAsync(HttpContext.RequestAborted);
+        Units = (await session.Query<BankUnit>().OrderBy(u => u.Id).ToListAsync(HttpContext.RequestAborted)).Where(Centre.Offers).ToList();
         var list = await session.Query<Enrolment>().Where(e => e.CentreId == centreId).ToListAsync(HttpContext.RequestAborted);
         var candidates = (await session.LoadManyAsync<Candidate>(HttpContext.RequestAborted, list.Select(e => e.CandidateId).Distinct().ToArray())).ToDictionary(c => c.Id);
         Rows = list.Where(e => candidates.ContainsKey(e.CandidateId)).Select(e => new EnrolmentRow(e, candidates[e.CandidateId]))

@@ -54,7 +54,7 @@ public sealed class SittingsModel(SittingService sittings, CentreRegistry regist
     private async Task Load(Guid centreId)
     {
         Centre = await registry.CentreAsync(centreId, HttpContext.RequestAborted);
-        Units = await session.UnitsAsync(HttpContext.RequestAborted);
+        Units = await session.UnitsAsync(Centre.Offers, HttpContext.RequestAborted);
 #pragma warning disable CA1847 // Marten translates Contains(string) to SQL; Contains(char) it does not
         var staff = await session.Query<UserAccount>().Where(a => a.SignInName.Contains("@")).ToListAsync(HttpContext.RequestAborted);
 #pragma warning restore CA1847

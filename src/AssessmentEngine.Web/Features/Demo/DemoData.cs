@@ -37,6 +37,9 @@ public sealed class DemoData(
         ($"verifier@{EmailDomain}", "Hannah Price", Role.Verifier),
     ];
 
+    /// <summary>The awarding bodies whose units the repository's item bank holds.</summary>
+    public static readonly IReadOnlyList<string> AwardingBodies = ["SQA", "City & Guilds", "OCR"];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!configuration.GetValue<bool>("Seed:Demo"))
@@ -96,6 +99,7 @@ public sealed class DemoData(
             return existing;
         }
 
+        await OfferAsync(store, [unitCode], cancellationToken);
         var candidates = await session.Query<Candidate>().Where(c => c.CentreId == centre.Id).ToListAsync(cancellationToken);
         var enrolments = services.GetRequiredService<EnrolmentService>();
         await enrolments.EnrolAsync(centre.Id, unitCode, candidates.Select(c => c.Id).ToList(), acting, cancellationToken);
@@ -132,7 +136,9 @@ public sealed class DemoData(
         session.Insert(centre);
         foreach (var (email, name, role) in StaffMembers)
         {
-            var account = new UserAccount(Guid.CreateVersion7(), SignInNames.ForStaff(email), name, null, [new Membership(centre.Id, [role])]);
+            // The demo tutor also writes the awarding bodies' banks of the repository, so the demo shows keys and guidance.
+            var account = new UserAccount(Guid.CreateVersion7(), SignInNames.ForStaff(email), name, null, [new Membership(centre.Id, [role])],
+                AuthorFor: role == Role.Tutor ? AwardingBodies.Select(BankOwners.ForAwardingBody).ToList() : null);
             session.Insert(account with { PasswordHash = Secrets.HashPassword(account, StaffPassword) });
         }
 
@@ -191,8 +197,22 @@ public sealed class DemoData(
             return;
         }
 
-        var counts = await ImportItemBank.RunAsync(store, load, retireMissing: true, _ => "demo seed", "demo seed", time, cancellationToken);
+        var counts = await ImportItemBank.RunAsync(store, load, retireMissing: true, ImportRights.Platform, _ => "demo seed", "demo seed", time, cancellationToken);
         logger.LogInformation("Item bank imported: {Counts}", counts.ToString());
+
+        await OfferAsync(store, load.Units.Select(u => u.Code).ToList(), cancellationToken);
+    }
+
+    /// <summary>Offers the demo college these units (the demo seed acts for the platform operator).</summary>
+    public static async Task OfferAsync(IDocumentStore store, IReadOnlyCollection<string> unitCodes, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        if (await session.Query<Centre>().FirstOrDefaultAsync(c => c.Number == CentreNumber, cancellationToken) is { } centre
+            && !unitCodes.All((centre.OfferedUnits ?? []).Contains))
+        {
+            session.Store(centre with { OfferedUnits = unitCodes.Union(centre.OfferedUnits ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() });
+            await session.SaveChangesAsync(cancellationToken);
+        }
     }
 
     private async Task WriteSignInsAsync(CancellationToken cancellationToken)

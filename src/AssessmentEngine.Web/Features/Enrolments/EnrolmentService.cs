@@ -15,6 +15,11 @@ public sealed class EnrolmentService(IDocumentStore store, IBackgroundJobClient 
         await using var session = store.LightweightSession();
         var unit = await session.LoadAsync<BankUnit>(unitCode, cancellationToken)
             ?? throw new EnrolmentRefusedException($"There is no unit {unitCode} in the item bank.");
+        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new EnrolmentRefusedException("There is no such centre.");
+        if (!centre.Offers(unit))
+        {
+            throw new EnrolmentRefusedException($"{centre.Name} does not offer {unitCode}; the platform operator offers units to centres.");
+        }
         if (candidateIds.Count == 0)
         {
             throw new EnrolmentRefusedException("Choose at least one candidate to enrol.");

@@ -127,6 +127,16 @@ public sealed record CentreSettingChanged(Guid CentreId, string Setting, string 
     public string Describe() => $"{Actor} set {Setting} to {Value}";
 }
 
+public sealed record AuthoringChanged(Guid UserId, string SignInName, string Owner, bool Granted, string Actor, string SourceAddress, DateTimeOffset ChangedAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => UserId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [];
+    DateTimeOffset IAuditEvent.At => ChangedAt;
+    public string Describe() => Granted
+        ? $"{Actor} made {SignInName} an author of {ItemBank.BankOwners.Describe(Owner)}'s item bank"
+        : $"{Actor} withdrew {SignInName}'s authoring of {ItemBank.BankOwners.Describe(Owner)}'s item bank";
+}
+
 public sealed record InvitationSent(Guid UserId, string SignInName, Guid CentreId, IReadOnlyList<Role> Roles, string Actor, string SourceAddress, DateTimeOffset SentAt) : IAuditEvent
 {
     Guid IAuditEvent.SubjectId => UserId;
@@ -161,7 +171,7 @@ public static class Audit
     [
         typeof(SignedIn), typeof(SignInFailed), typeof(AccountLockedOut), typeof(RolesChanged), typeof(PasswordResetCodeIssued),
         typeof(PasswordChanged), typeof(AdjustmentsApproved), typeof(CandidatesRegistered), typeof(CandidateSignInCodesIssued), typeof(DataExported),
-        typeof(InvitationSent), typeof(InvitationAccepted), typeof(InvitationWithdrawn), typeof(SingleSignOnLinked), typeof(OperatorAppointed), typeof(CentreCreated), typeof(CentreSettingChanged),
+        typeof(InvitationSent), typeof(InvitationAccepted), typeof(InvitationWithdrawn), typeof(SingleSignOnLinked), typeof(OperatorAppointed), typeof(CentreCreated), typeof(CentreSettingChanged), typeof(AuthoringChanged),
         typeof(Moderation.ExportRequested), typeof(Moderation.ExportProduced), typeof(Moderation.ExportDownloaded),
     ];
 

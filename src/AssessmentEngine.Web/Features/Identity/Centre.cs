@@ -3,11 +3,17 @@ namespace AssessmentEngine.Web.Features.Identity;
 /// <summary>An approved centre: its awarding-body centre number and the time zone its windows and sittings are in.</summary>
 /// <paramref name="AnonymousMarking"/>: assessors see candidate numbers only, not names.
 /// <paramref name="TrustedProviders"/>: the identity providers whose single sign-on the centre accepts for its staff.
-public sealed record Centre(Guid Id, string Name, string Number, string TimeZone, bool AnonymousMarking = false, IReadOnlyList<TrustedProvider>? TrustedProviders = null)
+/// <paramref name="OfferedUnits"/>: the awarding bodies' units the platform operator offers the centre; it also sits its own bank's units.
+public sealed record Centre(Guid Id, string Name, string Number, string TimeZone, bool AnonymousMarking = false, IReadOnlyList<TrustedProvider>? TrustedProviders = null,
+    IReadOnlyList<string>? OfferedUnits = null)
 {
     public const string DefaultTimeZone = "Europe/London";
 
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>Whether the centre's candidates may be enrolled on the unit and sit it.</summary>
+    public bool Offers(ItemBank.BankUnit unit) =>
+        (OfferedUnits ?? []).Contains(unit.Id, StringComparer.Ordinal) || unit.OwnerId == ItemBank.BankOwners.ForCentre(Id);
 
     /// <summary>Whether an id token from this issuer (and tenant, where the provider has them) may sign in this centre's staff.</summary>
     public bool Trusts(string issuer, string? tenant) =>

@@ -12,6 +12,7 @@ public static class EngineClaims
     public const string ValidatedAt = "ae:validated";
     public const string Stamp = "ae:stamp";
     public const string Operator = "ae:operator";
+    public const string Author = "ae:author";           // an awarding body's bank this person writes
 
     public static ClaimsPrincipal For(UserAccount account, string scheme, DateTimeOffset now)
     {
@@ -29,6 +30,8 @@ public static class EngineClaims
             claims.Add(new Claim(Operator, "true"));
         }
 
+        claims.AddRange((account.AuthorFor ?? []).Select(owner => new Claim(Author, owner)));
+
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
 
@@ -40,9 +43,12 @@ public static class EngineClaims
     public static bool Matches(this ClaimsPrincipal user, UserAccount account) =>
         user.FindFirstValue(Stamp) == (account.SecurityStamp ?? "")
         && user.IsOperator() == account.Operator
+        && user.AuthorFor().Order(StringComparer.Ordinal).SequenceEqual((account.AuthorFor ?? []).Order(StringComparer.Ordinal))
         && user.Memberships().Order().SequenceEqual(account.Memberships.SelectMany(m => m.Roles.Select(r => (r, m.CentreId))).Order());
 
     public static bool IsOperator(this ClaimsPrincipal user) => user.FindFirstValue(Operator) == "true";
+
+    public static IEnumerable<string> AuthorFor(this ClaimsPrincipal user) => user.FindAll(Author).Select(claim => claim.Value);
 
     public static Guid Id(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(UserId), out var id) ? id : throw new InvalidOperationException("not signed in");
@@ -106,6 +112,8 @@ public static class Policies
     public const string Staff = "staff";
     public const string SignedIn = "signed-in";
     public const string Operator = "operator";
+    public const string Author = "author";         // writes a bank: a tutor at a centre, or an awarding body's author
+    public const string BankReader = "bank-reader"; // may open the bank pages; each unit then checks BankAccess
 
     public static string For(Role role) => "role:" + role.Name();
 
@@ -120,6 +128,10 @@ public static class Policies
             .AddRequirements(new CentreRoleRequirement(Roles.All.Where(r => r != Role.Candidate).ToList())));
         builder.AddPolicy(SignedIn, policy => policy.RequireAuthenticatedUser());
         builder.AddPolicy(Operator, policy => policy.RequireAuthenticatedUser().RequireClaim(EngineClaims.Operator, "true"));
+        builder.AddPolicy(Author, policy => policy.RequireAuthenticatedUser()
+            .RequireAssertion(context => context.User.HoldsAnywhere(Role.Tutor) || context.User.AuthorFor().Any()));
+        builder.AddPolicy(BankReader, policy => policy.RequireAuthenticatedUser()
+            .RequireAssertion(context => context.User.AuthorFor().Any() || new[] { Role.Tutor, Role.Assessor, Role.Verifier }.Any(context.User.HoldsAnywhere)));
         // Anything that forgets to name a policy is refused rather than left open.
         builder.SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return builder;

@@ -33,6 +33,23 @@ public static class Secrets
     /// <summary>A security stamp: a fresh random value each time the account's password changes.</summary>
     public static string NewStamp() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
+    /// <summary>
+    /// The account with a new password-reset code (stored hashed, valid <see cref="SigningIn.SignInService.PasswordResetCodeLifetime"/>)
+    /// and its lock lifted; the code, to send the person, is returned once.
+    /// </summary>
+    public static (UserAccount Account, string Code) WithResetCode(UserAccount account, DateTimeOffset now)
+    {
+        var code = NewOneTimeCode();
+        return (account with
+        {
+            OneTimeCodeHash = HashCode(account.Id, code),
+            OneTimeCodeExpires = now + SigningIn.SignInService.PasswordResetCodeLifetime,
+            OneTimeCodePurpose = OneTimeCodePurpose.PasswordReset,
+            LockedUntil = null,
+            FailedSignIns = 0,
+        }, code);
+    }
+
     public static string NewOneTimeCode()
     {
         var chars = new char[12];

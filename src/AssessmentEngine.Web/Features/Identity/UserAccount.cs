@@ -7,6 +7,7 @@ public sealed record Membership(Guid CentreId, IReadOnlyList<Role> Roles);
 /// Someone who signs in. Staff sign in with their email; candidates with their centre number and candidate
 /// number (<see cref="SignInNames.ForCandidate"/>). Security-relevant changes are also recorded as audit events.
 /// <paramref name="Operator"/>: the platform operator, above every centre (creates centres, watches the jobs).
+/// <paramref name="AuthorFor"/>: the awarding bodies' banks (owner ids, see BankOwners) this person writes, named by the operator.
 /// <paramref name="SecurityStamp"/>: changes when the password does; a session made before the change ends.
 /// </summary>
 public sealed record UserAccount(
@@ -22,7 +23,8 @@ public sealed record UserAccount(
     OneTimeCodePurpose? OneTimeCodePurpose = null,
     bool Operator = false,
     string? SecurityStamp = null,
-    IReadOnlyList<ExternalLogin>? ExternalLogins = null)
+    IReadOnlyList<ExternalLogin>? ExternalLogins = null,
+    IReadOnlyList<string>? AuthorFor = null)
 {
     public bool Holds(Role role, Guid centreId) =>
         Memberships.Any(m => m.CentreId == centreId && m.Roles.Contains(role));

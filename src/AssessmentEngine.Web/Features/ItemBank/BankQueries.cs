@@ -6,10 +6,12 @@ namespace AssessmentEngine.Web.Features.ItemBank;
 /// <summary>The imported bank as the library's units, so that coverage and previews use the same code as lint.</summary>
 public static class BankQueries
 {
-    public static async Task<IReadOnlyList<Unit>> UnitsAsync(this IQuerySession session, CancellationToken cancellationToken)
+    /// <summary>The units <paramref name="include"/> keeps (a centre's offered units, a reader's units), with their live items.</summary>
+    public static async Task<IReadOnlyList<Unit>> UnitsAsync(this IQuerySession session, Func<BankUnit, bool> include, CancellationToken cancellationToken)
     {
-        var units = await session.Query<BankUnit>().OrderBy(u => u.Id).ToListAsync(cancellationToken);
-        var items = await session.Query<BankItem>().Where(i => !i.Retired).ToListAsync(cancellationToken);
+        var units = (await session.Query<BankUnit>().OrderBy(u => u.Id).ToListAsync(cancellationToken)).Where(include).ToList();
+        var codes = units.Select(u => u.Id).ToArray();
+        var items = codes.Length == 0 ? [] : await session.Query<BankItem>().Where(i => !i.Retired && i.UnitCode.IsOneOf(codes)).ToListAsync(cancellationToken);
         var byUnit = items.ToLookup(i => i.UnitCode);
         return units.Select(u => AsUnit(u, byUnit[u.Id])).ToList();
     }

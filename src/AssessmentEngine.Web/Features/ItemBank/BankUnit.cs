@@ -3,6 +3,7 @@ using AssessmentEngine.ItemBank;
 namespace AssessmentEngine.Web.Features.ItemBank;
 
 /// <summary>A unit as last imported: its codes, outcomes, statements, assessment policy and test blueprints.</summary>
+/// <paramref name="Owner"/>: whose bank it is (<see cref="BankOwners"/>); a unit imported before owners existed belongs to its awarding body.
 public sealed record BankUnit(
     string Id,
     string Folder,
@@ -13,12 +14,15 @@ public sealed record BankUnit(
     UnitPolicy Policy,
     IReadOnlyList<Outcome> Outcomes,
     IReadOnlyList<Blueprint> Blueprints,
-    DateTimeOffset ImportedAt)
+    DateTimeOffset ImportedAt,
+    string? Owner = null)
 {
     public string UnitCode => Id;
 
-    public static BankUnit From(Unit unit, DateTimeOffset at) =>
-        new(unit.Code, unit.Folder, unit.Title, unit.AwardingBody, unit.Level, unit.Aliases, unit.Policy, unit.Outcomes, unit.Blueprints, at);
+    public string OwnerId => Owner ?? BankOwners.ForAwardingBody(AwardingBody);
+
+    public static BankUnit From(Unit unit, string owner, DateTimeOffset at) =>
+        new(unit.Code, unit.Folder, unit.Title, unit.AwardingBody, unit.Level, unit.Aliases, unit.Policy, unit.Outcomes, unit.Blueprints, at, owner);
 
     /// <summary>Whether the definition differs, ignoring when it was imported.</summary>
     public bool SameDefinitionAs(BankUnit other) =>

@@ -49,7 +49,7 @@ public sealed class ExportsModel(MarksExports exports, CentreRegistry registry, 
     private async Task Load(Guid centreId)
     {
         Centre = await registry.CentreAsync(centreId, HttpContext.RequestAborted);
-        Units = await session.UnitsAsync(HttpContext.RequestAborted);
+        Units = await session.UnitsAsync(Centre.Offers, HttpContext.RequestAborted);
         List = await exports.ListAsync(centreId, HttpContext.RequestAborted);
         Today = exports.Today(Centre);
     }

@@ -1,5 +1,6 @@
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Features.ItemBank;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -13,6 +14,12 @@ public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession s
 {
     public IReadOnlyList<(Centre Centre, int ExamOfficers)> Centres { get; private set; } = [];
 
+    /// <summary>The awarding bodies' units in the bank, which centres may be offered.</summary>
+    public IReadOnlyList<BankUnit> Units { get; private set; } = [];
+
+    /// <summary>The awarding bodies named by the bank's units, and the people who author for each.</summary>
+    public IReadOnlyList<(string Body, IReadOnlyList<UserAccount> Authors)> Bodies { get; private set; } = [];
+
     public string? Problem { get; private set; }
 
     public string? Message { get; private set; }
@@ -24,9 +31,10 @@ public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession s
 
     public async Task OnGetAsync() => await LoadAsync();
 
-    public Task<IActionResult> OnPostCreateCentreAsync(string? number, string? name, string? timeZone, string? officerEmail, string? officerName) => ActAsync(async acting =>
+    public Task<IActionResult> OnPostCreateCentreAsync(string? number, string? name, string? timeZone, string[]? units, string? officerEmail, string? officerName) =>
+        ActAsync(async acting =>
     {
-        var (centre, officer, code) = await platform.CreateCentreAsync(number, name, timeZone, officerEmail, officerName, acting, HttpContext.RequestAborted);
+        var (centre, officer, code) = await platform.CreateCentreAsync(number, name, timeZone, units ?? [], officerEmail, officerName, acting, HttpContext.RequestAborted);
         Message = $"Created {centre.Name} ({centre.Number}).";
         Invited(centre, officer, code);
     });
@@ -35,6 +43,20 @@ public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession s
     {
         var centre = await session.LoadAsync<Centre>(centreId, HttpContext.RequestAborted) ?? throw new RegistryRefusedException("There is no such centre.");
         await InviteAsync(centre, officerEmail, officerName, acting);
+    });
+
+    public Task<IActionResult> OnPostOfferAsync(Guid centreId, string? unit, string? offer) => ActAsync(async acting =>
+    {
+        var centre = await platform.OfferUnitAsync(centreId, unit, offer != "stop", acting, HttpContext.RequestAborted);
+        Message = offer == "stop" ? $"{centre.Name} no longer offers {unit}." : $"{centre.Name} offers {unit}.";
+    });
+
+    public Task<IActionResult> OnPostAuthoringAsync(string? email, string? awardingBody, string? grant) => ActAsync(async acting =>
+    {
+        var account = await platform.SetAuthoringAsync(email, awardingBody, grant != "withdraw", acting, HttpContext.RequestAborted);
+        Message = grant == "withdraw"
+            ? $"{account.DisplayName} no longer authors {awardingBody?.Trim()}'s item bank."
+            : $"{account.DisplayName} authors {awardingBody?.Trim()}'s item bank.";
     });
 
     public Task<IActionResult> OnPostResetAsync(string? email) => ActAsync(async acting =>
@@ -87,5 +109,9 @@ public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession s
         var staff = await session.Query<UserAccount>().Where(a => a.SignInName.Contains("@")).ToListAsync(HttpContext.RequestAborted);
 #pragma warning restore CA1847
         Centres = centres.Select(c => (c, staff.Count(a => a.Holds(Role.Admin, c.Id)))).ToList();
+        Units = (await session.Query<BankUnit>().OrderBy(u => u.Id).ToListAsync(HttpContext.RequestAborted)).Where(u => BankOwners.IsAwardingBody(u.OwnerId)).ToList();
+        var owners = Units.Select(u => u.OwnerId).Concat(staff.SelectMany(a => a.AuthorFor ?? [])).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        Bodies = owners.Select(owner => (BankOwners.Describe(owner),
+            (IReadOnlyList<UserAccount>)staff.Where(a => (a.AuthorFor ?? []).Contains(owner)).OrderBy(a => a.SignInName, StringComparer.Ordinal).ToList())).ToList();
     }
 }

@@ -30,14 +30,8 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
         }
         else
         {
-            account = new UserAccount(Guid.CreateVersion7(), name, string.IsNullOrWhiteSpace(displayName) ? name : displayName.Trim(), null, [], Operator: true);
-            code = Secrets.NewOneTimeCode();
-            account = account with
-            {
-                OneTimeCodeHash = Secrets.HashCode(account.Id, code),
-                OneTimeCodeExpires = now + SignInService.PasswordResetCodeLifetime,
-                OneTimeCodePurpose = OneTimeCodePurpose.PasswordReset,
-            };
+            (account, code) = Secrets.WithResetCode(
+                new UserAccount(Guid.CreateVersion7(), name, string.IsNullOrWhiteSpace(displayName) ? name : displayName.Trim(), null, [], Operator: true), now);
             session.Insert(account);
         }
 
@@ -52,19 +46,26 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
     /// invites its first exam officer. Everything is checked before anything is written.
     /// </summary>
     public async Task<(Centre Centre, UserAccount Officer, string Code)> CreateCentreAsync(
-        string? number, string? name, string? timeZone, string? officerEmail, string? officerName, Acting acting, CancellationToken cancellationToken = default)
+        string? number, string? name, string? timeZone, IReadOnlyCollection<string>? units, string? officerEmail, string? officerName, Acting acting,
+        CancellationToken cancellationToken = default)
     {
         if (CentreRegistry.StaffProblem(officerEmail, officerName, [Role.Admin]) is { } problem)
         {
             throw new RegistryRefusedException($"The first exam officer: {problem}");
         }
 
-        var centre = await CreateAsync(number, name, timeZone, acting, cancellationToken);
+        IReadOnlyList<string> offered;
+        await using (var query = store.QuerySession())
+        {
+            offered = await OfferableAsync(query, units ?? [], cancellationToken);
+        }
+
+        var centre = await CreateAsync(number, name, timeZone, offered, acting, cancellationToken);
         var (officer, code) = await InviteExamOfficerAsync(centre.Id, officerEmail, officerName, acting, cancellationToken);
         return (centre, officer, code);
     }
 
-    private async Task<Centre> CreateAsync(string? number, string? name, string? timeZone, Acting acting, CancellationToken cancellationToken)
+    private async Task<Centre> CreateAsync(string? number, string? name, string? timeZone, IReadOnlyList<string> offered, Acting acting, CancellationToken cancellationToken)
     {
         number = number?.Trim().ToUpperInvariant() ?? "";
         name = name?.Trim() ?? "";
@@ -90,11 +91,95 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
             throw new RegistryRefusedException($"There is already a centre with the number {number}.");
         }
 
-        var centre = new Centre(Guid.CreateVersion7(), name, number, timeZone);
+        var centre = new Centre(Guid.CreateVersion7(), name, number, timeZone, OfferedUnits: offered);
         session.Insert(centre);
         Audit.Record(session, new CentreCreated(centre.Id, centre.Number, centre.Name, centre.TimeZone, acting.Actor, acting.SourceAddress, time.GetUtcNow()));
+        if (offered.Count > 0)
+        {
+            Audit.Record(session, new CentreSettingChanged(centre.Id, "units offered", string.Join(", ", offered), acting.Actor, acting.SourceAddress, time.GetUtcNow()));
+        }
         await SaveAsync(session, $"There is already a centre with the number {number}.", cancellationToken);
         return centre;
+    }
+
+    /// <summary>Offers a unit of an awarding body's bank to a centre, or stops offering it (candidates already enrolled keep their enrolment).</summary>
+    public async Task<Centre> OfferUnitAsync(Guid centreId, string? unitCode, bool offer, Acting acting, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new RegistryRefusedException("There is no such centre.");
+        var code = (await OfferableAsync(session, [unitCode ?? ""], cancellationToken)).Single();
+        var before = centre.OfferedUnits ?? [];
+        var offered = Toggled(before, code, offer);
+        if (offered.SequenceEqual(before))
+        {
+            return centre;
+        }
+
+        centre = centre with { OfferedUnits = offered };
+        session.Store(centre);
+        Audit.Record(session, new CentreSettingChanged(centre.Id, "units offered", offered.Count == 0 ? "none" : string.Join(", ", offered), acting.Actor,
+            acting.SourceAddress, time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return centre;
+    }
+
+    /// <summary>Makes a member of staff an author of an awarding body's item bank, or withdraws it; takes effect at their next request.</summary>
+    public async Task<UserAccount> SetAuthoringAsync(string? email, string? awardingBody, bool grant, Acting acting, CancellationToken cancellationToken = default)
+    {
+        var name = Email(email ?? "");
+        var body = awardingBody?.Trim() ?? "";
+        if (body.Length is 0 or > ItemBank.BankOwners.MaximumNameLength)
+        {
+            throw new RegistryRefusedException($"Enter the awarding body's name as its units give it (at most {ItemBank.BankOwners.MaximumNameLength} characters), such as SQA.");
+        }
+
+        await using var session = store.LightweightSession();
+        var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.SignInName == name, cancellationToken)
+            ?? throw new RegistryRefusedException($"There is no account with the email {name}; invite them to a centre first, or appoint them with ./ae operator create.");
+        var owner = ItemBank.BankOwners.ForAwardingBody(body);
+        var before = account.AuthorFor ?? [];
+        var authorFor = Toggled(before, owner, grant);
+        if (authorFor.SequenceEqual(before))
+        {
+            return account;
+        }
+
+        account = account with { AuthorFor = authorFor };
+        session.Store(account);
+        Audit.Record(session, new AuthoringChanged(account.Id, account.SignInName, owner, grant, acting.Actor, acting.SourceAddress, time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        current.Forget(account.Id);
+        return account;
+    }
+
+    /// <summary>The list with the value added (or taken out), in order, each once.</summary>
+    private static List<string> Toggled(IEnumerable<string> list, string value, bool add) =>
+        (add ? list.Append(value) : list.Where(v => v != value)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The unit codes, each an awarding body's unit in the bank (a centre's own bank is offered only to it).</summary>
+    private static async Task<IReadOnlyList<string>> OfferableAsync(IQuerySession session, IReadOnlyCollection<string> codes, CancellationToken cancellationToken)
+    {
+        var wanted = codes.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        if (codes.Count > 0 && wanted.Length == 0)
+        {
+            throw new RegistryRefusedException("Choose a unit.");
+        }
+
+        var units = (await session.LoadManyAsync<ItemBank.BankUnit>(cancellationToken, wanted)).ToDictionary(u => u.Id, StringComparer.Ordinal);
+        foreach (var code in wanted)
+        {
+            if (!units.TryGetValue(code, out var unit))
+            {
+                throw new RegistryRefusedException($"There is no unit {code} in the item bank; import it first (./ae itembank import).");
+            }
+
+            if (!ItemBank.BankOwners.IsAwardingBody(unit.OwnerId))
+            {
+                throw new RegistryRefusedException($"{code} is a centre's own bank: it is sat only at that centre.");
+            }
+        }
+
+        return wanted.Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>
@@ -115,15 +200,8 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
         await using var session = store.LightweightSession();
         var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.SignInName == name, cancellationToken)
             ?? throw new RegistryRefusedException($"There is no account with the email {name}.");
-        var code = Secrets.NewOneTimeCode();
-        session.Store(account with
-        {
-            OneTimeCodeHash = Secrets.HashCode(account.Id, code),
-            OneTimeCodeExpires = now + SignInService.PasswordResetCodeLifetime,
-            OneTimeCodePurpose = OneTimeCodePurpose.PasswordReset,
-            LockedUntil = null,
-            FailedSignIns = 0,
-        });
+        var (reset, code) = Secrets.WithResetCode(account, now);
+        session.Store(reset);
         foreach (var centreId in SignInService.CentresOf(account).DefaultIfEmpty(Guid.Empty))
         {
             Audit.Record(session, new PasswordResetCodeIssued(account.Id, account.SignInName, centreId, acting.Actor, acting.SourceAddress, now));

@@ -15,6 +15,11 @@ public sealed class SittingService(IDocumentStore store, TimeProvider time)
     {
         await using var session = store.LightweightSession();
         var unit = await session.UnitAsync(unitCode, cancellationToken) ?? throw new SittingRefusedException($"There is no unit {unitCode} in the item bank.");
+        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new SittingRefusedException("There is no such centre.");
+        if (!centre.Offers((await session.LoadAsync<BankUnit>(unitCode, cancellationToken))!))
+        {
+            throw new SittingRefusedException($"{centre.Name} does not offer {unitCode}; the platform operator offers units to centres.");
+        }
         var blueprint = unit.Blueprints.Count > 0 ? unit.Blueprints[0] : null;
         if (blueprint is not null && Feasibility.Check(unit, blueprint with { Occasions = 1 }, DateOnly.FromDateTime(startsAt.UtcDateTime)) is { Count: > 0 } shortfalls)
         {

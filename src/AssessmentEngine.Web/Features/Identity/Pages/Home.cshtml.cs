@@ -16,19 +16,19 @@ public sealed class HomeModel(IQuerySession session, CentreRegistry registry) : 
 
     public bool Operator => User.IsOperator();
 
+    /// <summary>The awarding bodies whose banks this person writes (named by the operator).</summary>
+    public IReadOnlyList<string> Authoring => User.AuthorFor().Select(owner => ItemBank.BankOwners.Describe(owner)).ToList();
+
     public async Task<IActionResult> OnGetAsync()
     {
         var memberships = User.Memberships().ToList();
         var roles = memberships.Select(m => m.Role).Distinct().ToList();
         InvitationsWaiting = (await registry.InvitationsForAsync(User.Id(), HttpContext.RequestAborted)).Count;
-        if (Operator && roles.Count == 0 && InvitationsWaiting == 0)
+        // One place to go (a role's home, the item banks an author writes, the operator's page) and nothing waiting: go there.
+        var destinations = roles.Select(r => r.HomePath()).Concat(Authoring.Count > 0 ? ["/tutor"] : []).Concat(Operator ? ["/operator"] : []).Distinct().ToList();
+        if (destinations.Count == 1 && InvitationsWaiting == 0)
         {
-            return LocalRedirect("/operator");
-        }
-
-        if (roles.Count == 1 && InvitationsWaiting == 0 && !Operator)
-        {
-            return LocalRedirect(roles[0].HomePath());
+            return LocalRedirect(destinations[0]);
         }
 
         var centreIds = memberships.Select(m => m.CentreId).Distinct().ToArray();

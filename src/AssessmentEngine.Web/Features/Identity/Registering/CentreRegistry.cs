@@ -146,14 +146,8 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
             return (existing, "");
         }
 
-        var account = new UserAccount(Guid.CreateVersion7(), name, displayName.Trim(), null, [new Membership(centreId, roles.Distinct().Order().ToList())]);
-        var code = Secrets.NewOneTimeCode();
-        account = account with
-        {
-            OneTimeCodeHash = Secrets.HashCode(account.Id, code),
-            OneTimeCodeExpires = now + SigningIn.SignInService.PasswordResetCodeLifetime,
-            OneTimeCodePurpose = OneTimeCodePurpose.PasswordReset,
-        };
+        var (account, code) = Secrets.WithResetCode(
+            new UserAccount(Guid.CreateVersion7(), name, displayName.Trim(), null, [new Membership(centreId, roles.Distinct().Order().ToList())]), now);
         session.Insert(account);
         Audit.Record(session, new RolesChanged(account.Id, account.SignInName, centreId, roles, acting.Actor, acting.SourceAddress, now));
         Audit.Record(session, new PasswordResetCodeIssued(account.Id, account.SignInName, centreId, acting.Actor, acting.SourceAddress, now));
@@ -283,15 +277,8 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
             throw new RegistryRefusedException($"{account.DisplayName} also works at another centre, so their account is not this centre's to reset: the platform operator resets it from their page.");
         }
 
-        var code = Secrets.NewOneTimeCode();
-        session.Store(account with
-        {
-            OneTimeCodeHash = Secrets.HashCode(account.Id, code),
-            OneTimeCodeExpires = now + SigningIn.SignInService.PasswordResetCodeLifetime,
-            OneTimeCodePurpose = OneTimeCodePurpose.PasswordReset,
-            LockedUntil = null,
-            FailedSignIns = 0,
-        });
+        var (reset, code) = Secrets.WithResetCode(account, now);
+        session.Store(reset);
         Audit.Record(session, new PasswordResetCodeIssued(account.Id, account.SignInName, centreId, acting.Actor, acting.SourceAddress, now));
         await session.SaveChangesAsync(cancellationToken);
         return code;

@@ -77,12 +77,14 @@ public static class ImportItemBank
 
     /// <summary>
     /// Imports a clean bank in one transaction. A bank with lint errors is refused whole. With
-    /// <paramref name="retireMissing"/>, items of the loaded units that no longer have a file are retired.
+    /// <paramref name="retireMissing"/>, items of the loaded units that no longer have a file are retired. A unit that
+    /// belongs to an owner <paramref name="rights"/> do not write is refused whole, before anything is written.
     /// </summary>
     public static async Task<ImportCounts> RunAsync(
         IDocumentStore store,
         BankLoad bank,
         bool retireMissing,
+        ImportRights rights,
         Func<Item, string> authorOf,
         string actor,
         TimeProvider time,
@@ -100,6 +102,20 @@ public static class ImportItemBank
         var itemIds = items.Select(item => item.Id).ToArray();
 
         await using var session = store.LightweightSession();
+        var storedUnits = (await session.LoadManyAsync<BankUnit>(cancellationToken, unitCodes.ToArray())).ToDictionary(u => u.Id, StringComparer.Ordinal);
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var unit in bank.Units)
+        {
+            var owner = storedUnits.TryGetValue(unit.Code, out var stored) ? stored.OwnerId : rights.OwnerOfNew(unit);
+            if (!rights.MayWrite(owner))
+            {
+                throw new ImportRefusedException(
+                    $"Unit {unit.Code} belongs to {BankOwners.Describe(owner)}; only its authors may publish, revise or retire its items. Nothing was imported.");
+            }
+
+            owners[unit.Code] = owner;
+        }
+
         var existing = await session.Query<BankItem>()
             .Where(item => item.UnitCode.IsOneOf(unitCodes.ToArray()) || item.ItemId.IsOneOf(itemIds))
             .ToListAsync(cancellationToken);
@@ -122,9 +138,8 @@ public static class ImportItemBank
         // Only a whole unit folder says what the unit is; a single uploaded item leaves the unit as it was.
         foreach (var unit in retireMissing ? bank.Units : [])
         {
-            var incoming = BankUnit.From(unit, now);
-            var stored = await session.LoadAsync<BankUnit>(unit.Code, cancellationToken);
-            if (stored is null || !stored.SameDefinitionAs(incoming))
+            var incoming = BankUnit.From(unit, owners[unit.Code], now);
+            if (!storedUnits.TryGetValue(unit.Code, out var stored) || !stored.SameDefinitionAs(incoming))
             {
                 session.Store(incoming);
             }

@@ -19,26 +19,26 @@ public sealed class TutorUpload(ItemBankLocation location, IDocumentStore store,
     public const long MaximumUnzippedBytes = 50 * 1024 * 1024;
     public const int MaximumEntries = 5000;
 
-    public async Task<UploadOutcome> HandleAsync(string fileName, Stream content, string? unitFolder, bool import, string actor, CancellationToken cancellationToken)
+    public async Task<UploadOutcome> HandleAsync(string fileName, Stream content, string? unitFolder, bool import, ImportRights rights, string actor, CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(fileName);
         using var buffer = new MemoryStream();
         await content.CopyToAsync(buffer, cancellationToken);
         if (name.EndsWith(".md", StringComparison.OrdinalIgnoreCase))
         {
-            return await SingleItemAsync(name, buffer.ToArray(), unitFolder, import, actor, cancellationToken);
+            return await SingleItemAsync(name, buffer.ToArray(), unitFolder, import, rights, actor, cancellationToken);
         }
 
         if (name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
         {
             buffer.Position = 0;
-            return await UnitZipAsync(buffer, import, actor, cancellationToken);
+            return await UnitZipAsync(buffer, import, rights, actor, cancellationToken);
         }
 
         return Refused("Upload one item as a Markdown file (.md), or a whole unit folder as a .zip.");
     }
 
-    private async Task<UploadOutcome> SingleItemAsync(string name, byte[] bytes, string? unitFolder, bool import, string actor, CancellationToken cancellationToken)
+    private async Task<UploadOutcome> SingleItemAsync(string name, byte[] bytes, string? unitFolder, bool import, ImportRights rights, string actor, CancellationToken cancellationToken)
     {
         if (location.Path is null)
         {
@@ -72,11 +72,11 @@ public sealed class TutorUpload(ItemBankLocation location, IDocumentStore store,
         // Only the uploaded item is imported; the rest of its unit is read only to check it.
         var unit = bank.Units.Single(u => u.Items.Contains(item));
         var only = new BankLoad([unit with { Items = [item] }], []);
-        var counts = await ImportItemBank.RunAsync(store, only, retireMissing: false, _ => actor, actor, time, cancellationToken);
+        var counts = await ImportItemBank.RunAsync(store, only, retireMissing: false, rights, _ => actor, actor, time, cancellationToken);
         return new UploadOutcome(diagnostics, 1, counts, null);
     }
 
-    private async Task<UploadOutcome> UnitZipAsync(Stream zip, bool import, string actor, CancellationToken cancellationToken)
+    private async Task<UploadOutcome> UnitZipAsync(Stream zip, bool import, ImportRights rights, string actor, CancellationToken cancellationToken)
     {
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         try
@@ -125,7 +125,7 @@ public sealed class TutorUpload(ItemBankLocation location, IDocumentStore store,
             return new UploadOutcome(bank.Diagnostics, checkedItems, null, null);
         }
 
-        var counts = await ImportItemBank.RunAsync(store, bank, retireMissing: true, _ => actor, actor, time, cancellationToken);
+        var counts = await ImportItemBank.RunAsync(store, bank, retireMissing: true, rights, _ => actor, actor, time, cancellationToken);
         return new UploadOutcome(bank.Diagnostics, checkedItems, counts, null);
     }
 

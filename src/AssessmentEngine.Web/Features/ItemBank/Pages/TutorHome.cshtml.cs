@@ -1,4 +1,5 @@
 using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Centres;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
 using Marten;
@@ -8,8 +9,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AssessmentEngine.Web.Features.ItemBank.Pages;
 
-/// <summary>The tutor's home: the imported units and their depth, and the upload that checks (and imports) items.</summary>
-[Authorize(Policy = Policies.Tutor)]
+/// <summary>
+/// The author's home (a centre's tutor, an awarding body's author): the units they may read and their depth, and the
+/// upload that checks (and imports) items into the banks they write.
+/// </summary>
+[Authorize(Policy = Policies.Author)]
 [RequestSizeLimit(TutorUpload.MaximumUploadBytes + 64 * 1024)]
 public sealed class TutorHomeModel(IQuerySession session, TutorUpload upload, ItemBankLocation location) : PageModel
 {
@@ -19,9 +23,12 @@ public sealed class TutorHomeModel(IQuerySession session, TutorUpload upload, It
 
     public UploadOutcome? Outcome { get; private set; }
 
-    public async Task OnGetAsync() => Units = await session.UnitsAsync(HttpContext.RequestAborted);
+    /// <summary>The banks this person writes, as (owner id, name): a new unit goes to the one chosen.</summary>
+    public IReadOnlyList<(string Id, string Name)> Owners { get; private set; } = [];
 
-    public async Task<IActionResult> OnPostAsync(IFormFile? file, string? unitFolder, string? mode)
+    public async Task OnGetAsync() => await ListAsync();
+
+    public async Task<IActionResult> OnPostAsync(IFormFile? file, string? unitFolder, string? mode, string? owner)
     {
         if (file is null || file.Length == 0)
         {
@@ -36,7 +43,7 @@ public sealed class TutorHomeModel(IQuerySession session, TutorUpload upload, It
             try
             {
                 await using var stream = file.OpenReadStream();
-                Outcome = await upload.HandleAsync(file.FileName, stream, unitFolder, mode == "import", User.Actor(), HttpContext.RequestAborted);
+                Outcome = await upload.HandleAsync(file.FileName, stream, unitFolder, mode == "import", ImportRights.For(User, owner), User.Actor(), HttpContext.RequestAborted);
             }
             catch (ImportRefusedException refused)
             {
@@ -49,7 +56,15 @@ public sealed class TutorHomeModel(IQuerySession session, TutorUpload upload, It
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
 
-        Units = await session.UnitsAsync(HttpContext.RequestAborted);
+        await ListAsync();
         return Page();
+    }
+
+    private async Task ListAsync()
+    {
+        var access = await BankAccess.ForAsync(session, User, HttpContext.RequestAborted);
+        Units = await session.UnitsAsync(access.MayRead, HttpContext.RequestAborted);
+        var centres = await session.WhereAsync(User, Role.Tutor, HttpContext.RequestAborted);
+        Owners = access.Owners.Select(id => (id, BankOwners.Describe(id, centres))).ToList();
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AssessmentEngine.Web.Features.ItemBank.Pages;
 
-[Authorize(Policy = Policies.Tutor)]
+[Authorize(Policy = Policies.BankReader)]
 public sealed class TutorUnitModel(IQuerySession session) : PageModel
 {
     public Unit Unit { get; private set; } = null!;
@@ -17,11 +17,18 @@ public sealed class TutorUnitModel(IQuerySession session) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string? code)
     {
-        var unit = string.IsNullOrWhiteSpace(code) ? null : await session.UnitAsync(code, HttpContext.RequestAborted);
-        if (unit is null)
+        var stored = string.IsNullOrWhiteSpace(code) ? null : await session.LoadAsync<BankUnit>(code, HttpContext.RequestAborted);
+        if (stored is null)
         {
             return NotFound();
         }
+
+        if (!(await BankAccess.ForAsync(session, User, HttpContext.RequestAborted)).MayRead(stored))
+        {
+            return Forbid();
+        }
+
+        var unit = (await session.UnitAsync(stored.Id, HttpContext.RequestAborted))!;
 
         Unit = unit;
         Statistics = (await AssessmentEngine.Web.Features.Marking.ItemStatistic.ForUnitAsync(session, unit.Code, HttpContext.RequestAborted))

@@ -7,6 +7,7 @@ using AssessmentEngine.Web.Features.Attempts.Admitting;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -38,6 +39,9 @@ public sealed partial class AnsweringApiTests(TestDatabase database) : IClassFix
 
         public Guid AttemptId { get; } = attemptId;
 
+        /// <summary>The candidate's antiforgery token, from their test page: it serves any form of theirs.</summary>
+        public string Token { get; } = token;
+
         public string Page { get; set; } = page;
 
         public JsonObject Opened { get; set; } = null!;
@@ -45,7 +49,7 @@ public sealed partial class AnsweringApiTests(TestDatabase database) : IClassFix
         public async Task<HttpResponseMessage> PostAsync(string what, object body)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/attempts/{AttemptId}/{what}") { Content = JsonContent.Create(body) };
-            request.Headers.Add("RequestVerificationToken", token);
+            request.Headers.Add("RequestVerificationToken", Token);
             return await Client.Http.SendAsync(request);
         }
 
@@ -192,6 +196,78 @@ public sealed partial class AnsweringApiTests(TestDatabase database) : IClassFix
             Assert.Equal(expected, Restored(await sitter.OpenAsync(Guid.NewGuid().ToString("N"))));
             Assert.Equal(sent.Count, await AnswerEventsOf(sitter.AttemptId)); // each sequence written exactly once
         }
+    }
+
+    private async Task<Attempt> AttemptAsync(Guid id)
+    {
+        await using var query = _store.QuerySession();
+        return (await query.LoadAsync<Attempt>(id))!;
+    }
+
+    private static Invigilating Invigilating(IServiceScope scope) => scope.ServiceProvider.GetRequiredService<Invigilating>();
+
+    [Fact]
+    public async Task A_voided_attempt_stays_voided_whatever_the_candidate_or_invigilator_sends()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, _clock, 1, "VOD");
+        var candidate = sitting.Candidates[0];
+        using var sitter = await SitterAsync(sitting, candidate);
+        var first = Changes(sitter.Opened)[0];
+        await sitter.PostOkAsync("answers", Body(sitter.Page, [first]));
+        var invigilator = new Invigilator(sitting.Invigilator.Id, sitting.Invigilator.SignInName);
+        using (var scope = _engine.Services.CreateScope())
+        {
+            await Invigilating(scope).VoidAsync(sitting.Sitting.Id, candidate.Id, "notes found on the desk", invigilator);
+        }
+
+        // The candidate asks to start again (with an antiforgery token of theirs from another page); the invigilator admits them again.
+        using (var form = new FormUrlEncodedContent([new("__RequestVerificationToken", sitter.Token)]))
+        using (var restarted = await sitter.Client.Http.PostAsync(new Uri($"/candidate/attempts/{sitter.AttemptId}?handler=Start", UriKind.Relative), form))
+        {
+            Assert.NotEqual($"/candidate/attempts/{sitter.AttemptId}/test", restarted.Headers.Location?.OriginalString);
+        }
+
+        using (var scope = _engine.Services.CreateScope())
+        {
+            await Assert.ThrowsAsync<AttemptRefusedException>(() => scope.ServiceProvider.GetRequiredService<AdmitCandidate>()
+                .AdmitAsync(sitting.Sitting.Id, candidate.Id, true, sitting.Invigilator.Id, "invigilator"));
+        }
+
+        var attempt = await AttemptAsync(sitter.AttemptId);
+        Assert.Equal(AttemptStatus.Voided, attempt.Status);
+        Assert.Equal(1, await StoredEvents.CountAsync(database.ConnectionString, sitter.AttemptId, "attempt_started")); // started once, never again
+    }
+
+    [Fact]
+    public async Task While_paused_the_engine_stores_no_answer_and_a_change_made_before_the_pause_lands_after_it()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, _clock, 1, "PAU");
+        var candidate = sitting.Candidates[0];
+        using var sitter = await SitterAsync(sitting, candidate);
+        var changes = Changes(sitter.Opened);
+        var invigilator = new Invigilator(sitting.Invigilator.Id, sitting.Invigilator.SignInName);
+        using (var scope = _engine.Services.CreateScope())
+        {
+            await Invigilating(scope).PauseAsync(sitting.Sitting.Id, [candidate.Id], "fire alarm", invigilator);
+        }
+
+        using (var refused = await sitter.PostAsync("answers", Body(sitter.Page, changes.Take(2))))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains("paused", await refused.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Empty((await AttemptAsync(sitter.AttemptId)).Answers);
+        Assert.Equal(0, await AnswerEventsOf(sitter.AttemptId));
+
+        using (var scope = _engine.Services.CreateScope())
+        {
+            await Invigilating(scope).ResumeAsync(sitting.Sitting.Id, [candidate.Id], invigilator);
+        }
+
+        var result = await sitter.PostOkAsync("answers", Body(sitter.Page, changes.Take(2)));
+        Assert.Equal([1L, 2L], result["acknowledged"]!.AsArray().Select(s => s!.GetValue<long>()));
+        Assert.Single((await AttemptAsync(sitter.AttemptId)).Answers);
     }
 
     [Fact]

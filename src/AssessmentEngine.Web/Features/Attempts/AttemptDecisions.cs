@@ -19,6 +19,7 @@ public static class AttemptDecisions
 {
     public static IEnumerable<object> Admit(Attempt attempt, Form form, string salt, bool identityChecked, string actor, DateTimeOffset now)
     {
+        AttemptLifecycle.Require(attempt, AttemptCommand.Admit);
         if (attempt.Status is AttemptStatus.Admitted or AttemptStatus.InProgress or AttemptStatus.Submitted)
         {
             yield break; // admitted already: admitting twice changes nothing
@@ -39,6 +40,7 @@ public static class AttemptDecisions
             throw new AttemptRefusedException("Give the reason for refusing admission.", StatusCodes.Status400BadRequest);
         }
 
+        AttemptLifecycle.Require(attempt, AttemptCommand.RefuseAdmission);
         if (attempt.Status is not (AttemptStatus.Waiting or AttemptStatus.Admitted))
         {
             throw new AttemptRefusedException(attempt.Status == AttemptStatus.Refused
@@ -52,16 +54,10 @@ public static class AttemptDecisions
     /// <summary>The candidate starts the clock. Starting twice changes nothing; the window must be open.</summary>
     public static IEnumerable<object> Start(Attempt attempt, int durationMinutes, int extraTimePercent, TimeLimit limit, int passPercent, string actor, DateTimeOffset now)
     {
-        switch (attempt.Status)
+        AttemptLifecycle.Require(attempt, AttemptCommand.Start);
+        if (attempt.Status == AttemptStatus.InProgress)
         {
-            case AttemptStatus.InProgress:
-                yield break;
-            case AttemptStatus.Waiting:
-                throw new AttemptRefusedException("The invigilator has not admitted you yet.");
-            case AttemptStatus.Refused:
-                throw new AttemptRefusedException($"You were not admitted to this sitting: {attempt.RefusalReason}");
-            case AttemptStatus.Submitted:
-                throw new AttemptRefusedException("This attempt has already been submitted; it cannot be started again.");
+            yield break;
         }
 
         var allowed = TimeSpan.FromMinutes(durationMinutes * (1 + extraTimePercent / 100.0));
@@ -75,15 +71,12 @@ public static class AttemptDecisions
     /// </summary>
     public static SaveOutcome Save(Attempt attempt, string page, IReadOnlyList<Change> changes, DateTimeOffset now)
     {
-        if (attempt.Status is AttemptStatus.Waiting or AttemptStatus.Admitted or AttemptStatus.Refused)
-        {
-            throw new AttemptRefusedException("The test has not started yet.");
-        }
-
         if (attempt.Page != page && attempt.InProgress)
         {
             throw new PageSupersededException();
         }
+
+        AttemptLifecycle.Require(attempt, AttemptCommand.Save);
 
         var onForm = attempt.Form!.Items.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
         var events = new List<object>();

@@ -12,6 +12,8 @@ public static class InvigilationDecisions
             throw new AttemptRefusedException("Only a test under way can be paused.");
         }
 
+        AttemptLifecycle.Require(attempt, AttemptCommand.Pause);
+
         return attempt.PausedAt is null ? [new AttemptPaused(attempt.Id, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), actor, now)] : [];
     }
 
@@ -35,6 +37,8 @@ public static class InvigilationDecisions
             throw new AttemptRefusedException("Only a test under way can be given more time.");
         }
 
+        AttemptLifecycle.Require(attempt, AttemptCommand.Extend);
+
         yield return new TimeExtended(attempt.Id, minutes, reason.Trim(), actor, now);
     }
 
@@ -49,6 +53,8 @@ public static class InvigilationDecisions
         {
             throw new AttemptRefusedException(attempt.Status == AttemptStatus.Voided ? "This attempt is already voided." : "There is no attempt under way to void.");
         }
+
+        AttemptLifecycle.Require(attempt, AttemptCommand.Void);
 
         yield return new AttemptVoided(attempt.Id, reason.Trim(), actor, now);
     }

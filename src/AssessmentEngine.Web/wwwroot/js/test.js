@@ -456,7 +456,7 @@
     el.alert = make('div', { id: 'test-alert', role: 'alert', className: 'test-alert' });
     // A page opened during a pause says so at once (the clock came with the paper).
     el.pausedNote = make('div', { id: 'paused-note', className: 'notice warn', hidden: !(state.clock && state.clock.paused) },
-      make('p', { text: 'The invigilator has paused your test: your time has stopped. Your answers are kept.' }));
+      make('p', { text: 'The invigilator has paused your test: your time has stopped, and you cannot change your answers until it resumes. Your answers are kept.' }));
     el.messages = make('div', { id: 'messages', className: 'notice messages', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages from the invigilator', hidden: true });
     const bar = make('div', { className: 'test-bar' },
       make('p', { className: 'clock' }, make('span', { id: 'timer-label', text: 'Time left' }), ' ', el.timer, el.timeNote),
@@ -485,6 +485,7 @@
     el.questions.append(el.review);
 
     root.append(bar, el.alert, el.pausedNote, el.messages, el.announce, make('div', { className: 'test-layout' }, nav, el.questions));
+    holdAnswers();
   }
 
   function buildQuestion(item, count) {
@@ -865,6 +866,21 @@
     if (el.pausedNote && clock.paused !== wasPaused) {
       el.pausedNote.hidden = !clock.paused;
       el.announce.textContent = clock.paused ? 'The invigilator has paused your test. Your time has stopped.' : 'Your test has resumed. Your time is running again.';
+      holdAnswers();
+      if (!clock.paused && wasPaused && readOutbox().length > 0) {
+        flush(); // changes made before the pause, kept while the engine took none
+      }
+    }
+  }
+
+  // While paused the engine takes no answers: the question controls are disabled (navigation stays), and the note says why.
+  function holdAnswers() {
+    if (!el.questions || state.stopped) {
+      return;
+    }
+    const paused = Boolean(state.clock && state.clock.paused);
+    for (const control of el.questions.querySelectorAll('input, select, textarea, button.flag')) {
+      control.disabled = paused;
     }
   }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Admitting;
+using AssessmentEngine.Web.Features.Attempts.Answering;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
@@ -205,6 +206,73 @@ public sealed partial class AnsweringApiTests(TestDatabase database) : IClassFix
     }
 
     private static Invigilating Invigilating(IServiceScope scope) => scope.ServiceProvider.GetRequiredService<Invigilating>();
+
+    /// <summary>Single-choice changes on the attempt's first choice question, numbered from <paramref name="from"/>.</summary>
+    private static List<(long Sequence, int Item, JsonObject Response)> ChoiceChanges(JsonObject opened, long from, int count)
+    {
+        var item = opened["items"]!.AsArray().Select(i => i!.AsObject()).First(i => i["type"]!.GetValue<string>() is "single" or "truefalse");
+        var options = item["options"]!.AsArray().Select(o => o!["id"]!.GetValue<string>()).ToList();
+        return Enumerable.Range(0, count)
+            .Select(n => (from + n, item["number"]!.GetValue<int>(), new JsonObject { ["choice"] = options[n % options.Count] })).ToList();
+    }
+
+    private async Task<int> StoredLengthAsync(Guid attemptId)
+    {
+        await using var query = _store.QuerySession();
+        return (await query.Json.FindByIdAsync<Attempt>(attemptId))!.Length;
+    }
+
+    [Fact]
+    public async Task A_request_of_many_long_answers_is_refused_whole_and_stores_nothing()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, _clock, 1, "BIG");
+        using var sitter = await SitterAsync(sitting, sitting.Candidates[0]);
+        var text = sitter.Opened["items"]!.AsArray().Select(i => i!.AsObject()).First(i => i["type"]!.GetValue<string>() is "short" or "long" or "text")["number"]!.GetValue<int>();
+        var essay = new string('x', Paper.MaxTextLength);
+        var flood = Enumerable.Range(1, 500).Select(n => ((long)n, text, new JsonObject { ["text"] = essay }));
+
+        using var refused = await sitter.PostAsync("answers", Body(sitter.Page, flood));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal(0, await AnswerEventsOf(sitter.AttemptId));
+    }
+
+    [Fact]
+    public async Task Changes_beyond_the_limit_a_minute_are_refused_until_the_next_minute_and_then_land()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, _clock, 1, "RATE");
+        using var sitter = await SitterAsync(sitting, sitting.Candidates[0]);
+        var changes = ChoiceChanges(sitter.Opened, 1, AnswerLimits.ChangesPerMinute + 50);
+
+        await sitter.PostOkAsync("answers", Body(sitter.Page, changes.Take(AnswerLimits.ChangesPerMinute)));
+        using (var refused = await sitter.PostAsync("answers", Body(sitter.Page, changes.Skip(AnswerLimits.ChangesPerMinute))))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Contains("a minute", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(AnswerLimits.ChangesPerMinute, await AnswerEventsOf(sitter.AttemptId));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await sitter.PostOkAsync("answers", Body(sitter.Page, changes.Skip(AnswerLimits.ChangesPerMinute)));
+        Assert.Equal(changes.Count, await AnswerEventsOf(sitter.AttemptId));
+    }
+
+    [Fact]
+    public async Task The_attempts_record_of_sequence_numbers_does_not_grow_with_every_change()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, _clock, 1, "SEQ");
+        using var sitter = await SitterAsync(sitting, sitting.Candidates[0]);
+        await sitter.PostOkAsync("answers", Body(sitter.Page, ChoiceChanges(sitter.Opened, 1, 100)));
+        var after100 = await StoredLengthAsync(sitter.AttemptId);
+        for (var from = 101L; from <= 1_000; from += 100)
+        {
+            _clock.Advance(TimeSpan.FromMinutes(1));
+            await sitter.PostOkAsync("answers", Body(sitter.Page, ChoiceChanges(sitter.Opened, from, 100)));
+        }
+
+        // The same question answered 900 more times: what the attempt holds should not grow by more than a few numbers.
+        Assert.InRange(await StoredLengthAsync(sitter.AttemptId) - after100, -200, 200);
+    }
 
     [Fact]
     public async Task A_voided_attempt_stays_voided_whatever_the_candidate_or_invigilator_sends()

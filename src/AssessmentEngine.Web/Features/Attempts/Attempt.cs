@@ -39,8 +39,22 @@ public sealed record Attempt(
 
     public IReadOnlyDictionary<string, Flag> Flags { get; init; } = new Dictionary<string, Flag>();
 
-    /// <summary>Every sequence number already taken (saved or refused): a save sent again is acknowledged, not written again.</summary>
+    /// <summary>Sequence numbers taken before they were kept as ranges (attempts stored by an earlier version); read, never added to.</summary>
     public IReadOnlyList<long> Sequences { get; init; } = [];
+
+    /// <summary>
+    /// Every sequence number already taken (saved or refused), as ranges: a save sent again is acknowledged, not written
+    /// again. The page numbers its changes one after another, so this stays a range or two however long the test.
+    /// </summary>
+    public IReadOnlyList<SequenceRange> SequenceRanges { get; init; } = [];
+
+    /// <summary>The minute (since the epoch) of the latest change written, and how many were written in it.</summary>
+    public long ChangesMinute { get; init; }
+
+    public int ChangesInMinute { get; init; }
+
+    /// <summary>Characters of answer text written over the whole attempt, every saved version counted.</summary>
+    public long StoredText { get; init; }
 
     public long LastSequence { get; init; }
 
@@ -124,14 +138,15 @@ public sealed record Attempt(
 
     public Attempt Apply(AttemptOpened opened) => this with { Page = opened.Page };
 
-    public Attempt Apply(AnswerSaved saved) => Taken(saved.Sequence) with
+    public Attempt Apply(AnswerSaved saved) => Taken(saved.Sequence).Counted(saved.SavedAt) with
     {
+        StoredText = StoredText + (saved.Response.Text?.Length ?? 0),
         Answers = Answers.TryGetValue(saved.ItemId, out var held) && held.Sequence > saved.Sequence
             ? Answers
             : new Dictionary<string, Answer>(Answers) { [saved.ItemId] = new Answer(saved.Response, saved.Sequence, saved.SavedAt) },
     };
 
-    public Attempt Apply(ItemFlagged flagged) => Taken(flagged.Sequence) with
+    public Attempt Apply(ItemFlagged flagged) => Taken(flagged.Sequence).Counted(flagged.FlaggedAt) with
     {
         Flags = Flags.TryGetValue(flagged.ItemId, out var held) && held.Sequence > flagged.Sequence
             ? Flags
@@ -196,11 +211,47 @@ public sealed record Attempt(
 
     public Attempt Apply(VerificationRecorded verified) => this with { Verification = verified };
 
-    public bool HasTaken(long sequence) => Sequences.Contains(sequence);
+    public bool HasTaken(long sequence) => SequenceRanges.Any(r => r.Contains(sequence)) || Sequences.Contains(sequence);
+
+    /// <summary>Changes already written in the minute of <paramref name="now"/>.</summary>
+    public int ChangesWrittenInMinuteOf(DateTimeOffset now) => ChangesMinute == MinuteOf(now) ? ChangesInMinute : 0;
+
+    private static long MinuteOf(DateTimeOffset at) => at.ToUnixTimeSeconds() / 60;
+
+    private Attempt Counted(DateTimeOffset at) => MinuteOf(at) == ChangesMinute
+        ? this with { ChangesInMinute = ChangesInMinute + 1 }
+        : this with { ChangesMinute = MinuteOf(at), ChangesInMinute = 1 };
 
     private Attempt Taken(long sequence) => HasTaken(sequence)
         ? this
-        : this with { Sequences = [.. Sequences, sequence], LastSequence = Math.Max(LastSequence, sequence) };
+        : this with { SequenceRanges = SequenceRange.Add(SequenceRanges, sequence), LastSequence = Math.Max(LastSequence, sequence) };
+}
+
+/// <summary>Sequence numbers From to To, both included.</summary>
+public sealed record SequenceRange(long From, long To)
+{
+    public bool Contains(long sequence) => sequence >= From && sequence <= To;
+
+    /// <summary>The ranges with one more number, merged with its neighbours, in order.</summary>
+    public static IReadOnlyList<SequenceRange> Add(IReadOnlyList<SequenceRange> ranges, long sequence)
+    {
+        var list = ranges.Append(new SequenceRange(sequence, sequence)).OrderBy(r => r.From).ToList();
+        var merged = new List<SequenceRange> { list[0] };
+        foreach (var range in list.Skip(1))
+        {
+            var last = merged[^1];
+            if (range.From <= last.To + 1)
+            {
+                merged[^1] = last with { To = Math.Max(last.To, range.To) };
+            }
+            else
+            {
+                merged.Add(range);
+            }
+        }
+
+        return merged;
+    }
 }
 
 /// <summary>A refusal a person can act on; nothing was written.</summary>

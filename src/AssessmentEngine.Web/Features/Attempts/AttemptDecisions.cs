@@ -1,5 +1,6 @@
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.ItemBank.Sampling;
+using AssessmentEngine.Web.Features.Attempts.Answering;
 using AssessmentEngine.Web.Features.Attempts.Marking;
 
 namespace AssessmentEngine.Web.Features.Attempts;
@@ -82,7 +83,7 @@ public static class AttemptDecisions
         var events = new List<object>();
         var acknowledged = new List<long>();
         var refused = new List<(long, string)>();
-        var taken = new HashSet<long>(attempt.Sequences);
+        var inBatch = new HashSet<long>();
         var late = LateReason(attempt, now);
         foreach (var change in changes)
         {
@@ -91,7 +92,7 @@ public static class AttemptDecisions
                 throw new AttemptRefusedException("That question is not on your test.", StatusCodes.Status400BadRequest);
             }
 
-            if (!taken.Add(change.Sequence))
+            if (attempt.HasTaken(change.Sequence) || !inBatch.Add(change.Sequence))
             {
                 acknowledged.Add(change.Sequence);
                 continue;
@@ -110,7 +111,28 @@ public static class AttemptDecisions
             acknowledged.Add(change.Sequence);
         }
 
+        Bound(attempt, events, now);
         return new SaveOutcome(events, acknowledged, refused);
+    }
+
+    /// <summary>Refuses the whole save, writing nothing, when it would pass the attempt's limits (<see cref="AnswerLimits"/>).</summary>
+    private static void Bound(Attempt attempt, List<object> events, DateTimeOffset now)
+    {
+        var writes = events.Count(e => e is AnswerSaved or ItemFlagged);
+        if (writes > 0 && attempt.ChangesWrittenInMinuteOf(now) + writes > AnswerLimits.ChangesPerMinute)
+        {
+            throw new AttemptRefusedException(
+                $"More than {AnswerLimits.ChangesPerMinute} changes a minute: they are kept on this computer and sent in a moment.",
+                StatusCodes.Status429TooManyRequests);
+        }
+
+        var text = events.OfType<AnswerSaved>().Sum(e => (long)(e.Response.Text?.Length ?? 0));
+        if (attempt.StoredText + text > AnswerLimits.StoredTextCharacters)
+        {
+            throw new AttemptRefusedException(
+                $"This attempt has saved its limit of {AnswerLimits.StoredTextCharacters:N0} characters of answers over the test; tell the invigilator.",
+                StatusCodes.Status413PayloadTooLarge);
+        }
     }
 
     private static string? LateReason(Attempt attempt, DateTimeOffset now) => attempt switch

@@ -6,6 +6,7 @@ using AssessmentEngine.Web.Features.ItemBank;
 using Marten;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace AssessmentEngine.Web.Features.Attempts;
 
@@ -63,9 +64,11 @@ public static class AttemptsApi
         return TypedResults.Ok(await answering.OpenAsync(attempt, request.Page, http.User.Actor(), title, http.RequestAborted));
     }
 
-    private static async Task<Ok<SaveResult>> SaveAsync(Guid attemptId, SaveRequest request, HttpContext http, IQuerySession session, Answering.Answering answering)
+    private static async Task<Ok<SaveResult>> SaveAsync(Guid attemptId, HttpContext http, IQuerySession session, Answering.Answering answering,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var attempt = await session.OwnAttemptAsync(http.User, attemptId, http.RequestAborted);
+        var request = await BoundedBodyAsync<SaveRequest>(http, AnswerLimits.RequestBytes, json.Value.SerializerOptions);
         return TypedResults.Ok(await answering.SaveAsync(attempt, request, http.RequestAborted));
     }
 
@@ -115,6 +118,42 @@ public static class AttemptsApi
     }
 
     /// <summary>A refusal becomes an RFC 7807 problem with its status and a message a person can act on.</summary>
+    /// <summary>
+    /// Reads a JSON body of at most <paramref name="limit"/> bytes, whatever the server in front enforces: a larger one is
+    /// refused (413) having read no more than the limit, a malformed one is refused (400).
+    /// </summary>
+    private static async Task<T> BoundedBodyAsync<T>(HttpContext http, long limit, System.Text.Json.JsonSerializerOptions options)
+    {
+        var tooLarge = new AttemptRefusedException($"Send at most {limit / 1024:N0} KB of changes at a time.", StatusCodes.Status413PayloadTooLarge);
+        if (http.Request.ContentLength > limit)
+        {
+            throw tooLarge;
+        }
+
+        using var body = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
+        {
+            if (body.Length + read > limit)
+            {
+                throw tooLarge;
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<T>(body.GetBuffer().AsSpan(0, (int)body.Length), options)
+                ?? throw new AttemptRefusedException("The request had no changes.", StatusCodes.Status400BadRequest);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw new AttemptRefusedException("The changes could not be read.", StatusCodes.Status400BadRequest);
+        }
+    }
+
     private sealed class RefusalsAsProblems : IEndpointFilter
     {
         public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -9,6 +9,7 @@ public static class IdentityStore
         options.Schema.For<Centre>().UniqueIndex(c => c.Number);
         options.Schema.For<UserAccount>().UniqueIndex(a => a.SignInName);
         options.Schema.For<Invitation>().Index(i => i.UserId).Index(i => i.CentreId);
+        options.Schema.For<SigningIn.SignInThrottle>().Index(t => t.SignInName);
         options.Schema.For<Candidate>().UniqueIndex(c => c.CentreId, c => c.CandidateNumber).Index(c => c.UserId);
         options.Schema.For<AuditEntry>().Index(e => e.At);
         options.Events.AddEventTypes(Audit.EventTypes);

@@ -202,6 +202,7 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
             ?? throw new RegistryRefusedException($"There is no account with the email {name}.");
         var (reset, code) = Secrets.WithResetCode(account, now);
         session.Store(reset);
+        Identity.SigningIn.SignInThrottle.ForgetAll(session, account.SignInName); // its waits end too
         foreach (var centreId in SignInService.CentresOf(account).DefaultIfEmpty(Guid.Empty))
         {
             Audit.Record(session, new PasswordResetCodeIssued(account.Id, account.SignInName, centreId, acting.Actor, acting.SourceAddress, now));

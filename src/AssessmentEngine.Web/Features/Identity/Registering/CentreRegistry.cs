@@ -279,6 +279,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
 
         var (reset, code) = Secrets.WithResetCode(account, now);
         session.Store(reset);
+        SigningIn.SignInThrottle.ForgetAll(session, account.SignInName); // its waits end too
         Audit.Record(session, new PasswordResetCodeIssued(account.Id, account.SignInName, centreId, acting.Actor, acting.SourceAddress, now));
         await session.SaveChangesAsync(cancellationToken);
         return code;

@@ -10,13 +10,14 @@ public abstract record SignInOutcome
 }
 
 /// <summary>
-/// Checks a sign-in and records it. Failures count towards a lockout; the message never says whether the
-/// name exists, so sign-in cannot be used to find out who is registered.
+/// Checks a sign-in and records it. Failures slow down the address they come from for that name, with growing waits
+/// (<see cref="SignInThrottle"/>); they never lock the account, so nobody can keep a person out from elsewhere. The
+/// message never says whether the name exists, so sign-in cannot be used to find out who is registered.
 /// </summary>
 public sealed class SignInService(IDocumentStore store, TimeProvider time, CurrentAccounts current)
 {
-    public const int FailuresBeforeLockout = 5;
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+    /// <summary>Failures from one address for one name before that address must wait.</summary>
+    public const int FreeFailures = 3;
     public static readonly TimeSpan PasswordResetCodeLifetime = TimeSpan.FromHours(24);
     public static readonly TimeSpan CandidateCodeLifetime = TimeSpan.FromDays(7);
     public const string NotRecognised = "That sign-in name and password (or code) do not match an account. Check them and try again.";
@@ -60,37 +61,32 @@ public sealed class SignInService(IDocumentStore store, TimeProvider time, Curre
         var name = signInName.Trim();
         await using var session = store.LightweightSession();
         var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.SignInName == name, cancellationToken);
+        var throttleId = SignInThrottle.IdFor(Truncate(name), source);
+        var throttle = await session.LoadAsync<SignInThrottle>(throttleId, cancellationToken) ?? new SignInThrottle(throttleId, Truncate(name).ToLowerInvariant(), 0, null);
+        var subject = account?.Id ?? UnknownSubject(name);
+        var centres = account is null ? [] : CentresOf(account);
 
-        if (account is null)
+        // This address must wait before trying this name again: the password is not even checked.
+        if (throttle.WaitUntil is { } waitUntil && waitUntil > now)
         {
-            Audit.Record(session, new SignInFailed(UnknownSubject(name), Truncate(name), "no such account", [], source, now));
+            Audit.Record(session, new SignInFailed(subject, account?.SignInName ?? Truncate(name), "waiting after failed sign-ins", centres, source, now));
             await session.SaveChangesAsync(cancellationToken);
-            return new SignInOutcome.Refused(NotRecognised);
+            return new SignInOutcome.Refused(WaitMessage(waitUntil, now));
         }
 
-        if (account.IsLockedOut(now))
+        // An account an exam officer has locked stays locked; it is told like a wrong password, saying nothing more.
+        if (account is null || account.IsLockedOut(now) || !proves(account))
         {
-            Audit.Record(session, new SignInFailed(account.Id, account.SignInName, "locked out", CentresOf(account), source, now));
+            var failures = throttle.Failures + 1;
+            var wait = SignInThrottle.WaitAfter(failures);
+            session.Store(throttle with { Failures = failures, WaitUntil = wait > TimeSpan.Zero ? now + wait : null });
+            var reason = account is null ? "no such account" : account.IsLockedOut(now) ? "locked out" : $"wrong {method}";
+            Audit.Record(session, new SignInFailed(subject, account?.SignInName ?? Truncate(name), reason, centres, source, now));
             await session.SaveChangesAsync(cancellationToken);
-            return new SignInOutcome.Refused(LockedMessage(account.LockedUntil!.Value, now));
+            return new SignInOutcome.Refused(failures > FreeFailures ? WaitMessage(now + wait, now) : NotRecognised);
         }
 
-        if (!proves(account))
-        {
-            var failures = account.FailedSignIns + 1;
-            var locked = failures >= FailuresBeforeLockout;
-            var updated = account with { FailedSignIns = locked ? 0 : failures, LockedUntil = locked ? now + LockoutDuration : account.LockedUntil };
-            session.Store(updated);
-            Audit.Record(session, new SignInFailed(account.Id, account.SignInName, $"wrong {method}", CentresOf(account), source, now));
-            if (locked)
-            {
-                Audit.Record(session, new AccountLockedOut(account.Id, account.SignInName, updated.LockedUntil!.Value, CentresOf(account), source, now));
-            }
-
-            await session.SaveChangesAsync(cancellationToken);
-            current.Forget(account.Id);
-            return new SignInOutcome.Refused(locked ? LockedMessage(updated.LockedUntil!.Value, now) : NotRecognised);
-        }
+        session.Delete<SignInThrottle>(throttleId);
 
         var signedIn = account with
         {
@@ -106,10 +102,10 @@ public sealed class SignInService(IDocumentStore store, TimeProvider time, Curre
         return new SignInOutcome.Succeeded(signedIn);
     }
 
-    private static string LockedMessage(DateTimeOffset until, DateTimeOffset now)
+    private static string WaitMessage(DateTimeOffset until, DateTimeOffset now)
     {
-        var minutes = Math.Max(1, (int)Math.Ceiling((until - now).TotalMinutes));
-        return $"Too many failed sign-ins: this account is locked for {minutes} more minute(s). An exam officer can reset it.";
+        var seconds = Math.Max(1, (int)Math.Ceiling((until - now).TotalSeconds));
+        return $"Too many failed sign-ins from here with that name: wait {seconds} second(s) and try again. An exam officer or invigilator can give you a new code.";
     }
 
     internal static IReadOnlyList<Guid> CentresOf(UserAccount account) => account.Memberships.Select(m => m.CentreId).Distinct().ToList();

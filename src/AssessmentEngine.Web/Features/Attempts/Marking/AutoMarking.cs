@@ -14,7 +14,7 @@ public static partial class AutoMarking
             ItemType.Single or ItemType.TrueFalse => item.Options.Any(o => o.Correct && o.Key == response.Choice) ? item.Marks : 0,
             ItemType.Multiple => Multiple(item, response.Choices ?? []),
             ItemType.Match => Match(item, response.Matches ?? new Dictionary<string, string>()),
-            ItemType.Short => item.AcceptedAnswers.Any(a => Normalise(a) == Normalise(response.Text ?? "")) && !string.IsNullOrWhiteSpace(response.Text) ? item.Marks : 0,
+            ItemType.Short => Normalise(response.Text ?? "") is { Length: > 0 } given && item.AcceptedAnswers.Any(a => Normalise(a) == given) ? item.Marks : 0,
             _ => null,
         };
     }
@@ -41,8 +41,14 @@ public static partial class AutoMarking
         return Math.Round((decimal)item.Marks * right / item.Pairs.Count, 2);
     }
 
-    /// <summary>As the authoring guide says: trimmed, case ignored, runs of spaces collapsed.</summary>
-    public static string Normalise(string text) => Spaces().Replace(text.Trim(), " ").ToLowerInvariant();
+    /// <summary>
+    /// As the authoring guide says: case ignored, runs of spaces collapsed, and punctuation at either end of a word
+    /// dropped ("The service-profit chain." is "the service-profit chain"); punctuation inside a word counts.
+    /// </summary>
+    public static string Normalise(string text) => string.Join(' ',
+        Spaces().Split(text.ToLowerInvariant()).Select(word => word.Trim(Punctuation)).Where(word => word.Length > 0));
+
+    private static readonly char[] Punctuation = ".,;:!?\"'‘’“”()[]{}…".ToCharArray();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();

@@ -16,6 +16,9 @@ public static class IdentitySetup
     public const string SignInRateLimit = "sign-in";
     public const string OidcScheme = "oidc";
 
+    /// <summary>How long a session's cookie lasts without a request (each request more than half-way through renews it).</summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(10);
+
     public static IServiceCollection AddIdentityFeature(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<SignInService>();
@@ -42,7 +45,7 @@ public static class IdentitySetup
                 options.LoginPath = "/signin";
                 options.LogoutPath = "/signout";
                 options.AccessDeniedPath = "/denied";
-                options.ExpireTimeSpan = TimeSpan.FromHours(10);
+                options.ExpireTimeSpan = SessionLifetime;
                 options.SlidingExpiration = true;
                 options.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
@@ -126,16 +129,14 @@ public static class IdentitySetup
     }
 
     // Every request checks the account as it stands (held a few seconds per node; see CurrentAccounts): a removed
-    // account, a lock or a changed password ends the session; changed roles take effect on the next request.
+    // account, a lock, a changed password or this session's sign-out ends the session; changed roles take effect on the
+    // next request.
     private static async Task Revalidate(CookieValidatePrincipalContext context)
     {
         var services = context.HttpContext.RequestServices;
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var principal = context.Principal;
-        var account = principal is not null && Guid.TryParse(principal.FindFirstValue(EngineClaims.UserId), out var id)
-            ? await services.GetRequiredService<CurrentAccounts>().GetAsync(id, context.HttpContext.RequestAborted)
-            : null;
-        if (principal is null || account is null || !principal.SessionHolds(account, now))
+        var account = await services.GetRequiredService<CurrentAccounts>().ForSessionAsync(principal, context.HttpContext.RequestAborted);
+        if (principal is null || account is null)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -144,7 +145,8 @@ public static class IdentitySetup
 
         if (!principal.Matches(account))
         {
-            context.ReplacePrincipal(EngineClaims.For(account, CookieAuthenticationDefaults.AuthenticationScheme, now));
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            context.ReplacePrincipal(EngineClaims.For(account, CookieAuthenticationDefaults.AuthenticationScheme, now, principal.SessionId()));
             context.ShouldRenew = true;
         }
     }

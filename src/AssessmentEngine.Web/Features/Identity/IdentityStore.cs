@@ -11,6 +11,7 @@ public static class IdentityStore
         options.Schema.For<Invitation>().Index(i => i.UserId).Index(i => i.CentreId);
         options.Schema.For<Candidate>().UniqueIndex(c => c.CentreId, c => c.CandidateNumber).Index(c => c.UserId);
         options.Schema.For<AuditEntry>().Index(e => e.At);
+        options.Schema.For<EndedSession>().Index(e => e.UserId);
         options.Events.AddEventTypes(Audit.EventTypes);
         return options;
     }

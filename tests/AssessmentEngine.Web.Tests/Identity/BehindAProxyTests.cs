@@ -1,5 +1,6 @@
 using System.Net;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,6 +89,16 @@ public sealed class BehindAProxyTests(TestDatabase database) : IClassFixture<Tes
 
         Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], statuses);
         Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode); // refused for its password, not for the first person's attempts
+    }
+
+    [Theory]
+    [InlineData(TrustedProxies.NetworksKey, "10.20.0.0/99")]
+    [InlineData(TrustedProxies.ProxiesKey, "balancer.internal")]
+    public void A_mistyped_trusted_proxy_stops_the_engine_at_start_up(string key, string value)
+    {
+        using var engine = new EngineFactory(database.ConnectionString, roles: "web").WithSetting(key, value);
+        var failure = Assert.ThrowsAny<Exception>(() => engine.Services);
+        Assert.Contains($"{key}: '{value}'", failure.ToString(), StringComparison.Ordinal);
     }
 
     private async Task<UserAccount> OfficerAsync()

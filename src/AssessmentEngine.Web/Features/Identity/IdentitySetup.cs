@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.HttpOverrides;
 
 namespace AssessmentEngine.Web.Features.Identity;
 
@@ -40,7 +39,7 @@ public static class IdentitySetup
                 options.Cookie.Name = "ae.session";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
-                // Secure whenever the request is HTTPS (behind a proxy, as X-Forwarded-Proto says).
+                // Secure whenever the request is HTTPS (behind a trusted proxy, as its X-Forwarded-Proto says; see TrustedProxies).
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.LoginPath = "/signin";
                 options.LogoutPath = "/signout";
@@ -77,11 +76,12 @@ public static class IdentitySetup
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Only attempts count: showing the sign-in page is free.
+            // Only attempts count: showing the sign-in page is free. Counted per person: behind a trusted proxy, by the
+            // address it forwards (see TrustedProxies).
             options.AddPolicy(SignInRateLimit, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                 ? RateLimitPartition.GetNoLimiter("page")
                 : RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                context.SourceAddress(),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             options.OnRejected = async (context, cancellationToken) =>
             {
@@ -96,11 +96,7 @@ public static class IdentitySetup
             };
         });
 
-        services.Configure<ForwardedHeadersOptions>(options =>
-        {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-        });
-        return services;
+        return services.AddTrustedProxies(configuration);
     }
 
     public static WebApplication UseIdentityFeature(this WebApplication app)
@@ -114,6 +110,7 @@ public static class IdentitySetup
         return app;
     }
 
+    /// <summary>The client's address: the connection's, or behind a trusted proxy the one it forwards (UseForwardedHeaders runs first).</summary>
     public static string SourceAddress(this HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static Task ApiAware(RedirectContext<CookieAuthenticationOptions> context, int status)

@@ -27,15 +27,19 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
     /// <summary>
     /// <paramref name="OwnObject"/>: the path names a real object of the owning centre (a sitting, an attempt, an export) that
     /// only the callers named may reach; anyone else is refused, and "not found" counts as refused.
+    /// <paramref name="EndsSession"/>: signing out. Its POST carries the token of the form the caller's page shows, as a browser
+    /// sends it, and counts as allowed only when it succeeds (a redirect to /signout after which the caller is signed out): a
+    /// 400 is a sign-out that did nothing. Called after every other row, since it ends each caller's session.
     /// </summary>
     private sealed record Rule(bool Anonymous, bool AnySignedIn, Role[] AtCentre, Role[] AnyCentre, bool OperatorOnly = false, bool BodyAuthor = false,
-        bool OwnObject = false)
+        bool OwnObject = false, bool EndsSession = false)
     {
         /// <summary>The platform operator's pages: above every centre, no centre role reaches them.</summary>
         public static readonly Rule Operators = new(false, false, [], [], OperatorOnly: true);
 
         public static readonly Rule Open = new(true, true, [], []);
         public static readonly Rule SignedIn = new(false, true, [], []);
+        public static readonly Rule SignOut = Open with { EndsSession = true };
 
         public static Rule At(params Role[] roles) => new(false, false, roles, []);
 
@@ -68,7 +72,7 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
     {
         ["health"] = (Rule.Open, ["GET"], _ => ["/health"]),
         ["signin"] = (Rule.Open, ["GET", "POST"], _ => ["/signin"]),
-        ["signout"] = (Rule.Open, ["GET", "POST"], _ => ["/signout"]),
+        ["signout"] = (Rule.SignOut, ["GET", "POST"], _ => ["/signout"]),
         ["denied"] = (Rule.Open, ["GET"], _ => ["/denied"]),
         ["reset-password"] = (Rule.Open, ["GET", "POST"], _ => ["/reset-password"]),
         // Each person's own invitations; accepting one that is not theirs is refused (CentreBoundaryTests).
@@ -269,28 +273,6 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
     {
         var wrong = new List<string>();
         var calls = 0;
-        foreach (var (template, (rule, methods, paths)) in Matrix.Where(m => Templates().Contains(m.Key)))
-        {
-            foreach (var path in paths(_ids))
-            {
-                foreach (var method in methods)
-                {
-                    calls += await Check(rule, method, path, wrong);
-                }
-            }
-        }
-
-        foreach (var (_, rows) in Expanded)
-        {
-            foreach (var (rule, path, methods) in rows)
-            {
-                foreach (var method in methods)
-                {
-                    calls += await Check(rule, method, path, wrong);
-                }
-            }
-        }
-
         // The job dashboard is middleware, not an endpoint: every centre's jobs, the platform operator's alone.
         foreach (var (caller, client) in _clients)
         {
@@ -303,6 +285,15 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
             }
         }
 
+        var rows = Matrix.Where(m => Templates().Contains(m.Key))
+            .SelectMany(m => m.Value.Paths(_ids).SelectMany(path => m.Value.Methods.Select(method => (m.Value.Rule, Method: method, Path: path))))
+            .Concat(Expanded.Values.SelectMany(expanded => expanded.SelectMany(row => row.Methods.Select(method => (row.Rule, Method: method, row.Path)))))
+            .OrderBy(row => row.Rule.EndsSession);
+        foreach (var (rule, method, path) in rows)
+        {
+            calls += await Check(rule, method, path, wrong);
+        }
+
         Assert.True(wrong.Count == 0, $"{wrong.Count} of {calls} calls were wrong:\n" + string.Join("\n", wrong));
         Assert.True(calls > 150, $"only {calls} calls were made");
     }
@@ -313,6 +304,13 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
         foreach (var (caller, client) in _clients)
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), path);
+            if (method == "POST" && rule.EndsSession)
+            {
+                calls++;
+                await SignOutAsync(caller, client, wrong);
+                continue;
+            }
+
             if (method == "POST")
             {
                 // APIs take JSON (a form body is turned away as 415 before anyone is asked who they are); pages take forms.
@@ -345,6 +343,25 @@ public sealed class AuthorizationMatrixTests(TestDatabase database) : IClassFixt
         }
 
         return calls;
+    }
+
+    /// <summary>
+    /// Presses Sign out as the caller's page shows it (anonymous callers have none: they post the sign-in page's token), and
+    /// checks that it succeeded and that the caller is signed out afterwards.
+    /// </summary>
+    private static async Task SignOutAsync(Caller caller, PageClient client, List<string> wrong)
+    {
+        var anonymous = caller.Role is null && !caller.Operator && !caller.BodyAuthor;
+        using var signedOut = anonymous ? await client.PostFormAsync("/signin", "/signout", []) : await client.SignOutFromAsync("/signout");
+        using var after = await client.Http.GetAsync(new Uri("/", UriKind.Relative));
+        if (signedOut.StatusCode != HttpStatusCode.Redirect || signedOut.Headers.Location?.OriginalString != "/signout")
+        {
+            wrong.Add($"POST /signout as {caller}: expected a sign-out, got {(int)signedOut.StatusCode} {signedOut.Headers.Location}");
+        }
+        else if (!Refused(after))
+        {
+            wrong.Add($"POST /signout as {caller}: answered a sign-out but the caller is still signed in (GET / answered {(int)after.StatusCode})");
+        }
     }
 
     private static bool Refused(HttpResponseMessage response) =>

@@ -83,4 +83,26 @@ public sealed class SignInBrowserTests(TestDatabase database, Browser browser) :
         Assert.Contains("do not match an account", await alert.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal($"officer@{DemoData.EmailDomain}", await page.GetByLabel("Email address").InputValueAsync());
     }
+
+    [Fact]
+    public async Task Sign_out_in_the_header_ends_the_session_so_a_copy_of_its_cookie_signs_nobody_in()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await Browser.SignInStaffAsync(page, _baseUrl, $"officer@{DemoData.EmailDomain}", DemoData.StaffPassword);
+        await Browser.ArriveAsync(page, _baseUrl + "/admin");
+        var copied = await context.CookiesAsync(); // what someone could carry away from the exam-room computer
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        await Browser.ArriveAsync(page, _baseUrl + "/signout");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("You have signed out");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToHaveCountAsync(0);
+
+        await using var elsewhere = await browser.NewContextAsync();
+        await elsewhere.AddCookiesAsync(copied.Select(c => new Cookie { Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path }));
+        var other = await elsewhere.NewPageAsync();
+        await Browser.OpenAsync(other, _baseUrl + "/admin");
+        await Browser.ArriveAsync(other, new System.Text.RegularExpressions.Regex("/signin\\?ReturnUrl=%2Fadmin$"));
+    }
 }

@@ -23,6 +23,14 @@ public sealed partial class LiveClient : IDisposable
     /// <summary>The same person, with the same cookies, talking to another node (as after a load balancer moved them).</summary>
     public LiveClient At(Uri node) => new(node, _cookies);
 
+    /// <summary>Another computer holding a copy of this person's cookies as they are now (copied, not shared: what happens here later does not reach it).</summary>
+    public LiveClient Copied()
+    {
+        var copy = new CookieContainer();
+        copy.Add(_cookies.GetAllCookies());
+        return new LiveClient(BaseAddress, copy);
+    }
+
     public HttpClient Http { get; }
 
     public PageClient Page { get; }

@@ -46,7 +46,21 @@ public sealed partial class PageClient(HttpClient http) : IDisposable
         await PostFormAsync("/signin", "/signin?handler=Candidate",
             [new("centreNumber", centreNumber), new("candidateNumber", candidateNumber), new("secret", secret)]);
 
+    /// <summary>Presses Sign out on the page at <paramref name="pagePath"/>: posts that form with the token it carries, as a browser does.</summary>
+    public async Task<HttpResponseMessage> SignOutFromAsync(string pagePath)
+    {
+        var form = SignOutForm().Match(await GetPageAsync(pagePath));
+        Assert.True(form.Success, $"no sign-out form on {pagePath}");
+        var token = TokenField().Match(form.Value);
+        Assert.True(token.Success, $"the sign-out form on {pagePath} carries no antiforgery token");
+        using var content = new FormUrlEncodedContent([new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value))]);
+        return await Http.PostAsync(new Uri("/signout", UriKind.Relative), content);
+    }
+
     public void Dispose() => Http.Dispose();
+
+    [GeneratedRegex("<form[^>]*action=\"/signout\"[^>]*>.*?</form>", RegexOptions.Singleline)]
+    private static partial Regex SignOutForm();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();

@@ -24,6 +24,14 @@ public sealed record SignedIn(Guid UserId, string SignInName, string Method, IRe
     public string Describe() => $"{SignInName} signed in ({Method})";
 }
 
+public sealed record SignedOut(Guid UserId, string SignInName, IReadOnlyList<Guid> CentreIds, string SourceAddress, DateTimeOffset SignedOutAt) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => UserId;
+    string IAuditEvent.Actor => SignInName;
+    DateTimeOffset IAuditEvent.At => SignedOutAt;
+    public string Describe() => $"{SignInName} signed out";
+}
+
 public sealed record SignInFailed(Guid SubjectId, string SignInName, string Reason, IReadOnlyList<Guid> CentreIds, string SourceAddress, DateTimeOffset FailedAt) : IAuditEvent
 {
     string IAuditEvent.Actor => SignInName;
@@ -169,7 +177,7 @@ public static class Audit
 {
     public static readonly IReadOnlyList<Type> EventTypes =
     [
-        typeof(SignedIn), typeof(SignInFailed), typeof(AccountLockedOut), typeof(RolesChanged), typeof(PasswordResetCodeIssued),
+        typeof(SignedIn), typeof(SignedOut), typeof(SignInFailed), typeof(AccountLockedOut), typeof(RolesChanged), typeof(PasswordResetCodeIssued),
         typeof(PasswordChanged), typeof(AdjustmentsApproved), typeof(CandidatesRegistered), typeof(CandidateSignInCodesIssued), typeof(DataExported),
         typeof(InvitationSent), typeof(InvitationAccepted), typeof(InvitationWithdrawn), typeof(SingleSignOnLinked), typeof(OperatorAppointed), typeof(CentreCreated), typeof(CentreSettingChanged), typeof(AuthoringChanged),
         typeof(Moderation.ExportRequested), typeof(Moderation.ExportProduced), typeof(Moderation.ExportDownloaded),

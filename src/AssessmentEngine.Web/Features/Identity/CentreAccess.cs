@@ -11,10 +11,12 @@ public static class EngineClaims
     public const string Membership = "ae:membership";   // "{role}:{centreId}"
     public const string ValidatedAt = "ae:validated";
     public const string Stamp = "ae:stamp";
+    public const string Session = "ae:session";         // this sign-in on this browser: signing out ends it and no other
     public const string Operator = "ae:operator";
     public const string Author = "ae:author";           // an awarding body's bank this person writes
 
-    public static ClaimsPrincipal For(UserAccount account, string scheme, DateTimeOffset now)
+    /// <summary>The claims of a session: a new one unless <paramref name="session"/> names the session they are refreshed for.</summary>
+    public static ClaimsPrincipal For(UserAccount account, string scheme, DateTimeOffset now, string? session = null)
     {
         var claims = new List<Claim>
         {
@@ -22,6 +24,7 @@ public static class EngineClaims
             new(ClaimTypes.Name, account.DisplayName),
             new(SignInName, account.SignInName),
             new(ValidatedAt, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(Session, session ?? Guid.NewGuid().ToString("N")),
         };
         claims.AddRange(account.Memberships.SelectMany(m => m.Roles.Select(role => new Claim(Membership, $"{role.Name()}:{m.CentreId}"))));
         claims.Add(new Claim(Stamp, account.SecurityStamp ?? ""));
@@ -35,9 +38,16 @@ public static class EngineClaims
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
 
-    /// <summary>Whether a session with these claims may go on: the account exists, is not locked, and its password has not changed since.</summary>
-    public static bool SessionHolds(this ClaimsPrincipal user, UserAccount? account, DateTimeOffset now) =>
-        account is not null && !account.IsLockedOut(now) && (user.FindFirstValue(Stamp) ?? "") == (account.SecurityStamp ?? "");
+    /// <summary>
+    /// Whether a session with these claims may go on: the account exists, is not locked, its password has not changed since,
+    /// and this session was not signed out (<paramref name="endedSessions"/>). A session without an id dates from before
+    /// signing out ended sessions on the server, so nothing could end it: it is refused, and the person signs in again.
+    /// </summary>
+    public static bool SessionHolds(this ClaimsPrincipal user, UserAccount? account, IReadOnlySet<string> endedSessions, DateTimeOffset now) =>
+        account is not null && !account.IsLockedOut(now) && (user.FindFirstValue(Stamp) ?? "") == (account.SecurityStamp ?? "")
+        && user.SessionId() is { Length: > 0 } session && !endedSessions.Contains(session);
+
+    public static string? SessionId(this ClaimsPrincipal user) => user.FindFirstValue(Session);
 
     /// <summary>Whether the claims still say what the account says (roles, operator, password stamp).</summary>
     public static bool Matches(this ClaimsPrincipal user, UserAccount account) =>

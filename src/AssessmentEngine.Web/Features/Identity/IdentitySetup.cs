@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.HttpOverrides;
 
 namespace AssessmentEngine.Web.Features.Identity;
 
@@ -15,6 +14,9 @@ public static class IdentitySetup
 {
     public const string SignInRateLimit = "sign-in";
     public const string OidcScheme = "oidc";
+
+    /// <summary>How long a session's cookie lasts without a request (each request more than half-way through renews it).</summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(10);
 
     public static IServiceCollection AddIdentityFeature(this IServiceCollection services, IConfiguration configuration)
     {
@@ -37,12 +39,12 @@ public static class IdentitySetup
                 options.Cookie.Name = "ae.session";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
-                // Secure whenever the request is HTTPS (behind a proxy, as X-Forwarded-Proto says).
+                // Secure whenever the request is HTTPS (behind a trusted proxy, as its X-Forwarded-Proto says; see TrustedProxies).
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.LoginPath = "/signin";
                 options.LogoutPath = "/signout";
                 options.AccessDeniedPath = "/denied";
-                options.ExpireTimeSpan = TimeSpan.FromHours(10);
+                options.ExpireTimeSpan = SessionLifetime;
                 options.SlidingExpiration = true;
                 options.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
@@ -74,11 +76,12 @@ public static class IdentitySetup
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Only attempts count: showing the sign-in page is free.
+            // Only attempts count: showing the sign-in page is free. Counted per person: behind a trusted proxy, by the
+            // address it forwards (see TrustedProxies).
             options.AddPolicy(SignInRateLimit, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                 ? RateLimitPartition.GetNoLimiter("page")
                 : RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                context.SourceAddress(),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             options.OnRejected = async (context, cancellationToken) =>
             {
@@ -93,11 +96,7 @@ public static class IdentitySetup
             };
         });
 
-        services.Configure<ForwardedHeadersOptions>(options =>
-        {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-        });
-        return services;
+        return services.AddTrustedProxies(configuration);
     }
 
     public static WebApplication UseIdentityFeature(this WebApplication app)
@@ -111,6 +110,7 @@ public static class IdentitySetup
         return app;
     }
 
+    /// <summary>The client's address: the connection's, or behind a trusted proxy the one it forwards (UseForwardedHeaders runs first).</summary>
     public static string SourceAddress(this HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static Task ApiAware(RedirectContext<CookieAuthenticationOptions> context, int status)
@@ -126,16 +126,14 @@ public static class IdentitySetup
     }
 
     // Every request checks the account as it stands (held a few seconds per node; see CurrentAccounts): a removed
-    // account, a lock or a changed password ends the session; changed roles take effect on the next request.
+    // account, a lock, a changed password or this session's sign-out ends the session; changed roles take effect on the
+    // next request.
     private static async Task Revalidate(CookieValidatePrincipalContext context)
     {
         var services = context.HttpContext.RequestServices;
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var principal = context.Principal;
-        var account = principal is not null && Guid.TryParse(principal.FindFirstValue(EngineClaims.UserId), out var id)
-            ? await services.GetRequiredService<CurrentAccounts>().GetAsync(id, context.HttpContext.RequestAborted)
-            : null;
-        if (principal is null || account is null || !principal.SessionHolds(account, now))
+        var account = await services.GetRequiredService<CurrentAccounts>().ForSessionAsync(principal, context.HttpContext.RequestAborted);
+        if (principal is null || account is null)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -144,7 +142,8 @@ public static class IdentitySetup
 
         if (!principal.Matches(account))
         {
-            context.ReplacePrincipal(EngineClaims.For(account, CookieAuthenticationDefaults.AuthenticationScheme, now));
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            context.ReplacePrincipal(EngineClaims.For(account, CookieAuthenticationDefaults.AuthenticationScheme, now, principal.SessionId()));
             context.ShouldRenew = true;
         }
     }

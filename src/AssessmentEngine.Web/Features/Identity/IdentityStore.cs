@@ -12,6 +12,7 @@ public static class IdentityStore
         options.Schema.For<SigningIn.SignInThrottle>().Index(t => t.SignInName);
         options.Schema.For<Candidate>().UniqueIndex(c => c.CentreId, c => c.CandidateNumber).Index(c => c.UserId);
         options.Schema.For<AuditEntry>().Index(e => e.At);
+        options.Schema.For<EndedSession>().Index(e => e.UserId);
         options.Events.AddEventTypes(Audit.EventTypes);
         return options;
     }

@@ -1,3 +1,4 @@
+using AssessmentEngine.Web.Features.Identity.SigningIn;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AssessmentEngine.Web.Features.Identity.Pages;
 
 [AllowAnonymous]
-public sealed class SignOutModel : PageModel
+public sealed class SignOutModel(SignInService signIn) : PageModel
 {
     public void OnGet()
     {
@@ -15,6 +16,7 @@ public sealed class SignOutModel : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        await signIn.EndSessionAsync(User, HttpContext.SourceAddress(), HttpContext.RequestAborted);
         await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return RedirectToPage();
     }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 
 namespace AssessmentEngine.Web.Features.Identity.SigningIn;
@@ -52,6 +53,28 @@ public sealed class SignInService(IDocumentStore store, TimeProvider time, Curre
         await session.SaveChangesAsync(cancellationToken);
         current.Forget(account.Id);
         return new SignInOutcome.Succeeded(changed);
+    }
+
+    /// <summary>
+    /// Ends this session of the person's, on every node: its cookie, and any copy of it, is refused from the next request
+    /// (at once on this node, within <see cref="CurrentAccounts.HeldFor"/> on another). Their sessions on other computers
+    /// go on: signing out of a shared exam-room computer should not sign an invigilator out of the dashboard on their own.
+    /// </summary>
+    public async Task EndSessionAsync(ClaimsPrincipal user, string source, CancellationToken cancellationToken = default)
+    {
+        if (user.SessionId() is not { Length: > 0 } sessionId || !Guid.TryParse(user.FindFirstValue(EngineClaims.UserId), out var userId))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        await using var session = store.LightweightSession();
+        session.Store(new EndedSession(sessionId, userId, now));
+        var forgotten = now - EndedSession.KeptFor;
+        session.DeleteWhere<EndedSession>(e => e.UserId == userId && e.EndedAt < forgotten);
+        Audit.Record(session, new SignedOut(userId, user.Actor(), user.Memberships().Select(m => m.CentreId).Distinct().ToList(), source, now));
+        await session.SaveChangesAsync(cancellationToken);
+        current.Forget(userId);
     }
 
     private async Task<SignInOutcome> CheckAsync(

@@ -333,10 +333,12 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
         await Service<EnrolmentService>().EnrolAsync(_centre.Id, Unit, [candidate.Id], Officer);
         await using var query = _store.QuerySession();
         var enrolment = await query.Query<Enrolment>().SingleAsync(e => e.CandidateId == candidate.Id);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, _centre.Zone).DateTime);
-        await Service<EnrolmentService>().AgreeWindowAsync(_centre.Id, enrolment.Id, today, "the candidate and their assessor", Officer);
+        // The window opens on the day the sitting starts (read once: a run crossing midnight must not put them on different days).
+        var startsAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(startsAt, _centre.Zone).DateTime);
+        await Service<EnrolmentService>().AgreeWindowAsync(_centre.Id, enrolment.Id, day, "the candidate and their assessor", Officer);
         var sittings = Service<SittingService>();
-        var sitting = await sittings.ScheduleAsync(_centre.Id, Unit, "Room 1", DateTimeOffset.UtcNow.AddMinutes(-1), 60, [_invigilator], Officer);
+        var sitting = await sittings.ScheduleAsync(_centre.Id, Unit, "Room 1", startsAt, 60, [_invigilator], Officer);
         await sittings.BookAsync(_centre.Id, sitting.Id, [candidate.Id], Officer);
         return (candidate, sitting);
     }

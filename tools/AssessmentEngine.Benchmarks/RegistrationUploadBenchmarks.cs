@@ -57,19 +57,11 @@ public static class UploadRun
     /// <summary>
     /// <c>upload-peak file…</c>: reads each file from disk (where the page's upload is buffered) as the Candidates page does,
     /// and prints what the reader said, the time, the allocation and the process's peak working set. Every two seconds
-    /// it prints the working set and the managed heap, and it says when ClosedXML is loaded, so a run that never ends
-    /// still shows how far it went.
+    /// it prints the working set and the managed heap, so a run that never ends still shows how far it went.
     /// </summary>
     public static int Peak(string[] args)
     {
         var clock = Stopwatch.StartNew();
-        AppDomain.CurrentDomain.AssemblyLoad += (_, loaded) =>
-        {
-            if (loaded.LoadedAssembly.GetName().Name == "ClosedXML")
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,6:F1} s  ClosedXML loaded"));
-            }
-        };
         using var progress = new Timer(_ => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{clock.Elapsed.TotalSeconds,6:F1} s  working set {Environment.WorkingSet / 1048576.0:F0} MB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F0} MB")),
             null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));

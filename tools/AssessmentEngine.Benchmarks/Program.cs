@@ -1,10 +1,16 @@
 using AssessmentEngine.Benchmarks;
 using BenchmarkDotNet.Running;
 
-if (args.Length > 0 && args[0] == "export-peak")
+return args.FirstOrDefault() switch
 {
-    return await ExportRun.PeakAsync(args);
-}
+    "export-peak" => await ExportRun.PeakAsync(args),
+    "upload-files" => UploadRun.WriteFiles(args),
+    "upload-peak" => UploadRun.Peak(args),
+    _ => Benchmarks(args),
+};
 
-BenchmarkSwitcher.FromAssembly(typeof(ItemBankBenchmarks).Assembly).Run(args);
-return 0;
+static int Benchmarks(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(ItemBankBenchmarks).Assembly).Run(args);
+    return 0;
+}

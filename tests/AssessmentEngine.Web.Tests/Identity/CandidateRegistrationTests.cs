@@ -1,18 +1,16 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using ClosedXML.Excel;
 using Marten;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AssessmentEngine.Web.Tests.Identity;
 
-public sealed partial class CandidateRegistrationTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+public sealed class CandidateRegistrationTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     private static readonly DateOnly Today = new(2026, 11, 25);
     private const string Header = "candidate_number,first_name,last_name,date_of_birth,email,extra_time_percent,rest_breaks,large_text,high_contrast,adjustment_notes";
@@ -144,11 +142,11 @@ public sealed partial class CandidateRegistrationTests(TestDatabase database) : 
         using var browser = await AdminOfAsync(centre);
         Assert.Equal(1, await CandidatesAtAsync(centre));
 
-        using var response = await UploadAsync(browser, centre, "cohort.xlsx", Workbook(BadWorkbook(workbook)));
+        using var response = await CandidatesPage.UploadAsync(browser, centre, "cohort.xlsx", Workbook(BadWorkbook(workbook)));
 
         var body = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.StartsWith(expected, Assert.Single(ErrorsOn(body)), StringComparison.Ordinal);
+        Assert.StartsWith(expected, Assert.Single(CandidatesPage.ErrorsOn(body)), StringComparison.Ordinal);
         Assert.Equal(1, await CandidatesAtAsync(centre));
     }
 
@@ -224,7 +222,7 @@ public sealed partial class CandidateRegistrationTests(TestDatabase database) : 
         using var browser = await AdminOfAsync(centre);
         var csv = Encoding.UTF8.GetBytes($"{Header}\n{Rows(10_000)}");
 
-        using var response = await UploadAsync(browser, centre, "cohort.csv", csv);
+        using var response = await CandidatesPage.UploadAsync(browser, centre, "cohort.csv", csv);
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body[..Math.Min(2000, body.Length)]);
@@ -235,7 +233,7 @@ public sealed partial class CandidateRegistrationTests(TestDatabase database) : 
         Assert.Single(await query.Query<AuditEntry>().Where(e => e.Action == nameof(CandidatesRegistered) && e.CentreIds.Contains(centre.Id)).ToListAsync());
 
         // The same file again: every row is already registered, so nothing more is written.
-        using var again = await UploadAsync(browser, centre, "cohort.csv", csv);
+        using var again = await CandidatesPage.UploadAsync(browser, centre, "cohort.csv", csv);
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         Assert.Contains("row 2: candidate_number SCN000001 is already registered at this centre", WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(10_000, await query.Query<Candidate>().CountAsync(c => c.CentreId == centre.Id));
@@ -248,11 +246,11 @@ public sealed partial class CandidateRegistrationTests(TestDatabase database) : 
         using var browser = await AdminOfAsync(centre);
         var csv = Encoding.UTF8.GetBytes($"{Header}\n{Rows(50)}\nSCN999999,Ann,Smith,1999-13-01");
 
-        using var response = await UploadAsync(browser, centre, "cohort.csv", csv);
+        using var response = await CandidatesPage.UploadAsync(browser, centre, "cohort.csv", csv);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-        Assert.Equal(["row 52: date_of_birth '1999-13-01' is not a date; write it as 2001-04-23 or 23/04/2001"], ErrorsOn(body));
+        Assert.Equal(["row 52: date_of_birth '1999-13-01' is not a date; write it as 2001-04-23 or 23/04/2001"], CandidatesPage.ErrorsOn(body));
         Assert.Contains("Registered (0)", body, StringComparison.Ordinal);
         Assert.Equal(0, await CandidatesAtAsync(centre));
     }
@@ -275,38 +273,7 @@ public sealed partial class CandidateRegistrationTests(TestDatabase database) : 
         Assert.Equal("192.0.2.9", audit.SourceAddress);
     }
 
-    private async Task<PageClient> AdminOfAsync(Centre centre)
-    {
-        var email = $"officer@{centre.Number}.example.org";
-        await Centres.StaffAsync(_store, centre, email, Role.Admin);
-        var browser = new PageClient(_engine.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
-        await browser.SignInAsStaffAsync(email, Centres.Password);
-        return browser;
-    }
+    private Task<PageClient> AdminOfAsync(Centre centre) => CandidatesPage.AdminOfAsync(_engine, _store, centre);
 
-    /// <summary>Uploads a registration file with the admin page's form, as an exam officer does.</summary>
-    private static async Task<HttpResponseMessage> UploadAsync(PageClient browser, Centre centre, string fileName, byte[] content)
-    {
-        var page = $"/centres/{centre.Id}/candidates";
-        return await browser.PostMultipartAsync(page, page + "?handler=Upload", "file", fileName, content);
-    }
-
-    private async Task<int> CandidatesAtAsync(Centre centre)
-    {
-        await using var query = _store.QuerySession();
-        return await query.Query<Candidate>().CountAsync(c => c.CentreId == centre.Id);
-    }
-
-    /// <summary>The list under "Nothing was registered", as the page shows it.</summary>
-    private static List<string> ErrorsOn(string body)
-    {
-        var summary = ErrorSummary().Match(body);
-        return summary.Success ? [.. ErrorItem().Matches(summary.Value).Select(m => m.Groups[1].Value)] : [];
-    }
-
-    [GeneratedRegex("<div class=\"error-summary\".*?</ul>", RegexOptions.Singleline)]
-    private static partial Regex ErrorSummary();
-
-    [GeneratedRegex("<li>(.*?)</li>", RegexOptions.Singleline)]
-    private static partial Regex ErrorItem();
+    private Task<int> CandidatesAtAsync(Centre centre) => CandidatesPage.CandidatesAtAsync(_store, centre);
 }

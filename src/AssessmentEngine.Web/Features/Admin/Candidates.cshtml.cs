@@ -32,11 +32,6 @@ public sealed class CandidatesModel(CentreRegistry registry, IQuerySession sessi
             return await Show(centreId, [new RowError(0, "Choose a CSV or .xlsx file to upload.")]);
         }
 
-        if (file.Length > CandidateFileReader.MaximumBytes)
-        {
-            return await Show(centreId, [new RowError(0, $"The file is larger than {CandidateFileReader.MaximumBytes / 1024 / 1024} MB; split it.")]);
-        }
-
         var registered = await registry.RegisteredNumbersAsync(centreId, HttpContext.RequestAborted);
         await using var stream = file.OpenReadStream();
         var parsed = CandidateFileReader.Read(stream, file.FileName, registered, DateOnly.FromDateTime(time.GetLocalNow().Date));

@@ -43,6 +43,21 @@ public static partial class CandidateFileReader
     public const int MaximumRows = 20_000;
     public const long MaximumBytes = 10 * 1024 * 1024;
 
+    /// <summary>Columns A to Z: the ten the file may name, with room for blank or stray columns between them.</summary>
+    public const int MaximumColumns = 26;
+
+    /// <summary>A CSV line (and any one value): a full row with 500 characters of notes is about 1,000.</summary>
+    public const int MaximumLineLength = 4_096;
+
+    /// <summary>Parts of an .xlsx package: Excel writes about ten for a workbook of one sheet.</summary>
+    public const int MaximumParts = 200;
+
+    /// <summary>What an .xlsx's parts unpack to together: 20,000 candidates with every column and 450 characters of notes, 22 MB.</summary>
+    public const long MaximumUnpackedBytes = 50 * 1024 * 1024;
+
+    /// <summary>How tightly a part of a megabyte or more may be compressed: 20,000 nearly equal notes pack 45 to 1, a sheet 14 to 1.</summary>
+    public const long MaximumCompressionRatio = 100;
+
     public static readonly IReadOnlyList<string> RequiredColumns = ["candidate_number", "first_name", "last_name", "date_of_birth"];
 
     public static readonly IReadOnlyList<string> OptionalColumns =
@@ -50,16 +65,21 @@ public static partial class CandidateFileReader
 
     private static readonly string[] DateFormats = ["yyyy-MM-dd", "dd/MM/yyyy", "d/M/yyyy"];
 
+    /// <summary>
+    /// Reads an upload, measuring it first: its size; for a CSV its lines, values and columns as they are read; for an
+    /// .xlsx its package and sheets (<see cref="WorkbookPackage"/>) before ClosedXML loads it whole.
+    /// </summary>
     public static CandidateFile Read(Stream content, string fileName, IReadOnlySet<string> registeredNumbers, DateOnly today)
     {
+        var workbook = fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase);
         List<string[]> table;
         try
         {
-            table = fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) ? ReadWorkbook(content) : ReadCsv(content);
+            table = workbook ? ReadWorkbook(content) : ReadCsv(content);
         }
-        catch (FileTooLongException tooLong)
+        catch (FileRefusedException refused)
         {
-            return Fail(tooLong.Message);
+            return Fail(refused.Message);
         }
         catch (DecoderFallbackException)
         {
@@ -68,9 +88,7 @@ public static partial class CandidateFileReader
         catch (Exception exception) when (exception is InvalidDataException or IOException or FormatException or CsvHelperException
                                               or InvalidOperationException or ArgumentException or System.Xml.XmlException)
         {
-            return Fail(fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase)
-                ? "the file is not a readable .xlsx workbook."
-                : $"the file could not be read as CSV ({exception.Message}).");
+            return Fail(workbook ? NotReadableWorkbook : $"the file could not be read as CSV ({exception.Message}).");
         }
 
         return Validate(table, registeredNumbers, today);
@@ -111,7 +129,7 @@ public static partial class CandidateFileReader
         var dataRows = table.Count - 1;
         if (dataRows > MaximumRows)
         {
-            return Fail($"the file has {dataRows:N0} rows; register at most {MaximumRows:N0} candidates per file. Split it and upload each part.");
+            return Fail(TooManyRows(dataRows));
         }
 
         var column = header.Select((name, index) => (name, index)).Where(c => c.name.Length > 0).ToDictionary(c => c.name, c => c.index);
@@ -196,6 +214,43 @@ public static partial class CandidateFileReader
 
     private static CandidateFile Fail(string message) => new([], [new RowError(0, message)]);
 
+    internal const string NotReadableWorkbook = "the file is not a readable .xlsx workbook.";
+
+    private const string InsteadOfTheWorkbook =
+        "Copy the candidates' sheet into a new workbook, or save it as CSV UTF-8, and upload that.";
+
+    internal static string TooLarge => $"the file is larger than {MaximumBytes / 1048576} MB; a registration file is at most {MaximumBytes / 1048576} MB. Split it and upload each part.";
+
+    internal static string TooManyRows(long dataRows) =>
+        $"the file has {dataRows:N0} rows; register at most {MaximumRows:N0} candidates per file. Split it and upload each part.";
+
+    internal static string TooManyColumns(int columns) =>
+        $"the file has {columns:N0} columns (A to {ColumnName(columns)}); a registration file has at most {MaximumColumns} columns (A to {ColumnName(MaximumColumns)}). Delete the columns after the candidates' details and upload it again.";
+
+    internal static string LineTooLong(int line, int maximum) =>
+        $"line {line:N0} is longer than {maximum:N0} characters; a registration file's lines are at most {maximum:N0} characters. Check that it is the candidates' file.";
+
+    internal static string TooManyParts(ulong parts) =>
+        $"the workbook is made of {parts:N0} parts; a registration workbook has at most {MaximumParts}. {InsteadOfTheWorkbook}";
+
+    internal static string UnpacksTooLarge(long bytes) =>
+        $"the workbook unpacks to {bytes / 1048576:N0} MB; a registration workbook unpacks to at most {MaximumUnpackedBytes / 1048576} MB. {InsteadOfTheWorkbook}";
+
+    internal static string CompressedTooTightly(string part, long ratio) =>
+        $"the workbook's part {part} is compressed {ratio:N0} to 1; a registration workbook is compressed at most {MaximumCompressionRatio} to 1. {InsteadOfTheWorkbook}";
+
+    /// <summary>A column's letters as a spreadsheet shows them: 1 is A, 27 is AA, 16,384 is XFD.</summary>
+    private static string ColumnName(int column)
+    {
+        var letters = new StringBuilder();
+        for (var n = column; n > 0; n = (n - 1) / 26)
+        {
+            letters.Insert(0, (char)('A' + (n - 1) % 26));
+        }
+
+        return letters.ToString();
+    }
+
     private static string Name(string value, string column, List<string> errors)
     {
         if (value.Length == 0)
@@ -256,27 +311,48 @@ public static partial class CandidateFileReader
 
     private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 
+    /// <summary>The upload as it is, or refused when it is over <see cref="MaximumBytes"/>; bounded as it is read if it cannot say its length.</summary>
+    private static Stream WithinSize(Stream content) =>
+        !content.CanSeek ? new BoundedStream(content, MaximumBytes, TooLarge)
+        : content.Length > MaximumBytes ? throw new FileRefusedException(TooLarge)
+        : content;
+
     private static List<string[]> ReadCsv(Stream content)
     {
         var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        using var reader = new StreamReader(content, encoding, detectEncodingFromByteOrderMarks: true);
+        using var reader = new LineLengthReader(new StreamReader(WithinSize(content), encoding, detectEncodingFromByteOrderMarks: true, leaveOpen: true), MaximumLineLength);
         var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             HasHeaderRecord = false,
             DetectDelimiter = true,
             BadDataFound = null,
             MissingFieldFound = null,
+            // A quoted value may run over many short lines; it is held whole, so it is bounded like a line.
+            MaxFieldSize = MaximumLineLength,
         };
         using var csv = new CsvParser(reader, configuration);
         var table = new List<string[]>();
-        while (csv.Read())
+        try
         {
-            if (table.Count > MaximumRows + 1)
+            while (csv.Read())
             {
-                throw new FileTooLongException($"the file has more than {MaximumRows:N0} rows; register at most {MaximumRows:N0} candidates per file. Split it and upload each part.");
-            }
+                if (table.Count > MaximumRows + 1)
+                {
+                    throw new FileRefusedException($"the file has more than {MaximumRows:N0} rows; register at most {MaximumRows:N0} candidates per file. Split it and upload each part.");
+                }
 
-            table.Add(csv.Record ?? []);
+                if (csv.Count > MaximumColumns)
+                {
+                    throw new FileRefusedException(TooManyColumns(csv.Count));
+                }
+
+                table.Add(csv.Record ?? []);
+            }
+        }
+        catch (MaxFieldSizeException)
+        {
+            throw new FileRefusedException(
+                $"a value on row {csv.Row:N0} is longer than {MaximumLineLength:N0} characters; a registration file's values are at most {MaximumLineLength:N0} characters. Check that it is the candidates' file.");
         }
 
         return table;
@@ -284,7 +360,17 @@ public static partial class CandidateFileReader
 
     private static List<string[]> ReadWorkbook(Stream content)
     {
-        using var workbook = new XLWorkbook(content);
+        var file = WithinSize(content);
+        if (!file.CanSeek)
+        {
+            var copy = new MemoryStream();
+            file.CopyTo(copy);
+            file = copy;
+        }
+
+        WorkbookPackage.Check(file);
+        file.Position = 0;
+        using var workbook = new XLWorkbook(file);
         var sheet = workbook.Worksheets.First();
         var used = sheet.RangeUsed();
         if (used is null)
@@ -293,11 +379,6 @@ public static partial class CandidateFileReader
         }
 
         var lastRow = used.LastRow().RowNumber();
-        if (lastRow > MaximumRows + 1)
-        {
-            throw new FileTooLongException($"the file has {lastRow - 1:N0} rows; register at most {MaximumRows:N0} candidates per file. Split it and upload each part.");
-        }
-
         var lastColumn = used.LastColumn().ColumnNumber();
         var table = new List<string[]>(lastRow);
         for (var r = 1; r <= lastRow; r++)
@@ -332,8 +413,6 @@ public static partial class CandidateFileReader
             return cell.GetFormattedString();
         }
     }
-
-    private sealed class FileTooLongException(string message) : Exception(message);
 
     [GeneratedRegex(@"^[A-Z0-9][A-Z0-9/\-]{2,19}$")]
     private static partial Regex CandidateNumberShape();

@@ -30,6 +30,9 @@ public static class JobsSetup
                 QueuePollInterval = TimeSpan.FromSeconds(1),
                 UseSlidingInvisibilityTimeout = true,
                 InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                // A worker killed while it held a lock (the delayed-job poller's, say) leaves it behind: after this long it
+                // is taken as abandoned, so scheduled jobs move again within a minute of a crash, not ten.
+                DistributedLockTimeout = TimeSpan.FromMinutes(1),
                 // The storage is first built after the database answered (see JobServer); a brief blip then is retried.
                 StartupConnectionMaxRetries = 5,
                 StartupConnectionMaxDelay = TimeSpan.FromSeconds(2),

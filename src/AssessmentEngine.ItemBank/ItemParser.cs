@@ -47,7 +47,7 @@ internal static partial class ItemParser
             return new ParsedItem(report.Path, id, idLine, null, report);
         }
 
-        CheckLinksAndHtml(document, report, unit);
+        CheckLinksAndHtml(document, front.Body, report, unit);
         var regions = Regions.Split(document, report);
 
         var body = type switch
@@ -558,8 +558,9 @@ internal static partial class ItemParser
         return answers;
     }
 
-    private static void CheckLinksAndHtml(MarkdownDocument document, FileReport report, UnitContext? unit)
+    private static void CheckLinksAndHtml(MarkdownDocument document, string body, FileReport report, UnitContext? unit)
     {
+        var lines = new LineMap(body);
         var warnedHtml = false;
         foreach (var node in document.Descendants())
         {
@@ -567,25 +568,25 @@ internal static partial class ItemParser
             {
                 case HtmlBlock or HtmlInline when !warnedHtml:
                     warnedHtml = true;
-                    report.Warning(LineOf(node), "raw HTML is not trusted and is removed or sanitised when rendered; write Markdown instead");
+                    report.Warning(lines.Of(node), "raw HTML is not trusted and is removed or sanitised when rendered; write Markdown instead");
                     break;
                 case LinkInline { IsImage: true } image:
                     var source = image.Url ?? "";
                     if (!Markdown.IsRelativeImage(source))
                     {
-                        report.Error(LineOf(node), $"image '{Shorten(source)}' must be a relative path to a file in the bank");
+                        report.Error(lines.Of(node), $"image '{Shorten(source)}' must be a relative path to a file in the bank");
                     }
                     else if (unit?.ImageExists is { } exists && !exists(report.Path, source))
                     {
-                        report.Error(LineOf(node), $"image '{Shorten(source)}' is not a file inside the bank");
+                        report.Error(lines.Of(node), $"image '{Shorten(source)}' is not a file inside the bank");
                     }
 
                     break;
                 case LinkInline { IsImage: false } link when !Markdown.IsAllowedLink(link.Url ?? ""):
-                    report.Error(LineOf(node), $"link '{Shorten(link.Url ?? "")}' is not allowed: use http, https, mailto or a relative address");
+                    report.Error(lines.Of(node), $"link '{Shorten(link.Url ?? "")}' is not allowed: use http, https, mailto or a relative address");
                     break;
                 case AutolinkInline autolink when !Markdown.IsAllowedLink(autolink.Url):
-                    report.Error(LineOf(node), $"link '{Shorten(autolink.Url)}' is not allowed: use http, https, mailto or a relative address");
+                    report.Error(lines.Of(node), $"link '{Shorten(autolink.Url)}' is not allowed: use http, https, mailto or a relative address");
                     break;
             }
         }

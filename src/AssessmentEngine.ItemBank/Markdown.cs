@@ -256,3 +256,31 @@ public static class Markdown
         return body.InnerHtml;
     }
 }
+
+/// <summary>
+/// The 1-based line of a Markdown node, found from its position in the text. Markdig's own line numbers are wrong for
+/// the inlines of a setext heading (they count on from the underline), so they can point past the end of the file.
+/// </summary>
+internal sealed class LineMap
+{
+    private readonly List<int> _starts = [0];
+
+    public LineMap(string text)
+    {
+        for (var at = text.IndexOf('\n', StringComparison.Ordinal); at >= 0; at = text.IndexOf('\n', at + 1))
+        {
+            _starts.Add(at + 1);
+        }
+    }
+
+    public int Of(MarkdownObject node)
+    {
+        if (node.Span.Start < 0)
+        {
+            return Math.Clamp(node.Line + 1, 1, _starts.Count);
+        }
+
+        var index = _starts.BinarySearch(node.Span.Start);
+        return (index >= 0 ? index : ~index - 1) + 1;
+    }
+}

@@ -78,6 +78,12 @@ public sealed class FuzzTests
         Prop.ForAll(MutatedBank(), bank =>
             Holds(TestBank.WithTestUnit().WithBytes("u/items/f-1.md", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(bank.Item.ReplaceLineEndings("\r\n"))])));
 
+    /// <summary>A mutated extended item a fresh-clone run found (seed kept so the case is replayed on every run).</summary>
+    [Property(MaxTest = 3000, Replay = "1559866480,297707525")]
+    public Property A_mutated_extended_item_found_by_a_run_never_throws() =>
+        Prop.ForAll(MutatedBank(), bank =>
+            Holds(TestBank.WithTestUnit().WithBytes("u/items/f-1.md", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(bank.Item.ReplaceLineEndings("\r\n"))])));
+
     [Property(MaxTest = 300)]
     public Property Loading_mutated_files_from_disk_never_throws() =>
         Prop.ForAll(MutatedBank(), bank =>

@@ -55,6 +55,7 @@ public static class ItemBankLoader
             if (whole)
             {
                 ReportStatementsWithoutItems(context, unit, items);
+                ItemWriting.CheckBank(items, unit.UnitReport!, context.CodeLine);
             }
 
             var draft = new Unit(context.Folder, context.Code, context.Title, context.AwardingBody, context.Level, context.Aliases,

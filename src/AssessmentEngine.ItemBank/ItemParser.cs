@@ -108,6 +108,9 @@ internal static partial class ItemParser
             regions.Sections.TryGetValue(FeedbackSection, out var feedback) ? Markdown.RenderBlocks(feedback.Blocks, implicitParagraph: false) : null,
             source.ContentHash,
             source.Text);
+        front.TryGet("distractors", out _, out var distractorsLine);
+        var answersLine = regions.Sections.TryGetValue(AnswersSection, out var answersSection) ? answersSection.Line : typeLine;
+        ItemWriting.Check(item, new ItemLines(typeLine, body.OptionListLine, body.OptionLines, distractorsLine, answersLine), report);
         return new ParsedItem(report.Path, id, idLine, item, report);
     }
 
@@ -352,7 +355,13 @@ internal static partial class ItemParser
 
     // --- body ---
 
-    private sealed record Body(IReadOnlyList<Block> Stem, IReadOnlyList<Option> Options, IReadOnlyList<MatchPair> Pairs);
+    private sealed record Body(IReadOnlyList<Block> Stem, IReadOnlyList<Option> Options, IReadOnlyList<MatchPair> Pairs)
+    {
+        /// <summary>The line of each option, in order.</summary>
+        public IReadOnlyList<int> OptionLines { get; init; } = [];
+
+        public int OptionListLine { get; init; }
+    }
 
     private static Body ChoiceBody(IReadOnlyList<Block> main, ItemType type, FileReport report)
     {
@@ -376,6 +385,7 @@ internal static partial class ItemParser
         }
 
         var options = new List<Option>();
+        var optionLines = new List<int>();
         var texts = new List<string>();
         foreach (var entry in optionList.OfType<ListItemBlock>())
         {
@@ -396,6 +406,7 @@ internal static partial class ItemParser
             texts.Add(text);
             var html = Markdown.RenderBlocks(entry, implicitParagraph: entry.Count == 1);
             options.Add(new Option(Keys.For(options.Count), html, correct));
+            optionLines.Add(entry.Line + 1);
         }
 
         var ticked = options.Count(option => option.Correct);
@@ -432,7 +443,7 @@ internal static partial class ItemParser
             report.Error(line, $"the option '{repeated.First()}' is given twice");
         }
 
-        return new Body(main.Take(at).ToList(), options, []);
+        return new Body(main.Take(at).ToList(), options, []) { OptionLines = optionLines, OptionListLine = line };
     }
 
     private static bool IsTrueFalse(List<string> texts) =>

@@ -57,7 +57,7 @@ internal sealed class TestBank
         statements: ["{statement}"]
         marks: {marks}
         ---
-        Which answer is right for {statement}?
+        Which answer fits statement {statement}?
 
         - [ ] A wrong answer
         - [x] The right answer

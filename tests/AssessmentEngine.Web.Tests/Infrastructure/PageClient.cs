@@ -39,6 +39,22 @@ public sealed partial class PageClient(HttpClient http) : IDisposable
         return await Http.PostAsync(new Uri(action, UriKind.Relative), content);
     }
 
+    /// <summary>
+    /// The antiforgery token of the form on the page at <paramref name="pagePath"/>, as this client's browser would post it; null when the
+    /// page does not answer 200 or shows no form.
+    /// </summary>
+    public async Task<string?> TokenOnAsync(string pagePath)
+    {
+        using var response = await Http.GetAsync(new Uri(pagePath, UriKind.Relative));
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return null;
+        }
+
+        var token = TokenField().Match(await response.Content.ReadAsStringAsync());
+        return token.Success ? WebUtility.HtmlDecode(token.Groups[1].Value) : null;
+    }
+
     public async Task<HttpResponseMessage> SignInAsStaffAsync(string email, string password) =>
         await PostFormAsync("/signin", "/signin?handler=Staff", [new("email", email), new("password", password)]);
 

@@ -15,13 +15,21 @@ public sealed record Invigilator(Guid Id, string Actor);
 
 /// <summary>
 /// The invigilator's actions on a sitting. Each is written as events with the invigilator and the time, then pushed to
-/// every invigilator of the sitting and to the candidates it touches. Candidates are named by id; none named means the
-/// whole room.
+/// every invigilator of the sitting and to the candidates it touches. Candidates are named by id; none named (no list)
+/// means the whole room. Arguments are checked before anything is written: a list that is empty, too long, names a
+/// candidate twice or one not booked on the sitting is refused, and so is a reason or note longer than
+/// <see cref="MaxNoteLength"/> (a message, longer than the playbook's message_max_length).
 /// </summary>
 public sealed class Invigilating(
     IDocumentStore store, AdmitCandidate admission, LiveUpdates live, InvigilationPlaybook playbook, IBackgroundJobClient jobs, CurrentAccounts accounts, TimeProvider time)
 {
     public const string NoLongerInvigilating = "You are no longer an invigilator at this centre, so you cannot act on its sittings. Ask the exam officer if this is a mistake.";
+
+    /// <summary>The most candidates one action may name: a room is at most a few hundred, and the whole room is named by naming none.</summary>
+    public const int MaxNamedCandidates = 500;
+
+    /// <summary>The longest reason or incident note, in characters: the dashboard's longest such field (the incident note) holds this many.</summary>
+    public const int MaxNoteLength = 1_000;
 
     /// <summary>
     /// The sitting, if the caller was assigned to it when it was scheduled and is still an invigilator at its centre
@@ -59,42 +67,61 @@ public sealed class Invigilating(
     public async Task RefuseAsync(Guid sittingId, Guid candidateId, string? reason, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
         await SittingAsync(sittingId, invigilator, cancellationToken);
+        Bounded(reason, "reason");
         var attempt = await admission.RefuseAsync(sittingId, candidateId, reason, invigilator.Id, invigilator.Actor, cancellationToken);
         await live.AttemptChangedAsync(attempt.Id, cancellationToken);
     }
 
+    /// <summary>
+    /// Pauses the named candidates' tests (or every test under way in the room) and returns how many were paused. All or
+    /// nothing: if any named candidate's test is not under way, none is paused and the refusal says why.
+    /// </summary>
     public async Task<int> PauseAsync(Guid sittingId, IReadOnlyList<Guid>? candidateIds, string? reason, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
-        var paused = await OnAttemptsAsync(sittingId, candidateIds, invigilator, (attempt, now) => InvigilationDecisions.Pause(attempt, reason, invigilator.Actor, now), cancellationToken);
-        await PushSittingAsync(sittingId, $"{invigilator.Actor} paused {Whom(candidateIds, paused)}", cancellationToken);
-        return paused;
+        var paused = await OnAttemptsAsync(sittingId, candidateIds, invigilator, () => Bounded(reason, "reason"),
+            (attempt, now) => InvigilationDecisions.Pause(attempt, reason, invigilator.Actor, now), cancellationToken);
+        await PushSittingAsync(sittingId, $"{invigilator.Actor} paused {Whom(candidateIds, paused.Count)}", cancellationToken);
+        return paused.Count;
     }
 
+    /// <summary>Resumes the named candidates (or the room) and returns how many were resumed; all or nothing, as <see cref="PauseAsync"/>.</summary>
     public async Task<int> ResumeAsync(Guid sittingId, IReadOnlyList<Guid>? candidateIds, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
-        var resumed = await OnAttemptsAsync(sittingId, candidateIds, invigilator, (attempt, now) => InvigilationDecisions.Resume(attempt, invigilator.Actor, now), cancellationToken);
-        await ScheduleDeadlinesAsync(sittingId, candidateIds, cancellationToken);
-        await PushSittingAsync(sittingId, $"{invigilator.Actor} resumed {Whom(candidateIds, resumed)}", cancellationToken);
-        return resumed;
+        var resumed = await OnAttemptsAsync(sittingId, candidateIds, invigilator, () => { },
+            (attempt, now) => InvigilationDecisions.Resume(attempt, invigilator.Actor, now), cancellationToken);
+        await ScheduleDeadlinesAsync(resumed, cancellationToken);
+        await PushSittingAsync(sittingId, $"{invigilator.Actor} resumed {Whom(candidateIds, resumed.Count)}", cancellationToken);
+        return resumed.Count;
     }
 
+    /// <summary>Gives the named candidates (or the room) more time and returns how many were given it; all or nothing, as <see cref="PauseAsync"/>.</summary>
     public async Task<int> ExtendTimeAsync(Guid sittingId, IReadOnlyList<Guid>? candidateIds, int minutes, string? reason, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
-        var extended = await OnAttemptsAsync(sittingId, candidateIds, invigilator,
+        var extended = await OnAttemptsAsync(sittingId, candidateIds, invigilator, () =>
+            {
+                InvigilationDecisions.RequireExtension(minutes, reason);
+                Bounded(reason, "reason");
+            },
             (attempt, now) => InvigilationDecisions.ExtendTime(attempt, minutes, reason, invigilator.Actor, now), cancellationToken);
-        await ScheduleDeadlinesAsync(sittingId, candidateIds, cancellationToken);
-        await PushSittingAsync(sittingId, $"{invigilator.Actor} gave {Whom(candidateIds, extended)} {minutes} more minute(s): {reason}", cancellationToken);
-        return extended;
+        await ScheduleDeadlinesAsync(extended, cancellationToken);
+        await PushSittingAsync(sittingId, $"{invigilator.Actor} gave {Whom(candidateIds, extended.Count)} {minutes} more minute(s): {reason?.Trim()}", cancellationToken);
+        return extended.Count;
     }
 
     public async Task VoidAsync(Guid sittingId, Guid candidateId, string? reason, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
-        if (await OnAttemptsAsync(sittingId, [candidateId], invigilator, (attempt, now) => InvigilationDecisions.Void(attempt, reason, invigilator.Actor, now), cancellationToken) == 0)
+        var voided = await OnAttemptsAsync(sittingId, [candidateId], invigilator, () =>
+            {
+                InvigilationDecisions.RequireVoidReason(reason);
+                Bounded(reason, "reason");
+            },
+            (attempt, now) => InvigilationDecisions.Void(attempt, reason, invigilator.Actor, now), cancellationToken);
+        if (voided.Count == 0)
         {
             throw new AttemptRefusedException("This candidate has no attempt to void.");
         }
 
-        await PushSittingAsync(sittingId, $"{invigilator.Actor} voided an attempt: {reason}", cancellationToken);
+        await PushSittingAsync(sittingId, $"{invigilator.Actor} voided an attempt: {reason?.Trim()}", cancellationToken);
     }
 
     public async Task MessageAsync(Guid sittingId, IReadOnlyList<Guid>? candidateIds, string? text, Invigilator invigilator, CancellationToken cancellationToken = default)
@@ -121,6 +148,8 @@ public sealed class Invigilating(
         {
             throw new AttemptRefusedException($"An incident of type {incident.Code} ({incident.Title}) needs a note saying what happened.", StatusCodes.Status400BadRequest);
         }
+
+        Bounded(note, "note");
 
         Named(sitting, candidateIds);
         await AppendToSittingAsync(sitting.Id, new IncidentLogged(sitting.Id, incident.Code, incident.Title, string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
@@ -164,39 +193,90 @@ public sealed class Invigilating(
     private static string Whom(IReadOnlyList<Guid>? candidateIds, int changed) =>
         candidateIds is { Count: > 0 } ? $"{changed} candidate(s)" : $"the room ({changed} candidate(s))";
 
+    /// <summary>
+    /// The candidates an action is for: those named, or (no list) everyone booked. A list naming nobody, more than
+    /// <see cref="MaxNamedCandidates"/>, someone twice or someone not booked on the sitting is refused.
+    /// </summary>
     private static IReadOnlyList<Guid> Named(Sitting sitting, IReadOnlyList<Guid>? candidateIds)
     {
-        if (candidateIds is not { Count: > 0 })
+        if (candidateIds is null)
         {
             return sitting.Bookings.Select(b => b.CandidateId).ToList();
         }
 
-        return candidateIds.All(id => sitting.Bookings.Any(b => b.CandidateId == id))
-            ? candidateIds
-            : throw new AttemptRefusedException("Some of the chosen candidates are not booked on this sitting.", StatusCodes.Status400BadRequest);
+        if (candidateIds.Count == 0)
+        {
+            throw new AttemptRefusedException("No candidates were chosen: choose at least one, or none at all for the whole room.", StatusCodes.Status400BadRequest);
+        }
+
+        if (candidateIds.Count > MaxNamedCandidates)
+        {
+            throw new AttemptRefusedException($"Choose at most {MaxNamedCandidates} candidates at once, or none at all for the whole room.", StatusCodes.Status400BadRequest);
+        }
+
+        if (candidateIds.Distinct().Count() < candidateIds.Count)
+        {
+            throw new AttemptRefusedException("A candidate was chosen more than once: choose each candidate once.", StatusCodes.Status400BadRequest);
+        }
+
+        var booked = sitting.Bookings.Select(b => b.CandidateId).ToHashSet();
+        var strangers = candidateIds.Count(id => !booked.Contains(id));
+        return strangers == 0 ? candidateIds
+            : candidateIds.Count == 1 ? throw new AttemptRefusedException("This candidate is not booked on this sitting.", StatusCodes.Status400BadRequest)
+            : throw new AttemptRefusedException($"{strangers} of the {candidateIds.Count} chosen candidates are not booked on this sitting; nothing was done.", StatusCodes.Status400BadRequest);
     }
 
-    /// <summary>Decides on each named (or every) candidate's attempt; returns how many changed. A refusal for one named candidate stops with its reason.</summary>
-    private async Task<int> OnAttemptsAsync(Guid sittingId, IReadOnlyList<Guid>? candidateIds, Invigilator invigilator,
+    /// <summary>A reason or note is kept in the record and shown on every dashboard (a reason often to the candidate too): it has a length a person writes.</summary>
+    private static void Bounded(string? text, string what)
+    {
+        var length = text?.Trim().Length ?? 0;
+        if (length > MaxNoteLength)
+        {
+            throw new AttemptRefusedException($"Keep the {what} to {MaxNoteLength} characters; this one has {length}.", StatusCodes.Status400BadRequest);
+        }
+    }
+
+    /// <summary>
+    /// Decides on each named (or every) candidate's attempt and returns those that changed. The arguments are checked
+    /// (<paramref name="check"/>) before anything is read, then every named candidate's attempt is decided on as it stands
+    /// before any is written: one refusal refuses the whole action, with each reason and how many it concerns, and
+    /// nothing is written. (Another writer can still change an attempt between that check and the write; that attempt
+    /// is then refused alone, as the decision is made again on its new state.) For the whole room, only tests under way
+    /// are acted on.
+    /// </summary>
+    private async Task<IReadOnlyList<Attempt>> OnAttemptsAsync(Guid sittingId, IReadOnlyList<Guid>? candidateIds, Invigilator invigilator, Action check,
         Func<Attempt, DateTimeOffset, IEnumerable<object>> decide, CancellationToken cancellationToken)
     {
         var sitting = await SittingAsync(sittingId, invigilator, cancellationToken);
-        var room = candidateIds is not { Count: > 0 };
+        var named = Named(sitting, candidateIds);
+        check();
+        var room = candidateIds is null;
         await using var session = store.QuerySession();
-        var attempts = await session.LoadManyAsync<Attempt>(cancellationToken, Named(sitting, candidateIds).Select(c => CheckIn.IdFor(sitting.Id, c)).ToArray());
-        if (!room && attempts.Count < candidateIds!.Count)
+        var attempts = await session.LoadManyAsync<Attempt>(cancellationToken, named.Select(c => CheckIn.IdFor(sitting.Id, c)).ToArray());
+        if (!room && attempts.Count < named.Count)
         {
-            throw new AttemptRefusedException("Some of the chosen candidates have not checked in.");
+            throw new AttemptRefusedException(named.Count == 1
+                ? "This candidate has not checked in yet: they enter the access code on their computer first."
+                : $"{named.Count - attempts.Count} of the {named.Count} chosen candidates have not checked in yet; nothing was done.");
         }
 
-        var changed = 0;
-        foreach (var attempt in attempts.Where(a => !room || a.InProgress))
+        var acting = attempts.Where(a => !room || a.InProgress).ToList();
+        var refusals = acting.Select(a => Refusal(() => decide(a, time.GetUtcNow()))).OfType<string>().ToList();
+        if (refusals.Count > 0)
+        {
+            throw new AttemptRefusedException(acting.Count == 1
+                ? refusals[0]
+                : "Nothing was done: " + string.Join(" ", refusals.GroupBy(r => r).Select(g => $"{g.Count()} of the {acting.Count} chosen candidates: {g.Key}")));
+        }
+
+        var changed = new List<Attempt>();
+        foreach (var attempt in acting)
         {
             var now = time.GetUtcNow();
             var written = await store.DecideAsync<Attempt>(attempt.Id, current => decide(current, now), cancellationToken);
             if (written.Count > 0)
             {
-                changed++;
+                changed.Add(attempt);
                 await live.AttemptChangedAsync(attempt.Id, cancellationToken);
             }
         }
@@ -204,12 +284,31 @@ public sealed class Invigilating(
         return changed;
     }
 
-    /// <summary>After a resume or an extension the deadline moved: schedule the time-up job at the new one (the old one finds nothing due).</summary>
-    private async Task ScheduleDeadlinesAsync(Guid sittingId, IReadOnlyList<Guid>? candidateIds, CancellationToken cancellationToken)
+    /// <summary>The reason a decision refuses, or null when it does not (its events are made, and dropped).</summary>
+    private static string? Refusal(Func<IEnumerable<object>> decide)
     {
+        try
+        {
+            _ = decide().ToList();
+            return null;
+        }
+        catch (AttemptRefusedException refused)
+        {
+            return refused.Message;
+        }
+    }
+
+    /// <summary>After a resume or an extension the deadline moved: schedule the time-up job at the new one (the old one finds nothing due).</summary>
+    private async Task ScheduleDeadlinesAsync(IReadOnlyList<Attempt> changed, CancellationToken cancellationToken)
+    {
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
         await using var session = store.QuerySession();
-        var attempts = await session.Query<Attempt>().Where(a => a.SittingId == sittingId && a.Status == AttemptStatus.InProgress).ToListAsync(cancellationToken);
-        foreach (var attempt in attempts.Where(a => a.PausedAt is null && a.Deadline is not null && (candidateIds is not { Count: > 0 } || candidateIds.Contains(a.CandidateId))))
+        var attempts = await session.LoadManyAsync<Attempt>(cancellationToken, changed.Select(a => a.Id).ToArray());
+        foreach (var attempt in attempts.Where(a => a is { Status: AttemptStatus.InProgress, PausedAt: null, Deadline: not null }))
         {
             jobs.Schedule<SubmitAtTimeUpJob>(job => job.RunAsync(attempt.Id, CancellationToken.None), attempt.Deadline!.Value);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using AssessmentEngine.Web.Features.Attempts;
 
 namespace AssessmentEngine.Web.Features.Invigilation;
@@ -17,10 +18,21 @@ public static class InvigilationDecisions
         return attempt.PausedAt is null ? [new AttemptPaused(attempt.Id, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), actor, now)] : [];
     }
 
-    public static IEnumerable<object> Resume(Attempt attempt, string actor, DateTimeOffset now) =>
-        attempt is { InProgress: true, PausedAt: { } pausedAt } ? [new AttemptResumed(attempt.Id, now - pausedAt, actor, now)] : [];
+    /// <summary>Resumes a paused test; resuming one under way that is not paused changes nothing.</summary>
+    public static IEnumerable<object> Resume(Attempt attempt, string actor, DateTimeOffset now)
+    {
+        if (!attempt.InProgress)
+        {
+            throw new AttemptRefusedException("Only a test under way can be resumed.");
+        }
 
-    public static IEnumerable<object> ExtendTime(Attempt attempt, int minutes, string? reason, string actor, DateTimeOffset now)
+        AttemptLifecycle.Require(attempt, AttemptCommand.Resume);
+
+        return attempt.PausedAt is { } pausedAt ? [new AttemptResumed(attempt.Id, now - pausedAt, actor, now)] : [];
+    }
+
+    /// <summary>Extra time is 1 to 600 minutes and has a reason: checked before any attempt is looked at, so a room with none under way refuses it too.</summary>
+    public static void RequireExtension(int minutes, [NotNull] string? reason)
     {
         if (minutes is < 1 or > 600)
         {
@@ -31,7 +43,20 @@ public static class InvigilationDecisions
         {
             throw new AttemptRefusedException("Give the reason for the extra time.", StatusCodes.Status400BadRequest);
         }
+    }
 
+    /// <summary>A void has a reason (the candidate sees it).</summary>
+    public static void RequireVoidReason([NotNull] string? reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new AttemptRefusedException("Give the reason for voiding the attempt: the candidate sees it.", StatusCodes.Status400BadRequest);
+        }
+    }
+
+    public static IEnumerable<object> ExtendTime(Attempt attempt, int minutes, string? reason, string actor, DateTimeOffset now)
+    {
+        RequireExtension(minutes, reason);
         if (!attempt.InProgress)
         {
             throw new AttemptRefusedException("Only a test under way can be given more time.");
@@ -44,11 +69,7 @@ public static class InvigilationDecisions
 
     public static IEnumerable<object> Void(Attempt attempt, string? reason, string actor, DateTimeOffset now)
     {
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw new AttemptRefusedException("Give the reason for voiding the attempt: the candidate sees it.", StatusCodes.Status400BadRequest);
-        }
-
+        RequireVoidReason(reason);
         if (attempt.Status is not (AttemptStatus.InProgress or AttemptStatus.Submitted or AttemptStatus.Admitted))
         {
             throw new AttemptRefusedException(attempt.Status == AttemptStatus.Voided ? "This attempt is already voided." : "There is no attempt under way to void.");

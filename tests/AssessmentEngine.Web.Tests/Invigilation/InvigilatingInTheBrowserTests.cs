@@ -99,9 +99,9 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         await Expect(StateOf(room, a)).ToHaveTextAsync("Paused");
         await Expect(pageB.Locator("#paused-note")).ToBeHiddenAsync();
         // While paused the question's controls are disabled (no working time off the clock), and the note says why.
-        await Expect(pageA.Locator("#q1 input, #q1 textarea").First).ToBeDisabledAsync();
+        await Expect(pageA.Locator("#q1 input, #q1 textarea, #q1 select").First).ToBeDisabledAsync();
         await Expect(pageA.Locator("#paused-note")).ToContainTextAsync("cannot change your answers");
-        await Expect(pageB.Locator("#q1 input, #q1 textarea").First).ToBeEnabledAsync();
+        await Expect(pageB.Locator("#q1 input, #q1 textarea, #q1 select").First).ToBeEnabledAsync();
         await CheckAsync(checker, "the dashboard with a candidate paused");
         var paused = await pageA.Locator("#timer").InnerTextAsync();
         await Task.Delay(2_500);
@@ -114,7 +114,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         await room.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
         await Expect(room.Locator("#action-result")).ToHaveTextAsync("Resumed (1)");
         await Expect(pageA.Locator("#paused-note")).ToBeHiddenAsync();
-        await Expect(pageA.Locator("#q1 input, #q1 textarea").First).ToBeEnabledAsync();
+        await Expect(pageA.Locator("#q1 input, #q1 textarea, #q1 select").First).ToBeEnabledAsync();
         await Expect(pageA.Locator("#timer")).ToHaveTextAsync(ClockShown());
         await Expect(StateOf(room, a)).ToHaveTextAsync("In progress");
         // The clock runs on from where it stopped: it has lost no more than the time since the resume (plus a second of

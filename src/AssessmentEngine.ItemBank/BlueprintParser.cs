@@ -9,7 +9,7 @@ internal sealed record ParsedBlueprint(Blueprint Blueprint, int IdLine, IReadOnl
 internal static class BlueprintParser
 {
     private static readonly IReadOnlySet<string> KnownKeys = new HashSet<string>(
-        ["test", "title", "duration_minutes", "time_limit", "pass_percent", "occasions", "sections"], StringComparer.Ordinal);
+        ["test", "title", "duration_minutes", "time_limit", "pass_percent", "occasions", "marks_tolerance", "sections"], StringComparer.Ordinal);
 
     private static readonly IReadOnlySet<string> KnownSectionKeys = new HashSet<string>(["outcome", "items", "marks", "types"], StringComparer.Ordinal);
 
@@ -27,6 +27,7 @@ internal static class BlueprintParser
         var duration = Positive(front, "duration_minutes", report, required: true);
         var occasions = Positive(front, "occasions", report, required: false) ?? 1;
         var passPercent = PassPercent(front, report);
+        var tolerance = MarksTolerance(front, report);
         var timeLimit = ReadTimeLimit(front, report);
         var (sections, lines) = ReadSections(front, report, unit);
 
@@ -48,7 +49,10 @@ internal static class BlueprintParser
             return null;
         }
 
-        var blueprint = new Blueprint(id, title, unit?.Code ?? "", duration.Value, timeLimit, passPercent.Value, occasions, sections, instructions, report.Path);
+        var blueprint = new Blueprint(id, title, unit?.Code ?? "", duration.Value, timeLimit, passPercent.Value, occasions, sections, instructions, report.Path)
+        {
+            MarksTolerance = tolerance,
+        };
         return new ParsedBlueprint(blueprint, idLine, lines, report);
     }
 
@@ -86,6 +90,23 @@ internal static class BlueprintParser
         if (value is null or <= 0)
         {
             report.Error(line, $"{key} must be a positive whole number, not '{YamlFrontMatter.Text(node)}'");
+            return null;
+        }
+
+        return value;
+    }
+
+    private static int? MarksTolerance(YamlFrontMatter front, FileReport report)
+    {
+        if (!front.TryGet("marks_tolerance", out var node, out var line))
+        {
+            return null;
+        }
+
+        var value = YamlFrontMatter.Integer(node);
+        if (value is null or < 0)
+        {
+            report.Error(line, $"marks_tolerance must be a whole number of marks, 0 or more, not '{YamlFrontMatter.Text(node)}'");
             return null;
         }
 

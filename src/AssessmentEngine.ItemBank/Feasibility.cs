@@ -51,8 +51,9 @@ public static class Feasibility
         }
 
         var matching = new Matching(sectionsOf, capacity);
-        // Scarcest first: items that fit one section only are placed before flexible ones (augmenting paths fix the rest).
-        foreach (var i in Enumerable.Range(0, current.Count).Where(i => sectionsOf[i].Count > 0).OrderBy(i => sectionsOf[i].Count).ThenBy(i => current[i].Id, StringComparer.Ordinal))
+        // Scarcest first: items that fit one section only are placed before flexible ones (augmenting paths fix the rest);
+        // among those, the most marks first, since a marks section is given only as many slots as its largest items need.
+        foreach (var i in Enumerable.Range(0, current.Count).Where(i => sectionsOf[i].Count > 0).OrderBy(i => sectionsOf[i].Count).ThenByDescending(i => current[i].Marks).ThenBy(i => current[i].Id, StringComparer.Ordinal))
         {
             if (matching.Full)
             {

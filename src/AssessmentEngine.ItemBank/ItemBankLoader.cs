@@ -55,6 +55,7 @@ public static class ItemBankLoader
             if (whole)
             {
                 ReportStatementsWithoutItems(context, unit, items);
+                ReportOneSidedExclusions(unit);
                 ItemWriting.CheckBank(items, unit.UnitReport!, context.CodeLine);
             }
 
@@ -180,6 +181,28 @@ public static class ItemBankLoader
             {
                 var others = string.Join(", ", group.Where(other => !ReferenceEquals(other, blueprint)).Select(other => $"{other.Report.Path}:{other.IdLine}"));
                 blueprint.Report.Error(blueprint.IdLine, $"duplicate test id '{group.Key}': also in {others}");
+            }
+        }
+    }
+
+    /// <summary>Enemy items are named both ways, and only items of the same unit can be named.</summary>
+    private static void ReportOneSidedExclusions(LoadedUnit unit)
+    {
+        var items = unit.Items.Where(parsed => parsed.Item is not null).GroupBy(parsed => parsed.Item!.Id, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.First().Item!, StringComparer.Ordinal);
+        foreach (var parsed in unit.Items.Where(parsed => parsed.Item is { Excludes.Count: > 0 }))
+        {
+            var item = parsed.Item!;
+            foreach (var other in item.Excludes)
+            {
+                if (!items.TryGetValue(other, out var enemy))
+                {
+                    parsed.Report.Warning(parsed.ExcludesLine, $"excludes '{other}', which is not an item of unit {item.UnitCode}");
+                }
+                else if (!enemy.Excludes.Contains(item.Id, StringComparer.Ordinal))
+                {
+                    parsed.Report.Warning(parsed.ExcludesLine, $"excludes '{other}', but '{other}' does not exclude '{item.Id}': name each other (add excludes: [{item.Id}] to {other})");
+                }
             }
         }
     }

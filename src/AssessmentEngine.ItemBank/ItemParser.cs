@@ -8,13 +8,17 @@ using Markdig.Syntax.Inlines;
 namespace AssessmentEngine.ItemBank;
 
 /// <summary>What the loader needs to know about an item file, whether or not it had errors.</summary>
-internal sealed record ParsedItem(string Path, string? Id, int IdLine, Item? Item, FileReport Report);
+internal sealed record ParsedItem(string Path, string? Id, int IdLine, Item? Item, FileReport Report)
+{
+    /// <summary>The line of 'excludes' (the id line when there is none).</summary>
+    public int ExcludesLine { get; init; }
+}
 
 /// <summary>Parses and lints one item file against its unit.</summary>
 internal static partial class ItemParser
 {
     internal static readonly IReadOnlySet<string> KnownKeys = new HashSet<string>(
-        ["id", "type", "statements", "marks", "difficulty", "shuffle", "valid_until", "scoring", "words", "distractors"], StringComparer.Ordinal);
+        ["id", "type", "statements", "marks", "difficulty", "shuffle", "valid_until", "scoring", "words", "distractors", "excludes"], StringComparer.Ordinal);
 
     private const string FeedbackSection = "feedback";
     private const string GuidanceSection = "marking guidance";
@@ -40,6 +44,7 @@ internal static partial class ItemParser
         var scoring = ReadScoring(front, report, type);
         var (minWords, maxWords) = ReadWords(front, report, type);
         var distractors = ReadDistractors(front, report, type);
+        var (excludes, excludesLine) = ReadExcludes(front, report, id);
 
         var document = Markdown.Parse(front.Body, report, front.BodyLine);
         if (document is null || Markdown.HasTooMuchRawHtml(document, report))
@@ -111,7 +116,7 @@ internal static partial class ItemParser
         front.TryGet("distractors", out _, out var distractorsLine);
         var answersLine = regions.Sections.TryGetValue(AnswersSection, out var answersSection) ? answersSection.Line : typeLine;
         ItemWriting.Check(item, new ItemLines(typeLine, body.OptionListLine, body.OptionLines, distractorsLine, answersLine), report);
-        return new ParsedItem(report.Path, id, idLine, item, report);
+        return new ParsedItem(report.Path, id, idLine, item with { Excludes = excludes }, report) { ExcludesLine = excludesLine == 0 ? idLine : excludesLine };
     }
 
     // --- front matter ---
@@ -351,6 +356,41 @@ internal static partial class ItemParser
         }
 
         return list.Select(entry => entry.Value).Where(value => value.Length > 0).ToList();
+    }
+
+    /// <summary>The items this one must never share a form with: one gives away the other's answer.</summary>
+    private static (List<string> Excludes, int Line) ReadExcludes(YamlFrontMatter front, FileReport report, string? id)
+    {
+        if (!front.TryGet("excludes", out var node, out var line))
+        {
+            return ([], 0);
+        }
+
+        var list = YamlFrontMatter.List(node);
+        if (list is null || list.Count == 0)
+        {
+            report.Error(line, "excludes must list the ids of items this one must never appear with, e.g. excludes: [fe6v35-1.1-006]");
+            return ([], line);
+        }
+
+        var excludes = new List<string>();
+        foreach (var (other, otherLine) in list)
+        {
+            if (!IdPattern().IsMatch(other))
+            {
+                report.Error(otherLine, $"excludes names '{other}', which is not an item id");
+            }
+            else if (string.Equals(other, id, StringComparison.Ordinal))
+            {
+                report.Error(otherLine, "an item cannot exclude itself");
+            }
+            else if (!excludes.Contains(other, StringComparer.Ordinal))
+            {
+                excludes.Add(other);
+            }
+        }
+
+        return (excludes, line);
     }
 
     // --- body ---

@@ -76,6 +76,9 @@ public sealed record Item(
     string ContentHash,
     string Markdown)
 {
+    /// <summary>Ids of the items this one must never share a form with (each gives away the other's answer); named both ways.</summary>
+    public IReadOnlyList<string> Excludes { get; init; } = [];
+
     /// <summary>Whether the sampler may draw it on <paramref name="today"/> (valid_until is the last valid day).</summary>
     public bool IsCurrentOn(DateOnly today) => ValidUntil is not { } until || until >= today;
 }
@@ -99,7 +102,17 @@ public sealed record Blueprint(
     int Occasions,
     IReadOnlyList<BlueprintSection> Sections,
     string InstructionsHtml,
-    string SourcePath);
+    string SourcePath)
+{
+    /// <summary>
+    /// How far a form's total marks may stray from the blueprint's (the sum of its sections' marks; for sections drawn by
+    /// item count, the usual total of its forms). Null: not checked.
+    /// </summary>
+    public int? MarksTolerance { get; init; }
+
+    /// <summary>The total marks every form aims at, when every section is drawn by marks.</summary>
+    public int? TotalMarks => Sections.All(section => section.Marks is not null) ? Sections.Sum(section => section.Marks!.Value) : null;
+}
 
 /// <summary>The result of loading (parsing and linting) item-bank files.</summary>
 public sealed record BankLoad(IReadOnlyList<Unit> Units, IReadOnlyList<Diagnostic> Diagnostics)

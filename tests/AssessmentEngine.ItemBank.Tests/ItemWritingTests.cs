@@ -107,3 +107,37 @@ public sealed class ItemWritingTests
         seldom.Load().DoesNotReport("the key is the longest option in");
     }
 }
+
+/// <summary>Enemy items: an item names the items it must never share a form with (excludes:), and both must say so.</summary>
+public sealed class EnemyItemLintTests
+{
+    private static string Single(string id, string excludes) =>
+        $"---\nid: {id}\ntype: single\nstatements: [\"1.1\"]\nmarks: 1\n{excludes}---\nWhich option suits statement {id}?\n\n- [ ] A wrong answer\n- [x] The right answer\n- [ ] Another wrong answer\n";
+
+    [Fact]
+    public void Items_that_name_each_other_report_nothing_and_the_sampler_sees_both_ways()
+    {
+        var load = TestBank.WithTestUnit().WithSingle("s-2", "2.1")
+            .WithItem("e-1", Single("e-1", "excludes: [e-2]\n")).WithItem("e-2", Single("e-2", "excludes: [e-1]\n")).Load();
+
+        load.DoesNotReport("excludes");
+        Assert.Equal(["e-2"], load.TheItem("e-1").Excludes);
+        Assert.Equal(["e-1"], load.TheItem("e-2").Excludes);
+    }
+
+    public static TheoryData<string, string, string> Flaws() => new()
+    {
+        { "excludes: [e-2]\n", "", "u/items/e-1.md:6: warning: excludes 'e-2', but 'e-2' does not exclude 'e-1': name each other (add excludes: [e-1] to e-2)" },
+        { "excludes: [e-9]\n", "", "u/items/e-1.md:6: warning: excludes 'e-9', which is not an item of unit TEST 01" },
+        { "excludes: [e-1]\n", "", "u/items/e-1.md:6: error: an item cannot exclude itself" },
+        { "excludes: [\"Not An Id\"]\n", "", "u/items/e-1.md:6: error: excludes names 'Not An Id', which is not an item id" },
+        { "excludes: {e-2: yes}\n", "", "u/items/e-1.md:6: error: excludes must list the ids of items this one must never appear with, e.g. excludes: [fe6v35-1.1-006]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Flaws))]
+    public void A_one_sided_unknown_or_malformed_exclusion_is_reported_at_its_line(string first, string second, string expected)
+    {
+        TestBank.WithTestUnit().WithSingle("s-2", "2.1").WithItem("e-1", Single("e-1", first)).WithItem("e-2", Single("e-2", second)).Load().Reports(expected);
+    }
+}

@@ -226,7 +226,7 @@ public sealed class LintRuleTests
     {
         var load = LoadItem("u-1.1-001", TestBank.Single("u-1.1-001").Replace("marks: 1", "marks: 1\ncolour: blue", StringComparison.Ordinal));
 
-        load.Reports("u/items/u-1.1-001.md:6: warning: unknown front-matter key 'colour' (known: id, type, statements, marks, difficulty, shuffle, valid_until, scoring, words, distractors)");
+        load.Reports("u/items/u-1.1-001.md:6: warning: unknown front-matter key 'colour' (known: id, type, statements, marks, difficulty, shuffle, valid_until, scoring, words, distractors, excludes)");
         load.TheItem("u-1.1-001");
     }
 

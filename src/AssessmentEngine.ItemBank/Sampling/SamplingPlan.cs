@@ -11,6 +11,7 @@ public sealed class SamplingPlan
     private readonly ulong[] _idHash;
     private readonly int[][] _statementsOf;
     private readonly int[][] _sectionsOf;
+    private readonly int[][] _enemiesOf;
     private readonly int[][] _eligible;
     private readonly bool _sectionsShareItems;
     private readonly Dictionary<string, int> _itemIndex;
@@ -30,6 +31,22 @@ public sealed class SamplingPlan
         }
 
         _idHash = [.. _items.Select(item => SplitMix.Hash(item.Id))];
+
+        // Enemy items, either way round (lint insists on both, but one side is enough to keep them apart).
+        var enemies = _items.Select(_ => new HashSet<int>()).ToArray();
+        for (var i = 0; i < _items.Length; i++)
+        {
+            foreach (var other in _items[i].Excludes)
+            {
+                if (_itemIndex.TryGetValue(other, out var j))
+                {
+                    enemies[i].Add(j);
+                    enemies[j].Add(i);
+                }
+            }
+        }
+
+        _enemiesOf = [.. enemies.Select(set => set.Order().ToArray())];
         _statementReferences = [.. _items.SelectMany(item => item.Statements).Distinct(StringComparer.Ordinal).Order(NaturalOrder.Comparer)];
         _statementIndex = _statementReferences.Select((reference, s) => (reference, s)).ToDictionary(entry => entry.reference, entry => entry.s, StringComparer.Ordinal);
         _statementsOf = [.. _items.Select(item => item.Statements.Select(reference => _statementIndex[reference]).Distinct().ToArray())];
@@ -292,7 +309,7 @@ public sealed class SamplingPlan
         {
             for (var slot = 0; slot < count; slot++)
             {
-                var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed: null, picksLeft: count - slot);
+                var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed: null, picksLeft: count - slot, notes);
                 Take(pick, picks, taken, covered, sitting, overlap);
             }
 
@@ -307,7 +324,9 @@ public sealed class SamplingPlan
         }
 
         // Rule 1: exactly the marks when some set of the eligible items adds up to them, else the nearest total above.
-        var target = Reachable(counts, pool.Sum(i => _items[i].Marks)).Select((ok, total) => (ok, total)).First(entry => entry.ok && entry.total >= marks).total;
+        // (Earlier sections may have taken what this one needed, when sections share items: then the most it can reach.)
+        var reachable = Reachable(counts, pool.Sum(i => _items[i].Marks));
+        var target = reachable.Select((ok, total) => (ok, total)).Where(entry => entry.ok && entry.total >= marks).Select(entry => entry.total).DefaultIfEmpty(Array.LastIndexOf(reachable, true)).First();
         if (target != marks)
         {
             notes.Add($"section {k + 1} (outcome {section.Outcome}) asks for {marks} marks; no set of its eligible items adds up to exactly that, so it has {target}");
@@ -328,7 +347,7 @@ public sealed class SamplingPlan
                 }
             }
 
-            var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, allowed, picksLeft: 1);
+            var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, allowed, picksLeft: 1, notes);
             Take(pick, picks, taken, covered, sitting, overlap);
             counts[_items[pick].Marks]--;
             left -= _items[pick].Marks;
@@ -358,7 +377,33 @@ public sealed class SamplingPlan
     /// would bring with any one earlier form of the sitting (rule 4), fewest uses in the sitting, least exposure (rule 5),
     /// then the seed. The pool is sorted by the static parts, so the scan stops once no later item can beat the best.
     /// </summary>
-    private int Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft)
+    private int Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, List<string> notes)
+    {
+        // Enemy items are kept apart while the bank allows; but filling the blueprint comes first, and a form is still
+        // better than none on the day.
+        var (apart, apartFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, apart: true);
+        if (apart >= 0)
+        {
+            return apart;
+        }
+
+        var (together, togetherFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, apart: false);
+        var pick = together >= 0 ? together : apartFallback >= 0 ? apartFallback : togetherFallback;
+        if (pick < 0)
+        {
+            throw new InvalidOperationException($"section {k + 1} of '{Blueprint.Id}' ran out of items although the plan was feasible; please report this");
+        }
+
+        var enemies = _enemiesOf[pick].Where(enemy => taken[enemy]).Select(enemy => _items[enemy].Id).ToList();
+        if (enemies.Count > 0)
+        {
+            notes.Add($"section {k + 1} (outcome {Blueprint.Sections[k].Outcome}) could be filled only with {_items[pick].Id}, which excludes {string.Join(", ", enemies)} already on the form");
+        }
+
+        return pick;
+    }
+
+    private (int Best, int Fallback) Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, bool apart)
     {
         var best = -1;
         var fallback = -1;
@@ -367,7 +412,7 @@ public sealed class SamplingPlan
         for (var p = 0; p < pool.Length; p++)
         {
             var i = pool[p];
-            if (taken[i] || (marksAllowed is not null && !marksAllowed[_items[i].Marks]))
+            if (taken[i] || (marksAllowed is not null && !marksAllowed[_items[i].Marks]) || (apart && HasEnemyIn(i, taken)))
             {
                 continue;
             }
@@ -414,7 +459,20 @@ public sealed class SamplingPlan
             (best, bestKey) = (i, candidate);
         }
 
-        return best >= 0 ? best : fallback >= 0 ? fallback : throw new InvalidOperationException($"section {k + 1} of '{Blueprint.Id}' ran out of items although the plan was feasible; please report this");
+        return (best, fallback);
+    }
+
+    private bool HasEnemyIn(int item, bool[] taken)
+    {
+        foreach (var enemy in _enemiesOf[item])
+        {
+            if (taken[enemy])
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool AddsStatement(int item, bool[] covered)

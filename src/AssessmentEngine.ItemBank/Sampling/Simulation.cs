@@ -9,6 +9,15 @@ public sealed record CandidateSummary(int Candidate, int Repeats, int Statements
 /// <summary>One simulated sitting: its largest pairwise overlap and the least any assembly could reach.</summary>
 public sealed record OccasionSummary(int Occasion, int LargestPairwiseOverlap, int OverlapLowerBound);
 
+/// <summary>
+/// One candidate's form on one occasion: its total marks and the marks an assessor marks (written), the statements of
+/// the sampled outcomes it leaves out, and the pairs of enemy items it holds (which should never happen).
+/// </summary>
+public sealed record FormSummary(int Occasion, int Candidate, int TotalMarks, int WrittenMarks, IReadOnlyList<string> MissingStatements, IReadOnlyList<string> EnemyPairs)
+{
+    public double WrittenShare => TotalMarks == 0 ? 0 : (double)WrittenMarks / TotalMarks;
+}
+
 /// <summary>How often one eligible item was drawn over the whole simulation.</summary>
 public sealed record ItemExposure(string ItemId, int Section, int Uses);
 
@@ -28,6 +37,17 @@ public sealed record SimulationReport(
     IReadOnlyList<ItemExposure> Exposure,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>Every form of every occasion, in order.</summary>
+    public IReadOnlyList<FormSummary> PerForm { get; init; } = [];
+
+    /// <summary>The total a form should have (see <see cref="Blueprint.MarksTolerance"/>), and how far it may stray; null when unchecked.</summary>
+    public (int Total, int Tolerance)? MarksTarget { get; init; }
+
+    /// <summary>Forms whose total marks are further from the target than the blueprint allows.</summary>
+    public IReadOnlyList<FormSummary> OutsideTolerance => MarksTarget is { } target
+        ? [.. PerForm.Where(form => Math.Abs(form.TotalMarks - target.Total) > target.Tolerance)]
+        : [];
+
     public int TotalRepeats => PerCandidate.Sum(candidate => candidate.Repeats);
 
     public int ExposureMin => Exposure.Count == 0 ? 0 : Exposure.Min(item => item.Uses);
@@ -66,6 +86,24 @@ public sealed record SimulationReport(
         }
 
         Line("");
+        Line(MarksTarget is { } target
+            ? Format($"Forms (total marks should be {target.Total} ± {target.Tolerance})")
+            : "Forms (the blueprint sets no marks_tolerance)");
+        Line("Occasion  Total marks  Written share  Missing a statement  Enemy pairs  Outside tolerance");
+        foreach (var occasion in PerForm.GroupBy(form => form.Occasion))
+        {
+            var outside = OutsideTolerance.Count(form => form.Occasion == occasion.Key);
+            Line(Format($"{occasion.Key,8}  {Range(occasion.Min(form => form.TotalMarks), occasion.Max(form => form.TotalMarks)),11}  {Range((int)Math.Round(100 * occasion.Min(form => form.WrittenShare)), (int)Math.Round(100 * occasion.Max(form => form.WrittenShare))) + " %",13}  {occasion.Count(form => form.MissingStatements.Count > 0),19}  {occasion.Sum(form => form.EnemyPairs.Count),11}  {outside,17}"));
+        }
+
+        foreach (var form in PerForm.Where(form => form.MissingStatements.Count > 0 || form.EnemyPairs.Count > 0).Concat(OutsideTolerance).Distinct().Take(20))
+        {
+            Line(Format($"  occasion {form.Occasion}, candidate {form.Candidate}: {form.TotalMarks} marks") +
+                (form.MissingStatements.Count > 0 ? "; leaves out " + string.Join(", ", form.MissingStatements) : "") +
+                (form.EnemyPairs.Count > 0 ? "; holds enemy items " + string.Join(", ", form.EnemyPairs) : ""));
+        }
+
+        Line("");
         Line("Candidate  Repeats  Statements covered");
         foreach (var candidate in PerCandidate)
         {
@@ -93,6 +131,8 @@ public sealed record SimulationReport(
 
         return text.ToString();
     }
+
+    private static string Range(int low, int high) => low == high ? low.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{low}–{high}");
 }
 
 /// <summary>Assembles the forms a sitting of a given size would get over several occasions, as tutors do to judge a bank's depth.</summary>
@@ -123,6 +163,11 @@ public static class Simulation
         var repeats = new int[candidates];
         var exposure = new Dictionary<string, int>(StringComparer.Ordinal);
         var perOccasion = new List<OccasionSummary>();
+        var perForm = new List<FormSummary>();
+        var itemsById = unit.Items.ToDictionary(item => item.Id, StringComparer.Ordinal);
+        var sampledOutcomes = blueprint.Sections.Select(section => section.Outcome).ToHashSet();
+        var sampledStatements = unit.Outcomes.Where(outcome => sampledOutcomes.Contains(outcome.Number))
+            .SelectMany(outcome => outcome.Statements).Where(statement => statement.Online).Select(statement => statement.Reference).ToList();
         var notes = new SortedSet<string>(StringComparer.Ordinal);
         var start = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         for (var occasion = 0; occasion < occasions; occasion++)
@@ -140,6 +185,7 @@ public static class Simulation
                 }
 
                 notes.UnionWith(form.Notes);
+                perForm.Add(Summarise(occasion + 1, c + 1, form, itemsById, sampledStatements));
             }
         }
 
@@ -154,6 +200,24 @@ public static class Simulation
                 1 + blueprint.Sections.Select((section, k) => (section, k)).First(entry => entry.section.Accepts(item, unit)).k,
                 exposure.GetValueOrDefault(item.Id)))
             .OrderBy(item => item.Section).ThenBy(item => item.ItemId, StringComparer.Ordinal).ToList();
-        return new SimulationReport(unit.Code, blueprint.Id, candidates, occasions, seed, infeasibilities, perOccasion, perCandidate, items, [.. notes]);
+        var target = blueprint.MarksTolerance is not { } tolerance ? ((int, int)?)null
+            : blueprint.TotalMarks is { } total ? (total, tolerance)
+            : perForm.Count == 0 ? null : (perForm.Select(form => form.TotalMarks).Order().ElementAt(perForm.Count / 2), tolerance);
+        return new SimulationReport(unit.Code, blueprint.Id, candidates, occasions, seed, infeasibilities, perOccasion, perCandidate, items, [.. notes])
+        {
+            PerForm = perForm,
+            MarksTarget = target,
+        };
+    }
+
+    private static FormSummary Summarise(int occasion, int candidate, Form form, Dictionary<string, Item> items, List<string> sampled)
+    {
+        var on = form.Items.Select(formItem => items[formItem.ItemId]).ToList();
+        var ids = on.Select(item => item.Id).ToHashSet(StringComparer.Ordinal);
+        var covered = on.SelectMany(item => item.Statements).ToHashSet(StringComparer.Ordinal);
+        var enemies = on.SelectMany(item => item.Excludes.Where(ids.Contains).Select(other => string.CompareOrdinal(item.Id, other) < 0 ? $"{item.Id}+{other}" : $"{other}+{item.Id}"))
+            .Distinct(StringComparer.Ordinal).ToList();
+        return new FormSummary(occasion, candidate, on.Sum(item => item.Marks), on.Where(item => item.Type == ItemType.Extended).Sum(item => item.Marks),
+            [.. sampled.Where(reference => !covered.Contains(reference))], enemies);
     }
 }

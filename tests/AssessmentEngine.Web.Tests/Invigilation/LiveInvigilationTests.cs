@@ -8,6 +8,7 @@ using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.Identity.SigningIn;
 using AssessmentEngine.Web.Features.Invigilation;
+using AssessmentEngine.Web.Features.Invigilation.IssuingSignInCodes;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
@@ -326,7 +327,7 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         {
             await using var query = store.QuerySession();
             var account = (await query.LoadAsync<UserAccount>(candidate.UserId))!;
-            return (account.OneTimeCodeHash, await query.Query<AuditEntry>().CountAsync(e => e.Action == "CandidateSignInCodeReissued" && e.SubjectId == sitting.Sitting.Id));
+            return (account.OneTimeCodeHash, await query.Query<AuditEntry>().CountAsync(e => e.Action == nameof(CandidateSignInCodeReissued) && e.SubjectId == sitting.Sitting.Id));
         }
 
         // Whoever may not do it is refused, and nothing changes: another centre's invigilator, another sitting's, an
@@ -389,7 +390,7 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         // Audited with who, for whom, which sitting and from where; and in the sitting's record.
         await using (var query = store.QuerySession())
         {
-            var entries = await query.Query<AuditEntry>().Where(e => e.Action == "CandidateSignInCodeReissued" && e.SubjectId == sitting.Sitting.Id).ToListAsync();
+            var entries = await query.Query<AuditEntry>().Where(e => e.Action == nameof(CandidateSignInCodeReissued) && e.SubjectId == sitting.Sitting.Id).ToListAsync();
             Assert.Equal(2, entries.Count);
             var forB = Assert.Single(entries, e => e.Description.Contains(b.CandidateNumber, StringComparison.Ordinal));
             Assert.Equal(sitting.Invigilator.SignInName, forB.Actor);
@@ -407,11 +408,10 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
     [Fact]
     public async Task New_sign_in_codes_are_limited_to_a_few_a_minute_in_a_sitting()
     {
-        const int PerMinute = 5;
         var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "NSL");
         var candidate = sitting.Candidates[0];
         await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
-        for (var i = 1; i < PerMinute; i++)
+        for (var i = 1; i < IssueSignInCode.PerSittingPerMinute; i++)
         {
             await watcher.Hub.InvokeAsync<string>("IssueSignInCode", sitting.Sitting.Id, candidate.Id);
         }
@@ -419,7 +419,7 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         var last = await watcher.Hub.InvokeAsync<string>("IssueSignInCode", sitting.Sitting.Id, candidate.Id);
         var refused = await Assert.ThrowsAsync<HubException>(() => watcher.Hub.InvokeAsync<string>("IssueSignInCode", sitting.Sitting.Id, candidate.Id));
         Assert.Contains("a minute", refused.Message, StringComparison.Ordinal);
-        Assert.Equal(PerMinute, await StoredEvents.CountAsync(database.ConnectionString, sitting.Sitting.Id, "candidate_sign_in_code_reissued"));
+        Assert.Equal(IssueSignInCode.PerSittingPerMinute, await StoredEvents.CountAsync(database.ConnectionString, sitting.Sitting.Id, "candidate_sign_in_code_reissued"));
         using var desk = await LiveClient.AnonymousAsync(_base);
         using var signedIn = await desk.Page.SignInAsCandidateAsync(sitting.Centre.Number, candidate.CandidateNumber, last);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);

@@ -5,6 +5,7 @@ using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Answering;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,13 +49,8 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         var (a, b, c) = (sitting.Candidates[0], sitting.Candidates[1], sitting.Candidates[2]);
         var sittingUrl = $"{_baseUrl}/invigilate/sittings/{sitting.Sitting.Id}";
 
-        // The invigilator's dashboard, and a second invigilator's copy of it for axe (its injected script needs the CSP bypassed).
-        await using var invigilatorContext = await ContextAsync();
-        var room = await StaffSignedInAsync(invigilatorContext, sitting.Invigilator, sittingUrl);
-        await Expect(room.Locator("#live-status")).ToHaveTextAsync("Live: connected.");
-        await using var checkerContext = await ContextAsync(bypassCsp: true);
-        var checker = await StaffSignedInAsync(checkerContext, sitting.SecondInvigilator, sittingUrl);
-        await Expect(checker.Locator("#live-status")).ToHaveTextAsync("Live: connected.");
+        await using var dashboards = await DashboardsAsync(sitting);
+        var (room, checker) = (dashboards.Room, dashboards.Checker);
         var accessCode = (await room.Locator("#access-code").InnerTextAsync()).Trim();
         Assert.Equal(sitting.Sitting.AccessCode, accessCode);
 
@@ -304,6 +300,81 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         Assert.True(_scriptErrors.Count == 0, string.Join("\n", _scriptErrors));
     }
 
+    [Fact]
+    public async Task An_invigilator_gives_a_new_sign_in_code_with_the_keyboard_and_the_candidate_signs_in_with_it()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 2, "IBC");
+        var candidate = sitting.Candidates[1];
+        string printed;
+        using (var scope = _engine.Services.CreateScope())
+        {
+            printed = (await scope.ServiceProvider.GetRequiredService<CentreRegistry>()
+                .IssueCandidateCodesAsync(sitting.Centre.Id, [candidate.Id], new("officer@example.org", "192.0.2.1"))).Single().Code;
+        }
+
+        await using var dashboards = await DashboardsAsync(sitting);
+        var (room, checker) = (dashboards.Room, dashboards.Checker);
+
+        // The second invigilator's screen, checked at each step: asking to confirm, then the code shown; closed, it is gone.
+        var give = (IPage page) => Row(page, candidate).GetByRole(AriaRole.Button, new() { Name = $"New sign-in code for {candidate.CandidateNumber}" });
+        await give(checker).ClickAsync();
+        await Expect(checker.Locator("#code-dialog")).ToBeVisibleAsync();
+        await Expect(checker.Locator("#code-confirm")).ToContainTextAsync("old sign-in code stops working");
+        await CheckAsync(checker, "the dashboard asking to confirm a new sign-in code");
+        await checker.GetByRole(AriaRole.Button, new() { Name = "Give a new code" }).ClickAsync();
+        await Expect(checker.Locator("#code-value .shown")).ToHaveTextAsync(CodeShown());
+        var first = await checker.Locator("#code-value .shown").InnerTextAsync();
+        await CheckAsync(checker, "the dashboard showing a new sign-in code");
+        await checker.GetByRole(AriaRole.Button, new() { Name = "Done: hide the code" }).ClickAsync();
+        await Expect(checker.Locator("#code-dialog")).ToBeHiddenAsync();
+        Assert.DoesNotContain(first, await checker.ContentAsync(), StringComparison.Ordinal);
+
+        // The invigilator, with the keyboard alone: the row's action, confirm, the code read out, closed.
+        await give(room).FocusAsync();
+        await room.Keyboard.PressAsync("Enter");
+        await Expect(room.Locator("#code-dialog")).ToBeVisibleAsync();
+        await Expect(room.Locator("#code-who")).ToHaveTextAsync($"{candidate.Name} ({candidate.CandidateNumber})");
+        await Expect(room.GetByRole(AriaRole.Button, new() { Name = "Give a new code" })).ToBeFocusedAsync();
+        await room.Keyboard.PressAsync("Enter");
+        await Expect(room.Locator("#code-value")).ToBeFocusedAsync();
+        await Expect(room.Locator("#code-value .shown")).ToHaveTextAsync(CodeShown());
+        var code = await room.Locator("#code-value .shown").InnerTextAsync();
+        Assert.NotEqual(first, code);
+        await Expect(room.Locator("#code-value .visually-hidden")).ToHaveTextAsync(string.Join(", ", code.Split('-').Select(g => string.Join(" ", g.ToCharArray()))));
+        await Expect(checker.Locator("#log")).ToContainTextAsync($"{sitting.Invigilator.SignInName} gave a new sign-in code for {candidate.CandidateNumber}");
+        Assert.DoesNotContain(code, await checker.ContentAsync(), StringComparison.Ordinal);
+        await room.Keyboard.PressAsync("Tab");
+        await Expect(room.GetByRole(AriaRole.Button, new() { Name = "Done: hide the code" })).ToBeFocusedAsync();
+        await room.Keyboard.PressAsync("Enter");
+        await Expect(room.Locator("#code-dialog")).ToBeHiddenAsync();
+        await Expect(give(room)).ToBeFocusedAsync();
+        Assert.DoesNotContain(code, await room.ContentAsync(), StringComparison.Ordinal);
+
+        Assert.True(_scriptErrors.Count == 0, string.Join("\n", _scriptErrors));
+
+        // At another computer the candidate signs in with it; the printed code and the one given before no longer work
+        // (a context of its own, unwatched: a refused sign-in is a 400 the console reports).
+        await using var candidateContext = await browser.NewContextAsync();
+        var desk = await candidateContext.NewPageAsync();
+        foreach (var stale in new[] { printed, first })
+        {
+            await SignInWithCodeAsync(desk, sitting, candidate, stale);
+            await Expect(desk.Locator(".error-summary")).ToContainTextAsync("do not match");
+        }
+
+        await SignInWithCodeAsync(desk, sitting, candidate, code);
+        await Browser.ArriveAsync(desk, _baseUrl + "/candidate");
+    }
+
+    private async Task SignInWithCodeAsync(IPage page, SittingNow sitting, Candidate candidate, string code)
+    {
+        await Browser.OpenAsync(page, _baseUrl + "/signin");
+        await page.GetByLabel("Centre number").FillAsync(sitting.Centre.Number);
+        await page.GetByLabel("Candidate number").FillAsync(candidate.CandidateNumber);
+        await page.GetByLabel("Password or sign-in code").FillAsync(code);
+        await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
+    }
+
     /// <summary>Eight at a time: as a room's candidates arrive, not one by one.</summary>
     private static Task InParallelAsync(IEnumerable<Candidate> candidates, Func<Candidate, Task> act) =>
         Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (candidate, _) => await act(candidate));
@@ -338,6 +409,40 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
                 _scriptErrors.Add($"{page.Url}: {error}");
             }
         };
+    }
+
+    /// <summary>The invigilator's dashboard, and a second invigilator's copy of it for axe (its injected script needs the CSP bypassed).</summary>
+    private sealed record Dashboards(IBrowserContext RoomContext, IPage Room, IBrowserContext CheckerContext, IPage Checker) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await RoomContext.DisposeAsync();
+            await CheckerContext.DisposeAsync();
+        }
+    }
+
+    private async Task<Dashboards> DashboardsAsync(SittingNow sitting)
+    {
+        var sittingUrl = $"{_baseUrl}/invigilate/sittings/{sitting.Sitting.Id}";
+        var roomContext = await ContextAsync();
+        var checkerContext = await ContextAsync(bypassCsp: true);
+        var dashboards = new Dashboards(roomContext, await roomContext.NewPageAsync(), checkerContext, await checkerContext.NewPageAsync());
+        try
+        {
+            foreach (var (page, staff) in new[] { (dashboards.Room, sitting.Invigilator), (dashboards.Checker, sitting.SecondInvigilator) })
+            {
+                await Browser.SignInStaffAsync(page, _baseUrl, staff.SignInName, Centres.Password);
+                await Browser.OpenAsync(page, sittingUrl);
+                await Expect(page.Locator("#live-status")).ToHaveTextAsync("Live: connected.");
+            }
+
+            return dashboards;
+        }
+        catch
+        {
+            await dashboards.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task<IPage> StaffSignedInAsync(IBrowserContext context, UserAccount staff, string then)
@@ -426,4 +531,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
 
     [GeneratedRegex(@"^Paused \(((?:\d+:)?\d{1,2}:\d{2}) left\)$")]
     private static partial Regex PausedShown();
+
+    [GeneratedRegex("^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")]
+    private static partial Regex CodeShown();
 }

@@ -5,7 +5,11 @@ using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Answering;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Features.Identity.SigningIn;
 using AssessmentEngine.Web.Features.Invigilation;
+using AssessmentEngine.Web.Features.Invigilation.IssuingSignInCodes;
+using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
@@ -248,7 +252,7 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         {
             ("Watch", [id]), ("Admit", [id, candidate, true]), ("Refuse", [id, candidate, "x"]), ("Pause", [id, null, null]), ("Resume", [id, null]),
             ("ExtendTime", [id, null, 5, "x"]), ("Message", [id, null, "x"]), ("LogIncident", [id, "FIRE", null, null]), ("Void", [id, candidate, "x"]),
-            ("EndSitting", [id]), ("RotateCode", [id]),
+            ("EndSitting", [id]), ("RotateCode", [id]), ("IssueSignInCode", [id, candidate]),
         };
         var methods = typeof(InvigilationHub).GetMethods().Where(m => m.DeclaringType == typeof(InvigilationHub)).Select(m => m.Name).ToHashSet();
         Assert.Equal(methods.Order(), calls.Select(c => c.Method).Order()); // every hub method is in the list
@@ -278,6 +282,147 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         await Assert.ThrowsAsync<HttpRequestException>(() => invigilatorHubAsCandidate.StartAsync());
         var signedOut = new HubConnectionBuilder().WithUrl(new Uri(_base, "/hubs/candidate")).Build();
         await Assert.ThrowsAsync<HttpRequestException>(() => signedOut.StartAsync());
+    }
+
+    [Fact]
+    public async Task An_invigilator_gives_a_candidate_a_new_sign_in_code_and_only_that_code_works_while_their_test_goes_on()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 2, "NSC");
+        var elsewhere = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "NSX");
+        var store = _engine.Services.GetRequiredService<IDocumentStore>();
+        var (a, b) = (sitting.Candidates[0], sitting.Candidates[1]);
+        var unbooked = await Centres.CandidateAsync(store, sitting.Centre, "NSC9999");
+        var otherRoom = await Centres.StaffAsync(store, sitting.Centre, $"inv3-{sitting.Centre.Number}@example.org", Role.Invigilator);
+        using (var scope = _engine.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<SittingService>().ScheduleAsync(
+                sitting.Centre.Id, "FE6V 35", "Room 10", DateTimeOffset.UtcNow, 60, [otherRoom.Id], new("officer@example.org", "192.0.2.1"));
+        }
+
+        // The exam officer printed codes for A and B; A signed in with a password and is in the test; B then mistyped
+        // their code until this address must wait.
+        string oldCode;
+        using (var scope = _engine.Services.CreateScope())
+        {
+            var printed = await scope.ServiceProvider.GetRequiredService<CentreRegistry>()
+                .IssueCandidateCodesAsync(sitting.Centre.Id, [a.Id, b.Id], new("officer@example.org", "192.0.2.1"));
+            oldCode = printed.Single(p => p.Candidate.Id == b.Id).Code;
+        }
+
+        await using var first = await WatchingAsync(sitting, sitting.Invigilator);
+        await using var second = await WatchingAsync(sitting, sitting.SecondInvigilator);
+        await using var pageA = await CheckedInAsync(sitting, a);
+        await first.Hub.InvokeAsync("Admit", sitting.Sitting.Id, a.Id, true);
+        await StartAsync(pageA);
+        await SaveAsync(pageA, 1, "A before the new code");
+        using var deskB = await LiveClient.AnonymousAsync(_base);
+        for (var i = 1; i <= SignInService.FreeFailures + 1; i++)
+        {
+            using var wrong = await deskB.Page.SignInAsCandidateAsync(sitting.Centre.Number, b.CandidateNumber, "AAAA-BBBB-CCCC");
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+            Assert.Equal(i > SignInService.FreeFailures, (await wrong.Content.ReadAsStringAsync()).Contains("Too many failed sign-ins", StringComparison.Ordinal));
+        }
+
+        async Task<(string? Hash, int Audited)> StoredAsync(Candidate candidate)
+        {
+            await using var query = store.QuerySession();
+            var account = (await query.LoadAsync<UserAccount>(candidate.UserId))!;
+            return (account.OneTimeCodeHash, await query.Query<AuditEntry>().CountAsync(e => e.Action == nameof(CandidateSignInCodeReissued) && e.SubjectId == sitting.Sitting.Id));
+        }
+
+        // Whoever may not do it is refused, and nothing changes: another centre's invigilator, another sitting's, an
+        // invigilator of this one for a candidate not booked on it (of this centre or another), a candidate.
+        var beforeB = await StoredAsync(b);
+        var beforeUnbooked = await StoredAsync(unbooked);
+        using var otherCentre = await LiveClient.StaffAsync(_base, elsewhere.Invigilator.SignInName);
+        using var otherSitting = await LiveClient.StaffAsync(_base, otherRoom.SignInName);
+        foreach (var stranger in new[] { otherCentre, otherSitting })
+        {
+            await using var hub = stranger.Hub("/hubs/invigilation");
+            await hub.StartAsync();
+            var refused = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<string>("IssueSignInCode", sitting.Sitting.Id, b.Id));
+            Assert.Contains("There is no such sitting assigned to you.", refused.Message, StringComparison.Ordinal);
+        }
+
+        foreach (var notHere in new[] { unbooked, elsewhere.Candidates[0] })
+        {
+            var refused = await Assert.ThrowsAsync<HubException>(() => first.Hub.InvokeAsync<string>("IssueSignInCode", sitting.Sitting.Id, notHere.Id));
+            Assert.Contains("not booked on this sitting", refused.Message, StringComparison.Ordinal);
+        }
+
+        await using var candidateHub = pageA.Client.Hub("/hubs/invigilation");
+        await Assert.ThrowsAsync<HttpRequestException>(() => candidateHub.StartAsync());
+        Assert.Equal(beforeB, await StoredAsync(b));
+        Assert.Equal(beforeUnbooked, await StoredAsync(unbooked));
+        Assert.Equal(0, beforeB.Audited);
+
+        // The invigilator gives B a new code: only the invigilator who asked is told it.
+        var code = await first.Hub.InvokeAsync<string>("IssueSignInCode", sitting.Sitting.Id, b.Id);
+        Assert.Matches("^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$", code);
+        await Eventually.GetAsync(() => Task.FromResult(second.Log.Count(l => l.Contains($"new sign-in code for {b.CandidateNumber}", StringComparison.Ordinal))), n => n == 1, Within,
+            "the new code logged on the second screen");
+        Assert.DoesNotContain(second.Log.Concat(first.Log), l => l.Contains(code, StringComparison.Ordinal));
+
+        // B's old code no longer works, and B need not wait (the failures before no longer count); the new one works, once.
+        using (var old = await deskB.Page.SignInAsCandidateAsync(sitting.Centre.Number, b.CandidateNumber, oldCode))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, old.StatusCode);
+            Assert.Contains(WebUtility.HtmlEncode(SignInService.NotRecognised), await old.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var signedIn = await deskB.Page.SignInAsCandidateAsync(sitting.Centre.Number, b.CandidateNumber, code.ToLowerInvariant()))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        }
+
+        using (var again = await (await LiveClient.AnonymousAsync(_base)).Page.SignInAsCandidateAsync(sitting.Centre.Number, b.CandidateNumber, code))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        }
+
+        // A new code for A, who is in the test: A's session goes on (saves, the live clock).
+        var codeA = await first.Hub.InvokeAsync<string>("IssueSignInCode", sitting.Sitting.Id, a.Id);
+        Assert.NotEqual(code, codeA);
+        await SaveAsync(pageA, 2, "A after the new code");
+        Assert.Equal("InProgress", (await pageA.Hub.InvokeAsync<Clock>("Join", pageA.AttemptId)).Status);
+        Assert.Contains("data-token=", await pageA.Client.Page.GetPageAsync($"/candidate/attempts/{pageA.AttemptId}/test"), StringComparison.Ordinal);
+
+        // Audited with who, for whom, which sitting and from where; and in the sitting's record.
+        await using (var query = store.QuerySession())
+        {
+            var entries = await query.Query<AuditEntry>().Where(e => e.Action == nameof(CandidateSignInCodeReissued) && e.SubjectId == sitting.Sitting.Id).ToListAsync();
+            Assert.Equal(2, entries.Count);
+            var forB = Assert.Single(entries, e => e.Description.Contains(b.CandidateNumber, StringComparison.Ordinal));
+            Assert.Equal(sitting.Invigilator.SignInName, forB.Actor);
+            Assert.Equal([sitting.Centre.Id], forB.CentreIds);
+            Assert.Equal("127.0.0.1", forB.SourceAddress);
+        }
+
+        Assert.Equal(2, await StoredEvents.CountAsync(database.ConnectionString, sitting.Sitting.Id, "candidate_sign_in_code_reissued"));
+        using var reader = await LiveClient.StaffAsync(_base, sitting.Invigilator.SignInName);
+        var log = WebUtility.HtmlDecode(await reader.Page.GetPageAsync($"/invigilate/sittings/{sitting.Sitting.Id}/log"));
+        Assert.Contains($"New sign-in code issued (the old one no longer works)", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(code, log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task New_sign_in_codes_are_limited_to_a_few_a_minute_in_a_sitting()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "NSL");
+        var candidate = sitting.Candidates[0];
+        await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
+        for (var i = 1; i < IssueSignInCode.PerSittingPerMinute; i++)
+        {
+            await watcher.Hub.InvokeAsync<string>("IssueSignInCode", sitting.Sitting.Id, candidate.Id);
+        }
+
+        var last = await watcher.Hub.InvokeAsync<string>("IssueSignInCode", sitting.Sitting.Id, candidate.Id);
+        var refused = await Assert.ThrowsAsync<HubException>(() => watcher.Hub.InvokeAsync<string>("IssueSignInCode", sitting.Sitting.Id, candidate.Id));
+        Assert.Contains("a minute", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(IssueSignInCode.PerSittingPerMinute, await StoredEvents.CountAsync(database.ConnectionString, sitting.Sitting.Id, "candidate_sign_in_code_reissued"));
+        using var desk = await LiveClient.AnonymousAsync(_base);
+        using var signedIn = await desk.Page.SignInAsCandidateAsync(sitting.Centre.Number, candidate.CandidateNumber, last);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public static class AttemptsSetup
         services.AddSingleton<Invigilation.SeenNotices>();
         services.AddHostedService(provider => provider.GetRequiredService<Invigilation.SeenNotices>());
         services.AddScoped<Invigilation.Invigilating>();
+        services.AddScoped<Invigilation.IssuingSignInCodes.IssueSignInCode>();
         services.AddSingleton<Identity.IAccessWithdrawn, Invigilation.DashboardAccessWithdrawn>();
         services.AddScoped<AssessmentEngine.Web.Features.Marking.Assessing>();
         services.AddRateLimiter(options => options.AddPolicy(CheckInRateLimit, context =>

@@ -1,5 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Invigilation.IssuingSignInCodes;
+using AssessmentEngine.Web.Features.Sittings;
 
 namespace AssessmentEngine.Web.Features.Invigilation;
 
@@ -78,6 +81,44 @@ public static class InvigilationDecisions
         AttemptLifecycle.Require(attempt, AttemptCommand.Void);
 
         yield return new AttemptVoided(attempt.Id, reason.Trim(), actor, now);
+    }
+
+    /// <summary>
+    /// A fresh one-time sign-in code for a candidate booked on the sitting: the account with the new code's hash (the old
+    /// code no longer matches) and the fact for the sitting's record and the audit. Only a candidate's own account, nothing
+    /// more: a code from the room must never open an account that also holds staff roles or another centre's membership.
+    /// </summary>
+    public static (UserAccount Account, CandidateSignInCodeReissued Issued) NewSignInCode(
+        Sitting sitting, Candidate? candidate, UserAccount? account, int issuedInTheLastMinute, string code, string actor, string sourceAddress, DateTimeOffset now)
+    {
+        if (candidate is null || account is null || candidate.CentreId != sitting.CentreId || account.Id != candidate.UserId
+            || !sitting.Bookings.Any(b => b.CandidateId == candidate.Id))
+        {
+            throw new AttemptRefusedException("That candidate is not booked on this sitting.", StatusCodes.Status400BadRequest);
+        }
+
+        if (sitting.Ended)
+        {
+            throw new AttemptRefusedException("This sitting has ended: the exam officer can give the candidate a new sign-in code.");
+        }
+
+        if (account.Operator || account.Memberships.Any(m => m.CentreId != sitting.CentreId || m.Roles.Any(r => r != Role.Candidate)))
+        {
+            throw new AttemptRefusedException($"{candidate.CandidateNumber}'s account holds more than a candidate's access, so only the exam officer can give it a new code.", StatusCodes.Status403Forbidden);
+        }
+
+        if (issuedInTheLastMinute >= IssueSignInCode.PerSittingPerMinute)
+        {
+            throw new AttemptRefusedException(
+                $"At most {IssueSignInCode.PerSittingPerMinute} new sign-in codes can be given in a sitting in a minute: wait a minute and try again.", StatusCodes.Status429TooManyRequests);
+        }
+
+        return (account with
+        {
+            OneTimeCodeHash = Secrets.HashCode(account.Id, code),
+            OneTimeCodeExpires = now + IssueSignInCode.Lifetime,
+            OneTimeCodePurpose = OneTimeCodePurpose.CandidateSignIn,
+        }, new CandidateSignInCodeReissued(sitting.Id, candidate.Id, candidate.CandidateNumber, sitting.CentreId, actor, sourceAddress, now));
     }
 
     public static IEnumerable<object> Focus(Attempt attempt, bool lost, DateTimeOffset now) => (attempt.InProgress, lost, attempt.Focused) switch

@@ -1,5 +1,6 @@
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Invigilation.IssuingSignInCodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -10,7 +11,7 @@ namespace AssessmentEngine.Web.Features.Invigilation;
 /// checks that the caller invigilates that sitting; the work is the feature's (<see cref="Invigilating"/>).
 /// </summary>
 [Authorize(Policy = Policies.Invigilator)]
-public sealed class InvigilationHub(Invigilating invigilating) : Hub<IInvigilatorClient>
+public sealed class InvigilationHub(Invigilating invigilating, IssueSignInCode issuing) : Hub<IInvigilatorClient>
 {
     private Invigilator Me => new(Context.User!.Id(), Context.User!.Actor());
 
@@ -48,6 +49,10 @@ public sealed class InvigilationHub(Invigilating invigilating) : Hub<IInvigilato
     public Task<int> EndSitting(Guid sittingId) => Hubs.Guard(() => invigilating.EndAsync(sittingId, Me, Context.ConnectionAborted));
 
     public Task RotateCode(Guid sittingId) => Hubs.Guard(() => invigilating.RotateCodeAsync(sittingId, Me, Context.ConnectionAborted));
+
+    /// <summary>A new one-time sign-in code for a candidate booked on the sitting, returned to this caller alone.</summary>
+    public Task<string> IssueSignInCode(Guid sittingId, Guid candidateId) =>
+        Hubs.Guard(() => issuing.IssueAsync(sittingId, candidateId, Me, Context.GetHttpContext()?.SourceAddress() ?? "unknown", Context.ConnectionAborted));
 }
 
 /// <summary>Shared hub plumbing: refusals reach the caller as their message; nothing else leaks.</summary>

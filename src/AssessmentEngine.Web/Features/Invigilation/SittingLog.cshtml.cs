@@ -75,6 +75,7 @@ public sealed class SittingLogModel(IQuerySession session) : PageModel
                 CandidateBooked b => new LogLine(e.Timestamp, Number(b.CandidateId), "Booked", b.Actor),
                 AccessCodeIssued a => new LogLine(e.Timestamp, "", "Access code issued", a.Actor),
                 MessageSent m => new LogLine(e.Timestamp, Numbers(m.CandidateIds), $"Message: {m.Text}", m.Actor),
+                CandidateSignInCodeReissued r => new LogLine(e.Timestamp, r.CandidateNumber, "New sign-in code issued (the old one no longer works)", r.Actor),
                 IncidentLogged i => new LogLine(e.Timestamp, Numbers(i.CandidateIds), $"Incident {i.Code} ({i.Title}){(i.Note is null ? "" : ": " + i.Note)}", i.Actor),
                 SittingEnded x => new LogLine(e.Timestamp, "", "Sitting ended", x.Actor),
                 _ => new LogLine(e.Timestamp, "", e.EventTypeName, ""),

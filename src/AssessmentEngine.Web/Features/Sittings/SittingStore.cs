@@ -18,6 +18,8 @@ public sealed class SittingProjection : SingleStreamProjection<Sitting, Guid>
     public static Sitting Apply(MessageSent sent, Sitting sitting) => sitting;
 
     public static Sitting Apply(IncidentLogged logged, Sitting sitting) => sitting;
+
+    public static Sitting Apply(Identity.CandidateSignInCodeReissued reissued, Sitting sitting) => sitting;
 }
 
 public static class SittingStore

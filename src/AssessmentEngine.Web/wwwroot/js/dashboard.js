@@ -148,8 +148,21 @@
       text("td", stateWords[row.state] + (row.note && ["voided", "refused", "submitted"].includes(row.state) ? " (" + row.note + ")" : ""), "state " + row.state),
       text("td", row.questions > 0 ? row.answered + " of " + row.questions + " answered, " + row.flagged + " flagged" : ""),
       text("td", timeWords(row), "time-left"), text("td", connection(row).words, "connection"), text("td", focus),
-      text("td", row.adjustments === "none" ? "" : row.adjustments), admissionCell(row));
+      text("td", row.adjustments === "none" ? "" : row.adjustments), admissionCell(row), signInCell(row));
     return tr;
+  }
+
+  // A fresh one-time sign-in code for a candidate who lost or mistyped theirs: asked for in a dialog, shown once.
+  function signInCell(row) {
+    const cell = document.createElement("td");
+    if (state.ended) { return cell; }
+    const button = text("button", "New sign-in code", "secondary");
+    button.type = "button"; button.id = "new-code-" + row.candidateId;
+    // A label, not a visually hidden span: an absolutely placed span escapes the grid's scrolling box at 200 % zoom.
+    button.setAttribute("aria-label", "New sign-in code for " + row.candidateNumber);
+    button.addEventListener("click", () => newCode.ask(row));
+    cell.append(button);
+    return cell;
   }
 
   // Redraws inside `within`, then gives focus (and the caret, in a reason being typed) back to the control that had it.
@@ -361,6 +374,60 @@
       setTimeout(start, 5000);
     }
   }
+
+  // The code lives in the dialog only while it is open: closing it (Done, Cancel, Escape) removes it from the page.
+  const newCode = (function () {
+    const dialog = $("code-dialog");
+    let whom = null;
+    function reset() {
+      $("code-value").replaceChildren();
+      $("code-error").replaceChildren();
+      $("code-error").hidden = true;
+      $("code-confirm").hidden = false;
+      $("code-shown").hidden = true;
+      $("code-give").disabled = false;
+    }
+    function spelt(code) {
+      return code.split("-").map((group) => group.split("").join(" ")).join(", ");
+    }
+    dialog.addEventListener("close", () => {
+      const was = whom;
+      reset();
+      whom = null;
+      const back = was && document.getElementById("new-code-" + was.candidateId);
+      if (back) { back.focus(); }
+    });
+    $("code-cancel").addEventListener("click", () => dialog.close());
+    $("code-done").addEventListener("click", () => dialog.close());
+    $("code-give").addEventListener("click", async () => {
+      if (!whom) { return; }
+      const asked = whom;
+      $("code-give").disabled = true;
+      try {
+        const code = await hub.invoke("IssueSignInCode", sittingId, asked.candidateId);
+        if (whom !== asked) { return; }
+        $("code-value").replaceChildren(text("span", code, "shown"), text("span", spelt(code), "visually-hidden"));
+        $("code-value").firstChild.setAttribute("aria-hidden", "true");
+        $("code-confirm").hidden = true;
+        $("code-shown").hidden = false;
+        $("code-value").focus();
+        done("New sign-in code given to " + asked.candidateNumber);
+      } catch (error) {
+        $("code-error").replaceChildren(text("p", reason(error)));
+        $("code-error").hidden = false;
+        $("code-give").disabled = false;
+      }
+    });
+    return {
+      ask(row) {
+        reset();
+        whom = row;
+        $("code-who").textContent = row.name + " (" + row.candidateNumber + ")";
+        dialog.showModal();
+        $("code-give").focus();
+      }
+    };
+  })();
 
   $("filter").addEventListener("change", render);
   $("sort").addEventListener("change", render);

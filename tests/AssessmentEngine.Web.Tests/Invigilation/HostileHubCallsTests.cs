@@ -229,6 +229,7 @@ public sealed class HostileHubCallsTests(TestDatabase database, ITestOutputHelpe
             ["Void"] = new(Caller.Invigilator, [sitting, inProgress, "notes found on the desk"], WrongStates: room is null ? [] : [r.NotCheckedIn, r.Waiting, r.Voided, r.Refused]),
             ["EndSitting"] = new(Caller.Invigilator, [sitting]),
             ["RotateCode"] = new(Caller.Invigilator, [sitting]),
+            ["IssueSignInCode"] = new(Caller.Invigilator, [sitting, Of(x => x.Waiting)]),
             ["Join"] = new(Caller.Candidate, [Of(x => x.AttemptOf(x.InProgress))]),
             ["Heartbeat"] = new(Caller.Candidate, [Of(x => x.AttemptOf(x.InProgress))]),
             ["Focus"] = new(Caller.Candidate, [Of(x => x.AttemptOf(x.InProgress)), true]),

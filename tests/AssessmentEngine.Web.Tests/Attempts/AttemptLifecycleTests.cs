@@ -126,25 +126,24 @@ public sealed class AttemptLifecycleTests
     private static void Run(Case @case)
     {
         var now = CheckedInAt;
-        var attempt = AttemptProjection.Create(new CandidateCheckedIn(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "FE6V 35", "t", 1, "candidate", now));
-        var history = new List<object>();
-        var ended = false;
+        var history = new AttemptHistory(new CandidateCheckedIn(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "FE6V 35", "t", 1, "candidate", now));
         for (var index = 0; index < @case.Steps.Length; index++)
         {
             var step = @case.Steps[index];
+            var before = history.State;
             void Holds(bool invariant, string sentence)
             {
                 if (!invariant)
                 {
-                    throw new InvalidOperationException($"step {index + 1} ({step}) at {now:HH:mm:ss}: {sentence}; the attempt: {Describe(attempt)}");
+                    throw new InvariantBrokenException($"step {index + 1} ({step}) at {now:HH:mm:ss}: {sentence}; the attempt: {AttemptHistory.Describe(history.State)}");
                 }
             }
 
             if (step is Wait or ToDeadline)
             {
-                var later = step is Wait wait ? now + wait.For : attempt.Deadline is { } deadline && deadline + ((ToDeadline)step).Offset > now ? deadline + ((ToDeadline)step).Offset : now;
-                Holds(AtMost(Left(attempt, later), Left(attempt, now)), "the time left grew as the clock moved on");
-                Holds(attempt.PausedAt is null || Left(attempt, later) == Left(attempt, now), "the time left moved while the clock was paused");
+                var later = step is Wait wait ? now + wait.For : before.Deadline is { } deadline && deadline + ((ToDeadline)step).Offset > now ? deadline + ((ToDeadline)step).Offset : now;
+                Holds(AttemptHistory.AtMost(before.RemainingAt(later), before.RemainingAt(now)), "the time left grew as the clock moved on");
+                Holds(before.PausedAt is null || before.RemainingAt(later) == before.RemainingAt(now), "the time left moved while the clock was paused");
                 now = later;
                 continue;
             }
@@ -152,39 +151,28 @@ public sealed class AttemptLifecycleTests
             IReadOnlyList<object> events;
             try
             {
-                events = Decide(@case, attempt, step, now);
+                events = Decide(@case, before, step, now);
             }
             catch (AttemptRefusedException)
             {
                 events = []; // refused: nothing is appended, as the write path appends only what a decision returns
             }
 
-            var before = attempt;
-            attempt = events.Aggregate(attempt, (state, e) => (Attempt)AttemptProjection.Apply((dynamic)e, state));
-            history.AddRange(events);
+            try
+            {
+                foreach (var @event in events)
+                {
+                    history.Append(@event, now);
+                }
+            }
+            catch (InvariantBrokenException broken)
+            {
+                Holds(false, broken.Message);
+            }
 
             Holds(LifecycleCommand(step) is not { } command || before.AcceptsCommand(command) || events.Count == 0,
                 $"a command the lifecycle refuses in {before.Status} wrote {string.Join(", ", events.Select(e => e.GetType().Name))}");
-            ended |= before.Status is AttemptStatus.Submitted or AttemptStatus.Voided;
-            Holds(!(ended && attempt.InProgress), "in progress again after it was submitted or voided");
-            Holds(!events.Any(e => e is AnswerSaved or ItemFlagged) || before is { InProgress: true, PausedAt: null },
-                "an answer was stored while the attempt was not in progress, or paused");
-            Holds(ReferenceEquals(before.Answers, attempt.Answers) || before is { InProgress: true, PausedAt: null },
-                "the answers changed while the attempt was not in progress, or paused");
-            Holds(!events.OfType<AnswerSaved>().Any() || before.TimeLimit != TimeLimit.Hard || now < before.Deadline,
-                "an answer was stored after a hard deadline");
-            var extension = TimeSpan.FromMinutes(events.OfType<TimeExtended>().Sum(e => (double)e.Minutes));
-            if (before.InProgress)
-            {
-                Holds(AtMost(Left(attempt, now), Left(before, now) + extension), "the time left grew by more than an extension");
-                Holds(AtMost(Left(before, now), Left(attempt, now)), "a command took time from the candidate");
-            }
-
-            Holds(history.OfType<AttemptStarted>().Count() <= 1, "the clock was started twice");
-            var submissions = history.OfType<AttemptSubmitted>().Count();
-            Holds(submissions <= 1, $"submitted {submissions} times");
-            Holds(attempt.Status != AttemptStatus.Submitted || submissions == 1, "submitted without exactly one submission event");
-            Holds(step is not HandIn || !before.InProgress || attempt.Status == AttemptStatus.Submitted, "the candidate handed in an attempt under way and it was not submitted");
+            Holds(step is not HandIn || !before.InProgress || history.State.Status == AttemptStatus.Submitted, "the candidate handed in an attempt under way and it was not submitted");
         }
     }
 
@@ -223,13 +211,4 @@ public sealed class AttemptLifecycleTests
         TimeUp => AttemptCommand.TimeUp,
         _ => null,
     };
-
-    /// <summary>The time left as the candidate's clock shows it.</summary>
-    private static TimeSpan? Left(Attempt attempt, DateTimeOffset now) => attempt.RemainingAt(now);
-
-    /// <summary>Whether a time left is at most another; no time left to compare (not under way) is no growth.</summary>
-    private static bool AtMost(TimeSpan? left, TimeSpan? than) => left is null || than is null || left <= than;
-
-    private static string Describe(Attempt attempt) =>
-        $"{attempt.Status}, deadline {attempt.Deadline:HH:mm:ss}, paused at {attempt.PausedAt:HH:mm:ss}, {attempt.Answers.Count} answer(s), submitted {attempt.SubmissionReason}";
 }

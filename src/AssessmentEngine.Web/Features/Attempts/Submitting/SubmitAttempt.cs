@@ -17,6 +17,8 @@ public sealed class SubmitAttempt(IDocumentStore store, TimeProvider time)
         var items = await PinnedItems.LoadAsync(session, attempt.Form, cancellationToken);
         var now = time.GetUtcNow();
         await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.HandIn(current, actor, now, items), cancellationToken);
-        return (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
+        var handedIn = (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
+        // Submitting what was never started, or was voided, changes nothing: the candidate is told why, not shown a receipt.
+        return handedIn.Status == AttemptStatus.Submitted ? handedIn : throw new AttemptRefusedException(AttemptLifecycle.WhyNot(handedIn));
     }
 }

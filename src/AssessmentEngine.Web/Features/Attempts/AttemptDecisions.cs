@@ -65,6 +65,10 @@ public static class AttemptDecisions
         yield return new AttemptStarted(attempt.Id, attempt.Form!, durationMinutes, extraTimePercent, allowed, limit, passPercent, actor, now);
     }
 
+    /// <summary>A test page opens the attempt under way and from now on is the one that saves; otherwise nothing.</summary>
+    public static IEnumerable<object> Open(Attempt attempt, string page, string actor, DateTimeOffset now) =>
+        attempt.InProgress ? [new AttemptOpened(attempt.Id, page, actor, now)] : [];
+
     /// <summary>
     /// Saves answers and flags. A sequence number already taken is acknowledged again and not written; a later sequence
     /// for an item supersedes an earlier one whatever the order of arrival. After submission, or after a hard deadline,
@@ -178,6 +182,16 @@ public static class AttemptDecisions
         var meets = total > 0 && auto * 100 >= attempt.PassPercent * (decimal)total;
         yield return new ProvisionalResultRecorded(attempt.Id, auto, autoAvailable, awaiting, attempt.PassPercent, meets, now);
     }
+
+    /// <summary>
+    /// The candidate hands the attempt in. With no time left on a hard limit the time was up before the click: that is
+    /// the engine's submission, not the candidate's. The time left, not the deadline: while paused the deadline has not
+    /// yet moved on by the pause.
+    /// </summary>
+    public static IEnumerable<object> HandIn(Attempt attempt, string actor, DateTimeOffset now, IReadOnlyDictionary<string, Item> items) =>
+        attempt.TimeLimit == TimeLimit.Hard && attempt.RemainingAt(now) == TimeSpan.Zero
+            ? Submit(attempt, SubmissionReasons.TimeUp, EngineActor.Name, now, items)
+            : Submit(attempt, SubmissionReasons.Candidate, actor, now, items);
 
     /// <summary>
     /// At the deadline: a hard limit submits the attempt; a soft one logs the overrun once and lets the candidate finish.

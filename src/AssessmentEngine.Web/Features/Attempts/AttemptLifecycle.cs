@@ -38,15 +38,18 @@ public static class AttemptLifecycle
             return;
         }
 
-        throw new AttemptRefusedException(attempt switch
-        {
-            { InProgress: true, PausedAt: not null } => "The invigilator has paused your test: your answers are kept on this computer and saved when it resumes.",
-            { Status: AttemptStatus.Waiting } => "The invigilator has not admitted you yet.",
-            { Status: AttemptStatus.Admitted } => "The test has not started yet.",
-            { Status: AttemptStatus.Refused } => $"You were not admitted to this sitting: {attempt.RefusalReason}",
-            { Status: AttemptStatus.InProgress } => "The test is already under way.",
-            { Status: AttemptStatus.Submitted } => "This attempt has already been submitted.",
-            _ => $"This attempt was voided: {attempt.VoidReason}. Nothing more can be done with it.",
-        });
+        throw new AttemptRefusedException(WhyNot(attempt));
     }
+
+    /// <summary>Why the attempt as it stands turns away what it does not accept, in words for the candidate.</summary>
+    public static string WhyNot(Attempt attempt) => attempt switch
+    {
+        { InProgress: true, PausedAt: not null } => "The invigilator has paused your test: your answers are kept on this computer and saved when it resumes.",
+        { Status: AttemptStatus.Waiting } => "The invigilator has not admitted you yet.",
+        { Status: AttemptStatus.Admitted } => "The test has not started yet.",
+        { Status: AttemptStatus.Refused } => $"You were not admitted to this sitting: {attempt.RefusalReason}",
+        { Status: AttemptStatus.InProgress } => "The test is already under way.",
+        { Status: AttemptStatus.Submitted } => "This attempt has already been submitted.",
+        _ => $"This attempt was voided: {attempt.VoidReason}. Nothing more can be done with it.",
+    };
 }

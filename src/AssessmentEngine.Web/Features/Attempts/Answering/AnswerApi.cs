@@ -47,7 +47,7 @@ public sealed class Answering(IDocumentStore store, TimeProvider time, LiveUpdat
         }
 
         var now = time.GetUtcNow();
-        await store.DecideAsync<Attempt>(attempt.Id, current => current.InProgress ? [new AttemptOpened(current.Id, page, actor, now)] : [], cancellationToken);
+        await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.Open(current, page, actor, now), cancellationToken);
         await using var session = store.QuerySession();
         attempt = (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
         var paper = new Paper(attempt, await PinnedItems.LoadAsync(session, attempt.Form!, cancellationToken));

@@ -1,4 +1,3 @@
-using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Infrastructure.Store;
 using Marten;
 
@@ -17,9 +16,9 @@ public sealed class SubmitAttempt(IDocumentStore store, TimeProvider time)
         await using var session = store.QuerySession();
         var items = await PinnedItems.LoadAsync(session, attempt.Form, cancellationToken);
         var now = time.GetUtcNow();
-        await store.DecideAsync<Attempt>(attempt.Id, current => current.TimeLimit == TimeLimit.Hard && now >= current.Deadline
-            ? AttemptDecisions.TimeUp(current, now, items) // time was up before the click: the engine's submission, not the candidate's
-            : AttemptDecisions.Submit(current, SubmissionReasons.Candidate, actor, now, items), cancellationToken);
-        return (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
+        await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.HandIn(current, actor, now, items), cancellationToken);
+        var handedIn = (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
+        // Submitting what was never started, or was voided, changes nothing: the candidate is told why, not shown a receipt.
+        return handedIn.Status == AttemptStatus.Submitted ? handedIn : throw new AttemptRefusedException(AttemptLifecycle.WhyNot(handedIn));
     }
 }

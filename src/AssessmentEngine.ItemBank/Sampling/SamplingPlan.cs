@@ -12,6 +12,7 @@ public sealed class SamplingPlan
     private readonly int[][] _statementsOf;
     private readonly int[][] _sectionsOf;
     private readonly int[][] _enemiesOf;
+    private readonly int[][] _sectionStatements;
     private readonly int[][] _eligible;
     private readonly bool _sectionsShareItems;
     private readonly Dictionary<string, int> _itemIndex;
@@ -74,6 +75,11 @@ public sealed class SamplingPlan
 
         _sectionsOf = [.. sectionsOf.Select(list => list.ToArray())];
         _eligible = [.. eligible.Select(list => list.ToArray())];
+
+        // The statements of each section's outcome that its items can cover: a form should cover every one of them.
+        _sectionStatements = [.. sections.Select((section, k) => _eligible[k].SelectMany(i => _items[i].Statements)
+            .Where(reference => outcomeOf.TryGetValue(reference, out var outcome) && outcome == section.Outcome)
+            .Select(reference => _statementIndex[reference]).Distinct().Order().ToArray())];
         _sectionsShareItems = _sectionsOf.Any(list => list.Length > 1);
         OverlapLowerBoundPerPair = PigeonholeTotals();
     }
@@ -309,7 +315,7 @@ public sealed class SamplingPlan
         {
             for (var slot = 0; slot < count; slot++)
             {
-                var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed: null, picksLeft: count - slot, notes);
+                var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed: null, picksLeft: count - slot, budget: count - slot, notes);
                 Take(pick, picks, taken, covered, sitting, overlap);
             }
 
@@ -347,7 +353,7 @@ public sealed class SamplingPlan
                 }
             }
 
-            var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, allowed, picksLeft: 1, notes);
+            var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, allowed, picksLeft: 1, budget: -left, notes);
             Take(pick, picks, taken, covered, sitting, overlap);
             counts[_items[pick].Marks]--;
             left -= _items[pick].Marks;
@@ -377,17 +383,17 @@ public sealed class SamplingPlan
     /// would bring with any one earlier form of the sitting (rule 4), fewest uses in the sitting, least exposure (rule 5),
     /// then the seed. The pool is sorted by the static parts, so the scan stops once no later item can beat the best.
     /// </summary>
-    private int Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, List<string> notes)
+    private int Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, int budget, List<string> notes)
     {
         // Enemy items are kept apart while the bank allows; but filling the blueprint comes first, and a form is still
         // better than none on the day.
-        var (apart, apartFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, apart: true);
+        var (apart, apartFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, budget, apart: true);
         if (apart >= 0)
         {
             return apart;
         }
 
-        var (together, togetherFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, apart: false);
+        var (together, togetherFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, budget, apart: false);
         var pick = together >= 0 ? together : apartFallback >= 0 ? apartFallback : togetherFallback;
         if (pick < 0)
         {
@@ -403,8 +409,17 @@ public sealed class SamplingPlan
         return pick;
     }
 
-    private (int Best, int Fallback) Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, bool apart)
+    private (int Best, int Fallback) Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, int budget, bool apart)
     {
+        // What is left of the section (picks; or, given as a negative number, marks) and the statements it has still to
+        // cover: an item that would leave too little for them (a 3-mark item when 4 marks must cover 3 statements) comes
+        // after every item that keeps full coverage possible.
+        var uncovered = 0;
+        foreach (var s in _sectionStatements[k])
+        {
+            uncovered += covered[s] ? 0 : 1;
+        }
+
         var best = -1;
         var fallback = -1;
         bool? unseenSuffice = null;
@@ -426,7 +441,9 @@ public sealed class SamplingPlan
                 break;
             }
 
-            var spread = AddsStatement(i, covered) ? 0 : 1;
+            var adds = Adds(i, covered, k);
+            var leftAfter = budget >= 0 ? budget - 1 : -budget - _items[i].Marks;
+            var spread = leftAfter < uncovered - adds ? 2 : adds > 0 ? 0 : 1;
             var pairwise = 0;
             foreach (var form in sitting.FormsWith(i))
             {
@@ -460,6 +477,21 @@ public sealed class SamplingPlan
         }
 
         return (best, fallback);
+    }
+
+    /// <summary>How many of section k's statements not yet covered the item would cover.</summary>
+    private int Adds(int item, bool[] covered, int k)
+    {
+        var adds = 0;
+        foreach (var s in _statementsOf[item])
+        {
+            if (!covered[s] && Array.BinarySearch(_sectionStatements[k], s) >= 0)
+            {
+                adds++;
+            }
+        }
+
+        return adds;
     }
 
     private bool HasEnemyIn(int item, bool[] taken)

@@ -264,6 +264,25 @@ public sealed class SamplerPropertyTests
     }
 
     [Fact]
+    public void A_marks_section_keeps_enough_marks_in_hand_to_cover_every_statement()
+    {
+        // 4 marks over three statements: each has a 1-mark and a 3-mark item. A 3-mark item first would leave one mark
+        // for two statements; every form must instead be three or four small items covering all three.
+        var items = new[] { "1.1", "1.2", "1.3" }.SelectMany(s => new[]
+        {
+            SamplingBanks.Item($"small-{s}", ItemType.Single, [s], 1), SamplingBanks.Item($"small2-{s}", ItemType.Single, [s], 1),
+            SamplingBanks.Item($"large-{s}", ItemType.Single, [s], 3),
+        }).ToList();
+        var unit = SamplingBanks.Unit(items, 3);
+        var blueprint = SamplingBanks.Blueprint(new BlueprintSection(1, null, 4, null)) with { Occasions = 1 };
+        for (var seed = 0; seed < 50; seed++)
+        {
+            var form = Sampler.Assemble(unit, blueprint, CandidateHistory.None, [], NoExposure, seed, SamplingBanks.Today);
+            Assert.True(form.StatementsCovered.Count == 3, $"seed {seed}: {string.Join(", ", form.Items.Select(item => item.ItemId))}");
+        }
+    }
+
+    [Fact]
     public void Enemy_items_are_kept_apart_although_they_are_the_only_ones_adding_their_statement()
     {
         // Two items of statement 1.2, enemies; a section of 3 from statements 1.1 and 1.2 would take both to spread.

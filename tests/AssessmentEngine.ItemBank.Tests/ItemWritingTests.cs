@@ -141,3 +141,33 @@ public sealed class EnemyItemLintTests
         TestBank.WithTestUnit().WithSingle("s-2", "2.1").WithItem("e-1", Single("e-1", first)).WithItem("e-2", Single("e-2", second)).Load().Reports(expected);
     }
 }
+
+/// <summary>The six deep banks as moderators would count them: the key's length and the true/false keys give nothing away.</summary>
+public sealed class DeepBankItemWritingTests
+{
+    private static readonly string[] Folders = ["fe6v35", "cg-305-695", "cg-4417-301", "cg-4417-302", "ocr-03456-f3", "ocr-03456-f4"];
+
+    public static TheoryData<string> DeepBanks() => [.. Folders];
+
+    [Theory]
+    [MemberData(nameof(DeepBanks))]
+    public void The_key_is_the_longest_option_in_at_most_a_third_of_single_choice_items_and_true_is_the_key_of_40_to_60_percent(string folder)
+    {
+        var unit = Sampling.SamplingBanks.RealUnit(folder);
+        var singles = unit.Items.Where(item => item.Type == ItemType.Single).ToList();
+        var longest = singles.Count(ItemWriting.KeyIsLongest);
+        Assert.True(longest * 3 <= singles.Count, $"{folder}: the key is the longest option in {longest} of {singles.Count} single-choice items");
+
+        var trueFalse = unit.Items.Where(item => item.Type == ItemType.TrueFalse).ToList();
+        var trueKeys = trueFalse.Count(item => item.Options.Single(option => option.Correct).Html.Contains("True", StringComparison.Ordinal));
+        Assert.InRange(100.0 * trueKeys / trueFalse.Count, 40, 60);
+    }
+
+    [Fact]
+    public void The_deep_banks_report_no_item_writing_warning()
+    {
+        var root = Sampling.SamplingBanks.RepositoryRoot();
+        var load = ItemBankLoader.Load(Folders.Select(folder => Path.Combine(root, "itembank", folder)), root, new LoadOptions(Sampling.SamplingBanks.Today));
+        Assert.Empty(load.Diagnostics);
+    }
+}

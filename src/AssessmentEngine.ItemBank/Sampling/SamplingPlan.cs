@@ -338,24 +338,43 @@ public sealed class SamplingPlan
             notes.Add($"section {k + 1} (outcome {section.Outcome}) asks for {marks} marks; no set of its eligible items adds up to exactly that, so it has {target}");
         }
 
+        // Rule 2 for marks: when the candidate's unseen items alone can make the total, only marks values that keep it
+        // so are allowed (otherwise an unseen 3-mark item first can leave a 1-mark gap only a seen item fills).
+        var unseen = new int[counts.Length];
+        foreach (var i in pool.Where(i => seenRank[i] == 0))
+        {
+            unseen[_items[i].Marks]++;
+        }
+
+        var fromUnseen = Reachable(unseen, target)[target];
         var left = target;
         while (left > 0)
         {
             // Which marks values keep the rest of the target reachable with the items still in the pool.
+            var supply = fromUnseen ? unseen : counts;
             var allowed = new bool[counts.Length];
             for (var m = 1; m < counts.Length; m++)
             {
-                if (counts[m] > 0 && m <= left)
+                if (supply[m] > 0 && m <= left)
                 {
-                    counts[m]--;
-                    allowed[m] = Reachable(counts, left - m)[left - m];
-                    counts[m]++;
+                    supply[m]--;
+                    allowed[m] = Reachable(supply, left - m)[left - m];
+                    supply[m]++;
                 }
             }
 
             var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, allowed, picksLeft: 1, budget: -left, notes);
             Take(pick, picks, taken, covered, sitting, overlap);
             counts[_items[pick].Marks]--;
+            if (seenRank[pick] == 0)
+            {
+                unseen[_items[pick].Marks]--;
+            }
+            else
+            {
+                fromUnseen = false;
+            }
+
             left -= _items[pick].Marks;
         }
 

@@ -283,6 +283,26 @@ public sealed class SamplerPropertyTests
     }
 
     [Fact]
+    public void A_marks_section_is_made_of_unseen_items_whenever_they_can_make_its_total()
+    {
+        // 4 marks; unseen: one 3-mark and two 2-mark items; seen last time: one 1-mark item. 2 + 2 makes it unseen; an
+        // unseen 3 first would leave a gap only the seen item fills.
+        var items = new List<Item>
+        {
+            SamplingBanks.Item("three", ItemType.Single, ["1.1"], 3), SamplingBanks.Item("two-a", ItemType.Single, ["1.1"], 2),
+            SamplingBanks.Item("two-b", ItemType.Single, ["1.1"], 2), SamplingBanks.Item("one", ItemType.Single, ["1.1"], 1),
+        };
+        var unit = SamplingBanks.Unit(items, 1);
+        var blueprint = SamplingBanks.Blueprint(new BlueprintSection(1, null, 4, null)) with { Occasions = 1 };
+        var seen = new CandidateHistory([new ShownItem("one", new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero))], ["1.1"]);
+        for (var seed = 0; seed < 50; seed++)
+        {
+            var form = Sampler.Assemble(unit, blueprint, seen, [], NoExposure, seed, SamplingBanks.Today);
+            Assert.True(form.Reused.Count == 0, $"seed {seed}: {string.Join(", ", form.Items.Select(item => item.ItemId))}");
+        }
+    }
+
+    [Fact]
     public void Enemy_items_are_kept_apart_although_they_are_the_only_ones_adding_their_statement()
     {
         // Two items of statement 1.2, enemies; a section of 3 from statements 1.1 and 1.2 would take both to spread.

@@ -254,6 +254,8 @@ public sealed class SamplingPlan
             seenRank[i] = (byte)Math.Min(255, 1 + times.BinarySearch(at));
         }
 
+        // The occasions still to come after this one: unseen items of a statement are kept back for them.
+        var reserve = Math.Max(0, Blueprint.Occasions - 1 - times.Count);
         var tested = new bool[_statementReferences.Length];
         foreach (var reference in history.TestedStatements)
         {
@@ -270,7 +272,7 @@ public sealed class SamplingPlan
         chosen = [];
         for (var k = 0; k < _eligible.Length; k++)
         {
-            var picks = FillSection(k, seenRank, tested, taken, sitting, overlap, uses, seedHash, notes);
+            var picks = FillSection(k, seenRank, tested, taken, sitting, overlap, uses, seedHash, notes, reserve);
             chosenPerSection[k] = picks;
             chosen.AddRange(picks);
         }
@@ -288,7 +290,7 @@ public sealed class SamplingPlan
         return new Form(Blueprint.Id, seed, formItems, reused, covered, notes);
     }
 
-    private List<int> FillSection(int k, byte[] seenRank, bool[] tested, bool[] taken, SittingIndex sitting, int[] overlap, int[] uses, ulong seedHash, List<string> notes)
+    private List<int> FillSection(int k, byte[] seenRank, bool[] tested, bool[] taken, SittingIndex sitting, int[] overlap, int[] uses, ulong seedHash, List<string> notes, int reserve)
     {
         var section = Blueprint.Sections[k];
         var pool = _eligible[k].Where(i => !taken[i]).ToArray();
@@ -315,7 +317,7 @@ public sealed class SamplingPlan
         {
             for (var slot = 0; slot < count; slot++)
             {
-                var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed: null, picksLeft: count - slot, budget: count - slot, notes);
+                var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed: null, picksLeft: count - slot, budget: count - slot, reserve, notes);
                 Take(pick, picks, taken, covered, sitting, overlap);
             }
 
@@ -363,7 +365,7 @@ public sealed class SamplingPlan
                 }
             }
 
-            var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, allowed, picksLeft: 1, budget: -left, notes);
+            var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, allowed, picksLeft: 1, budget: -left, reserve, notes);
             Take(pick, picks, taken, covered, sitting, overlap);
             counts[_items[pick].Marks]--;
             if (seenRank[pick] == 0)
@@ -402,17 +404,17 @@ public sealed class SamplingPlan
     /// would bring with any one earlier form of the sitting (rule 4), fewest uses in the sitting, least exposure (rule 5),
     /// then the seed. The pool is sorted by the static parts, so the scan stops once no later item can beat the best.
     /// </summary>
-    private int Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, int budget, List<string> notes)
+    private int Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, int budget, int reserve, List<string> notes)
     {
         // Enemy items are kept apart while the bank allows; but filling the blueprint comes first, and a form is still
         // better than none on the day.
-        var (apart, apartFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, budget, apart: true);
+        var (apart, apartFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, budget, reserve, apart: true);
         if (apart >= 0)
         {
             return apart;
         }
 
-        var (together, togetherFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, budget, apart: false);
+        var (together, togetherFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, budget, reserve, apart: false);
         var pick = together >= 0 ? together : apartFallback >= 0 ? apartFallback : togetherFallback;
         if (pick < 0)
         {
@@ -428,7 +430,7 @@ public sealed class SamplingPlan
         return pick;
     }
 
-    private (int Best, int Fallback) Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, int budget, bool apart)
+    private (int Best, int Fallback) Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, int budget, int reserve, bool apart)
     {
         // What is left of the section (picks; or, given as a negative number, marks) and the statements it has still to
         // cover: an item that would leave too little for them (a 3-mark item when 4 marks must cover 3 statements) comes
@@ -437,6 +439,20 @@ public sealed class SamplingPlan
         foreach (var s in _sectionStatements[k])
         {
             uncovered += covered[s] ? 0 : 1;
+        }
+
+        // Unseen items left per statement: an extra item (one adding no statement) should not take the last unseen
+        // items a statement needs on the occasions still to come.
+        var supply = new int[_statementReferences.Length];
+        foreach (var i in pool)
+        {
+            if (!taken[i] && seenRank[i] == 0)
+            {
+                foreach (var s in _statementsOf[i])
+                {
+                    supply[s]++;
+                }
+            }
         }
 
         var best = -1;
@@ -462,7 +478,7 @@ public sealed class SamplingPlan
 
             var adds = Adds(i, covered, k);
             var leftAfter = budget >= 0 ? budget - 1 : -budget - _items[i].Marks;
-            var spread = leftAfter < uncovered - adds ? 2 : adds > 0 ? 0 : 1;
+            var spread = leftAfter < uncovered - adds ? 3 : adds > 0 ? 0 : Scarce(i, supply, reserve, seenRank[i] == 0) ? 2 : 1;
             var pairwise = 0;
             foreach (var form in sitting.FormsWith(i))
             {
@@ -496,6 +512,20 @@ public sealed class SamplingPlan
         }
 
         return (best, fallback);
+    }
+
+    /// <summary>Whether taking the item leaves one of its statements fewer unseen items than the occasions to come.</summary>
+    private bool Scarce(int item, int[] supply, int reserve, bool unseen)
+    {
+        foreach (var s in _statementsOf[item])
+        {
+            if (supply[s] - (unseen ? 1 : 0) < reserve)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>How many of section k's statements not yet covered the item would cover.</summary>

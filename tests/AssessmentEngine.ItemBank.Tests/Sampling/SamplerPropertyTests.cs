@@ -303,6 +303,29 @@ public sealed class SamplerPropertyTests
     }
 
     [Fact]
+    public void Extra_items_come_from_deep_statements_so_a_shallow_one_is_covered_on_every_occasion()
+    {
+        // Three picks over statements 1.1 (three items: one an occasion) and 1.2 (nine), three occasions: the extra pick
+        // of each form must come from 1.2, or the third occasion has no unseen item of 1.1 left.
+        var items = Enumerable.Range(0, 3).Select(n => SamplingBanks.Item($"shallow-{n}", ItemType.Single, ["1.1"]))
+            .Concat(Enumerable.Range(0, 9).Select(n => SamplingBanks.Item($"deep-{n}", ItemType.Single, ["1.2"]))).ToList();
+        var unit = SamplingBanks.Unit(items, 2);
+        var blueprint = SamplingBanks.Blueprint(new BlueprintSection(1, 3, null, null));
+        var start = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+        for (var seed = 0; seed < 30; seed++)
+        {
+            var history = CandidateHistory.None;
+            for (var occasion = 0; occasion < 3; occasion++)
+            {
+                var form = Sampler.Assemble(unit, blueprint, history, [], NoExposure, SplitMix.Derive(seed, occasion), SamplingBanks.Today);
+                Assert.True(form.StatementsCovered.Count == 2 && form.Reused.Count == 0,
+                    $"seed {seed}, occasion {occasion + 1}: {string.Join(", ", form.Items.Select(item => item.ItemId))}");
+                history = history.After(form, start.AddDays(7 * occasion));
+            }
+        }
+    }
+
+    [Fact]
     public void Enemy_items_are_kept_apart_although_they_are_the_only_ones_adding_their_statement()
     {
         // Two items of statement 1.2, enemies; a section of 3 from statements 1.1 and 1.2 would take both to spread.

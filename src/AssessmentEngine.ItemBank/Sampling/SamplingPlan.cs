@@ -349,6 +349,14 @@ public sealed class SamplingPlan
         }
 
         var fromUnseen = Reachable(unseen, target)[target];
+        var ahead = new MarksAhead(target, reserve, 0, 0);
+        if (reserve > 0)
+        {
+            var start = LookAhead(k, pool, seenRank, taken, covered, ahead);
+            var slack = ((reserve + 1) * target) - start.Total;
+            ahead = ahead with { Slack = slack, Allowance = Math.Max(0, slack) / (reserve + 1) };
+        }
+
         var left = target;
         while (left > 0)
         {
@@ -365,7 +373,7 @@ public sealed class SamplingPlan
                 }
             }
 
-            var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, allowed, picksLeft: 1, budget: -left, reserve, notes);
+            var pick = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, allowed, picksLeft: 1, budget: -left, reserve, notes, ahead with { FromUnseen = fromUnseen });
             Take(pick, picks, taken, covered, sitting, overlap);
             counts[_items[pick].Marks]--;
             if (seenRank[pick] == 0)
@@ -404,17 +412,18 @@ public sealed class SamplingPlan
     /// would bring with any one earlier form of the sitting (rule 4), fewest uses in the sitting, least exposure (rule 5),
     /// then the seed. The pool is sorted by the static parts, so the scan stops once no later item can beat the best.
     /// </summary>
-    private int Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, int budget, int reserve, List<string> notes)
+    private int Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, int budget, int reserve, List<string> notes, MarksAhead? ahead = null)
     {
+        var outlook = ahead is null ? null : LookAhead(k, pool, seenRank, taken, covered, ahead);
         // Enemy items are kept apart while the bank allows; but filling the blueprint comes first, and a form is still
         // better than none on the day.
-        var (apart, apartFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, budget, reserve, apart: true);
+        var (apart, apartFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, budget, reserve, outlook, apart: true);
         if (apart >= 0)
         {
             return apart;
         }
 
-        var (together, togetherFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, budget, reserve, apart: false);
+        var (together, togetherFallback) = Pick(k, pool, keys, seenRank, taken, covered, sitting, overlap, marksAllowed, picksLeft, budget, reserve, outlook, apart: false);
         var pick = together >= 0 ? together : apartFallback >= 0 ? apartFallback : togetherFallback;
         if (pick < 0)
         {
@@ -430,7 +439,7 @@ public sealed class SamplingPlan
         return pick;
     }
 
-    private (int Best, int Fallback) Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, int budget, int reserve, bool apart)
+    private (int Best, int Fallback) Pick(int k, int[] pool, ulong[] keys, byte[] seenRank, bool[] taken, bool[] covered, SittingIndex sitting, int[] overlap, bool[]? marksAllowed, int picksLeft, int budget, int reserve, Outlook? outlook, bool apart)
     {
         // What is left of the section (picks; or, given as a negative number, marks) and the statements it has still to
         // cover: an item that would leave too little for them (a 3-mark item when 4 marks must cover 3 statements) comes
@@ -478,7 +487,15 @@ public sealed class SamplingPlan
 
             var adds = Adds(i, covered, k);
             var leftAfter = budget >= 0 ? budget - 1 : -budget - _items[i].Marks;
-            var spread = leftAfter < uncovered - adds ? 3 : adds > 0 ? 0 : Scarce(i, supply, reserve, seenRank[i] == 0) ? 2 : 1;
+            var spread = outlook is null
+                ? (leftAfter < uncovered - adds ? 3 : adds > 0 ? 0 : Scarce(i, supply, reserve, seenRank[i] == 0) ? 2 : 1)
+                : outlook.Spread(i, _items[i].Marks, seenRank[i] == 0, leftAfter, adds > 0 ? 0 : Scarce(i, supply, reserve, seenRank[i] == 0) ? 2 : 1, _statementsOf[i], covered);
+            // On the last occasion, an item whose enemy a later section could still draw unseen comes after its equals: taking it would take
+            // that enemy off the form (fe6v35's outcome-2 written question had three 8-mark items, one an enemy of an
+            // objective item; the objective section took it, and the written section repeated an item).
+            // Only on the candidate's last occasion: before it, the later section has other occasions for that enemy,
+            // and keeping the item back on every form would leave it unused.
+            spread = (spread * 2) + (reserve == 0 && BlocksLater(i, k, taken, seenRank) ? 1 : 0);
             var pairwise = 0;
             foreach (var form in sitting.FormsWith(i))
             {
@@ -512,6 +529,307 @@ public sealed class SamplingPlan
         }
 
         return (best, fallback);
+    }
+
+    /// <summary>A marks section's total, the occasions still to come after this one, and the slack it started with.</summary>
+    private sealed record MarksAhead(int Target, int Reserve, int Slack, int Allowance, bool FromUnseen = false);
+
+    private Outlook LookAhead(int k, int[] pool, byte[] seenRank, bool[] taken, bool[] covered, MarksAhead ahead)
+    {
+        var statements = _sectionStatements[k];
+        var highest = 1;
+        foreach (var i in pool)
+        {
+            highest = Math.Max(highest, _items[i].Marks);
+        }
+
+        var unseen = new int[statements.Length, highest + 1];
+        var cheapestAny = new int[statements.Length];
+        foreach (var i in pool)
+        {
+            if (taken[i])
+            {
+                continue;
+            }
+
+            foreach (var s in _statementsOf[i])
+            {
+                var j = Array.BinarySearch(statements, s);
+                if (j >= 0)
+                {
+                    if (seenRank[i] == 0)
+                    {
+                        unseen[j, _items[i].Marks]++;
+                    }
+
+                    cheapestAny[j] = cheapestAny[j] == 0 ? _items[i].Marks : Math.Min(cheapestAny[j], _items[i].Marks);
+                }
+            }
+        }
+
+        // The items this form may still take (not enemies of one it has), grouped by the first statement they would cover (or none).
+        var group = new List<(int Item, int Marks)>[statements.Length + 1];
+        foreach (var i in pool)
+        {
+            if (taken[i] || (ahead.FromUnseen && seenRank[i] != 0) || HasEnemyIn(i, taken))
+            {
+                continue;
+            }
+
+            var g = statements.Length;
+            foreach (var s in _statementsOf[i])
+            {
+                var j = Array.BinarySearch(statements, s);
+                if (j >= 0 && !covered[s] && j < g)
+                {
+                    g = j;
+                }
+            }
+
+            (group[g] ??= []).Add((i, _items[i].Marks));
+        }
+
+        return new Outlook(statements, unseen, cheapestAny, covered, ahead, group, _enemiesOf);
+    }
+
+    /// <summary>
+    /// What a marks section still has to spend on each statement, this occasion and the ones to come, so that a pick can
+    /// be judged by what it leaves the candidate's later forms.
+    /// <para>
+    /// Every statement needs one unseen item on this form (if not yet covered) and one on each occasion to come; the
+    /// cheapest such items are the least those forms must spend on it (its need; an item the bank lacks counts as dearer
+    /// than any). This form and the ones to come have (occasions left) × marks to spend in all, and what they spend
+    /// beyond the statements' needs is waste: an extra item, or an item a later form needed. The slack (total − needs)
+    /// is how much waste the candidate's remaining forms can afford. A form that covers every statement with its
+    /// cheapest item must spend the rest of its marks as waste, so while it has marks to spare it should cover some
+    /// statements with a dearer item the later forms do not need (a 2-mark item now, so both 1-mark items stay for
+    /// later): that spends its marks at no cost to them. A pick is judged by the waste it commits this form to (its own
+    /// plus what the form will be left to spend beyond the statements' needs); beyond half this form's fair share of the
+    /// slack it comes after every pick that wastes less. Greedy forms that took the cheap items first left a bank's last
+    /// occasion only dear ones, too dear to cover every statement in the section's marks.
+    /// </para>
+    /// </summary>
+    private sealed class Outlook
+    {
+        private readonly int[] _statements;
+        private readonly int[,] _unseen;
+        private readonly int[] _need;
+        private readonly int[] _needed;
+        private readonly int[] _cheapest;
+        private readonly int[] _upgrade;
+        private readonly int _absent;
+        private readonly int _covering;
+        private readonly int _upgrades;
+        private readonly MarksAhead _ahead;
+
+        private readonly List<(int Item, int Marks)>?[] _group;
+        private readonly int[][] _enemiesOf;
+        private readonly bool[] _covered;
+        private readonly ulong[] _before;
+        private readonly ulong[] _after;
+        private readonly Dictionary<(int Group, int Marks), ulong> _completions = [];
+
+        public Outlook(int[] statements, int[,] unseen, int[] cheapestAny, bool[] covered, MarksAhead ahead, List<(int Item, int Marks)>?[] group, int[][] enemiesOf)
+        {
+            (_group, _enemiesOf, _covered) = (group, enemiesOf, covered);
+            _before = new ulong[statements.Length + 1];
+            _after = new ulong[statements.Length + 1];
+            _before[0] = 1;
+            for (var j = 0; j < statements.Length; j++)
+            {
+                _before[j + 1] = covered[statements[j]] ? _before[j] : Sum(_before[j], SubsetSums(group[j], -1, []) & ~1UL);
+            }
+
+            _after[statements.Length] = 1;
+            for (var j = statements.Length - 1; j >= 0; j--)
+            {
+                _after[j] = covered[statements[j]] ? _after[j + 1] : Sum(_after[j + 1], SubsetSums(group[j], -1, []) & ~1UL);
+            }
+
+            (_statements, _unseen, _ahead) = (statements, unseen, ahead);
+            _absent = unseen.GetLength(1);
+            _need = new int[statements.Length];
+            _needed = new int[statements.Length];
+            _cheapest = new int[statements.Length];
+            _upgrade = new int[statements.Length];
+            for (var j = 0; j < statements.Length; j++)
+            {
+                var open = !covered[statements[j]];
+                _needed[j] = ahead.Reserve + (open ? 1 : 0);
+                var (sum, dearest, cheapest) = Cheapest(j, _needed[j], 0);
+                _need[j] = sum;
+                Total += sum;
+                if (open)
+                {
+                    // Covering it on this form costs at least its cheapest item (a seen one when no unseen one is left);
+                    // a dearer item among the ones it needs spends up to the difference more at no cost to later forms.
+                    _cheapest[j] = cheapest > 0 ? cheapest : cheapestAny[j];
+                    _upgrade[j] = Math.Max(0, Math.Min(dearest, _absent - 1) - _cheapest[j]);
+                    _covering += _cheapest[j];
+                    _upgrades += _upgrade[j];
+                }
+            }
+        }
+
+        /// <summary>The statements' needs over this form and the occasions to come.</summary>
+        public int Total { get; }
+
+        /// <summary>
+        /// The pick's rank in Pick's spread (lower first): a pick leaving this form too few marks to cover its statements
+        /// last, then by the waste it commits beyond the allowance (the dearer first among equals), then <paramref name="category"/> (adds a statement 0,
+        /// an extra 1, an extra taking a statement's last unseen items 2).
+        /// </summary>
+        public int Spread(int item, int marks, bool unseen, int leftAfter, int category, int[] statementsOf, bool[] covered)
+        {
+            var (total, covering, upgrades) = (Total, _covering, _upgrades);
+            foreach (var s in statementsOf)
+            {
+                var j = Array.BinarySearch(_statements, s);
+                if (j < 0)
+                {
+                    continue;
+                }
+
+                var open = !covered[s];
+                total += Cheapest(j, _needed[j] - (open ? 1 : 0), unseen ? marks : 0).Sum - _need[j];
+                if (open)
+                {
+                    covering -= _cheapest[j];
+                    upgrades -= _upgrade[j];
+                }
+            }
+
+            var breaksCoverage = leftAfter < covering || !Completes(item, marks, leftAfter, statementsOf, covered);
+            var (waste, projected) = (0, 0);
+            if (_ahead.Reserve > 0)
+            {
+                var slackAfter = leftAfter + (_ahead.Reserve * _ahead.Target) - total;
+                var forced = Math.Max(0, leftAfter - covering - upgrades);
+                projected = _ahead.Slack - slackAfter + forced;
+                waste = Math.Max(0, projected - _ahead.Allowance);
+            }
+
+            // Among picks that waste alike, the dearer first: cheap items make any total, so they are the ones to keep.
+            // Also within the allowance when the slack is less than a form's marks: then the later forms have little room
+            // to make their exact totals from what is left (ocr-03456-f4's outcome 1: 12 of its 14 marks on 3 forms).
+            var dearer = waste > 0 || (projected > 0 && _ahead.Slack <= _ahead.Target) ? Math.Clamp(_absent - marks, 0, 63) : 0;
+            return (breaksCoverage ? 1 << 29 : 0) + (Math.Min(waste, 1 << 20) * 256) + (dearer * 4) + category;
+        }
+
+        /// <summary>
+        /// Whether, after the item, the rest of the form can still make exactly <paramref name="leftAfter"/> marks with at
+        /// least one item of every statement still uncovered (items counted under the first uncovered statement they
+        /// have): the marks values alone can make the total while the only items left for a statement are too dear.
+        /// Subset sums as bit sets, so only totals up to 63 are checked.
+        /// </summary>
+        private bool Completes(int item, int marks, int leftAfter, int[] statementsOf, bool[] covered)
+        {
+            if (leftAfter < 0 || leftAfter > 63 || _group[^1] is null && _group.All(list => list is null))
+            {
+                return leftAfter >= 0;
+            }
+
+            var g = _statements.Length;
+            foreach (var s in statementsOf)
+            {
+                var j = Array.BinarySearch(_statements, s);
+                if (j >= 0 && !covered[s] && j < g)
+                {
+                    g = j;
+                }
+            }
+
+            var enemies = _enemiesOf[item];
+            if (enemies.Length > 0)
+            {
+                // Its enemies leave the form with it: the sums again without them (few items have enemies).
+                var rest = 1UL;
+                for (var j = 0; j < _statements.Length; j++)
+                {
+                    if (!_covered[_statements[j]])
+                    {
+                        rest = Sum(rest, j == g ? SubsetSums(_group[j], item, enemies) : SubsetSums(_group[j], -1, enemies) & ~1UL);
+                    }
+                }
+
+                rest = Sum(rest, SubsetSums(_group[^1], item, enemies));
+                return ((rest >> leftAfter) & 1) != 0;
+            }
+
+            if (!_completions.TryGetValue((g, marks), out var sums))
+            {
+                // The other uncovered statements each need an item; the item's own group (less the item) and the items
+                // of covered statements may add any.
+                var others = g == _statements.Length ? _before[^1] : Sum(_before[g], _after[g + 1]);
+                var free = SubsetSums(_group[^1], g == _statements.Length ? item : -1, []);
+                sums = g == _statements.Length ? Sum(others, free) : Sum(others, Sum(free, SubsetSums(_group[g], item, [])));
+                _completions[(g, marks)] = sums;
+            }
+
+            _ = item;
+            return ((sums >> leftAfter) & 1) != 0;
+        }
+
+        /// <summary>The totals (bit t: total t, up to 63) some subset of the items can make, leaving out <paramref name="without"/> and <paramref name="enemies"/>.</summary>
+        private static ulong SubsetSums(List<(int Item, int Marks)>? items, int without, int[] enemies)
+        {
+            var sums = 1UL;
+            foreach (var (i, m) in items ?? [])
+            {
+                if (i != without && Array.BinarySearch(enemies, i) < 0)
+                {
+                    sums |= m < 64 ? sums << m : 0;
+                }
+            }
+
+            return sums;
+        }
+
+        /// <summary>The totals a + b for a in one set and b in the other.</summary>
+        private static ulong Sum(ulong left, ulong right)
+        {
+            var sums = 0UL;
+            for (var b = 0; b < 64 && right >> b != 0; b++)
+            {
+                if (((right >> b) & 1) != 0)
+                {
+                    sums |= left << b;
+                }
+            }
+
+            return sums;
+        }
+
+        /// <summary>The sum of statement j's <paramref name="count"/> cheapest unseen items (one of <paramref name="without"/> marks left out), the dearest of them, the cheapest.</summary>
+        private (int Sum, int Dearest, int Cheapest) Cheapest(int j, int count, int without)
+        {
+            var (sum, dearest, cheapest) = (0, 0, 0);
+            for (var m = 1; m < _absent && count > 0; m++)
+            {
+                var take = Math.Min(count, _unseen[j, m] - (m == without ? 1 : 0));
+                if (take > 0)
+                {
+                    (sum, dearest, count) = (sum + (take * m), m, count - take);
+                    cheapest = cheapest == 0 ? m : cheapest;
+                }
+            }
+
+            return (sum + (count * _absent), count > 0 ? _absent : dearest, cheapest);
+        }
+    }
+
+    /// <summary>Whether the item has an enemy, not yet taken and unseen by the candidate, that a later section may draw.</summary>
+    private bool BlocksLater(int item, int k, bool[] taken, byte[] seenRank)
+    {
+        foreach (var enemy in _enemiesOf[item])
+        {
+            if (!taken[enemy] && seenRank[enemy] == 0 && _sectionsOf[enemy].Any(other => other > k))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether taking the item leaves one of its statements fewer unseen items than the occasions to come.</summary>

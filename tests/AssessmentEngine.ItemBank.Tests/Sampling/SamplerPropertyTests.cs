@@ -42,7 +42,7 @@ public sealed class SamplerPropertyTests
                 Assert.True(drawn.Sum(item => item.Marks) > section.Marks, "a note says the marks were overshot");
                 var others = form.Items.Where(entry => entry.Section != k + 1).Select(entry => entry.ItemId).ToHashSet();
                 var pool = unit.Items.Where(item => item.IsCurrentOn(SamplingBanks.Today) && section.Accepts(item, unit) && !others.Contains(item.Id));
-                Assert.False(AddsUpTo(pool.Select(item => item.Marks), section.Marks!.Value), "exactly the marks were possible");
+                Assert.False(SamplingBanks.AddsUpTo(pool.Select(item => item.Marks), section.Marks!.Value), "exactly the marks were possible");
             }
             else
             {
@@ -326,6 +326,32 @@ public sealed class SamplerPropertyTests
     }
 
     [Fact]
+    public void A_marks_section_spends_on_dearer_items_early_so_the_last_occasion_can_still_cover_every_statement()
+    {
+        // Six statements, each with items of 1, 1, 2 and 3 marks; 9 marks a form, three occasions. Each statement needs
+        // three items over the occasions, at least 1 + 1 + 2 = 4 marks: 24 of the 27 marks. A first form that covers
+        // every statement with a 1-mark item and fills up with extras leaves the last form 2- and 3-mark items, at
+        // least 12 marks for six statements; the early forms must take some 2-mark items instead.
+        int[] marks = [1, 1, 2, 3];
+        var items = Enumerable.Range(1, 6).SelectMany(s => marks.Select((m, n) => SamplingBanks.Item($"i-{s}-{n}", ItemType.Single, [$"1.{s}"], marks: m))).ToList();
+        var unit = SamplingBanks.Unit(items, 6);
+        var blueprint = SamplingBanks.Blueprint(new BlueprintSection(1, null, 9, null));
+        var start = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+        for (var seed = 0; seed < 30; seed++)
+        {
+            var history = CandidateHistory.None;
+            for (var occasion = 0; occasion < 3; occasion++)
+            {
+                var form = Sampler.Assemble(unit, blueprint, history, [], NoExposure, SplitMix.Derive(seed, occasion), SamplingBanks.Today);
+                var total = form.Items.Sum(item => items.Single(i => i.Id == item.ItemId).Marks);
+                Assert.True(form.StatementsCovered.Count == 6 && form.Reused.Count == 0 && total == 9,
+                    $"seed {seed}, occasion {occasion + 1}: {total} marks, {string.Join(", ", form.Items.Select(item => item.ItemId))}");
+                history = history.After(form, start.AddDays(7 * occasion));
+            }
+        }
+    }
+
+    [Fact]
     public void Enemy_items_are_kept_apart_although_they_are_the_only_ones_adding_their_statement()
     {
         // Two items of statement 1.2, enemies; a section of 3 from statements 1.1 and 1.2 would take both to spread.
@@ -390,20 +416,5 @@ public sealed class SamplerPropertyTests
         }
 
         return largest;
-    }
-
-    private static bool AddsUpTo(IEnumerable<int> marks, int target)
-    {
-        var reachable = new bool[target + 1];
-        reachable[0] = true;
-        foreach (var m in marks)
-        {
-            for (var t = target; t >= m; t--)
-            {
-                reachable[t] |= reachable[t - m];
-            }
-        }
-
-        return reachable[target];
     }
 }

@@ -107,4 +107,25 @@ internal static class SamplingBanks
         Assert.False(load.HasErrors, string.Join("\n", load.Diagnostics));
         return load.Units.Single();
     }
+
+    /// <summary>Whether some of the marks (each used at most once) add up to <paramref name="target"/>.</summary>
+    public static bool AddsUpTo(IEnumerable<int> marks, int target)
+    {
+        if (target < 0)
+        {
+            return false;
+        }
+
+        var reachable = new bool[target + 1];
+        reachable[0] = true;
+        foreach (var m in marks)
+        {
+            for (var t = target; t >= m; t--)
+            {
+                reachable[t] |= reachable[t - m];
+            }
+        }
+
+        return reachable[target];
+    }
 }

@@ -189,11 +189,8 @@ public static class Simulation
             }
         }
 
-        var outcomes = blueprint.Sections.Select(section => section.Outcome).ToHashSet();
-        var sampled = unit.Outcomes.Where(outcome => outcomes.Contains(outcome.Number))
-            .SelectMany(outcome => outcome.Statements).Where(statement => statement.Online).Select(statement => statement.Reference).ToList();
         var perCandidate = histories.Select((history, c) => new CandidateSummary(c + 1, repeats[c],
-            sampled.Count(history.TestedStatements.Contains), sampled.Count)).ToList();
+            sampledStatements.Count(history.TestedStatements.Contains), sampledStatements.Count)).ToList();
 
         // An item counts under the first section that may draw it, which is the only one for the seed units.
         var items = plan.EligibleItems.Select(item => new ItemExposure(item.Id,

@@ -81,7 +81,7 @@ public sealed class SamplingPlan
             .Where(reference => outcomeOf.TryGetValue(reference, out var outcome) && outcome == section.Outcome)
             .Select(reference => _statementIndex[reference]).Distinct().Order().ToArray())];
         _sectionsShareItems = _sectionsOf.Any(list => list.Length > 1);
-        OverlapLowerBoundPerPair = PigeonholeTotals();
+        _pools = Pools();
     }
 
     public Unit Unit { get; }
@@ -96,8 +96,8 @@ public sealed class SamplingPlan
     /// <summary>How many current items each section may draw from (before the other sections take theirs).</summary>
     public IReadOnlyList<int> EligiblePerSection => [.. _eligible.Select(list => list.Length)];
 
-    // Per merged pool of sections: (pool size, items per form); see OverlapLowerBound.
-    private (int Pool, int PerForm)[] OverlapLowerBoundPerPair { get; }
+    // The items of each merged pool of sections; see OverlapLowerBound.
+    private readonly int[][] _pools;
 
     /// <summary>Prepares a blueprint; throws <see cref="InfeasibleBlueprintException"/> when not even one form can be assembled.</summary>
     public static SamplingPlan Prepare(Unit unit, Blueprint blueprint, DateOnly today)
@@ -154,6 +154,7 @@ public sealed class SamplingPlan
     {
         var index = new SittingIndex(_items.Length);
         var forms = new Form[candidates.Count];
+        var held = new int[_items.Length];
         var largest = 0;
         for (var c = 0; c < candidates.Count; c++)
         {
@@ -162,18 +163,20 @@ public sealed class SamplingPlan
             foreach (var i in chosen)
             {
                 uses[i]++;
+                held[i]++;
             }
         }
 
-        return new SittingForms(forms, largest, OverlapLowerBound(candidates.Count));
+        return new SittingForms(forms, largest, OverlapLowerBound(candidates.Count, held));
     }
 
     /// <summary>
-    /// The least largest-pairwise-overlap any assembly could reach for <paramref name="candidates"/> forms: a pool of n
-    /// items serving c per form is used N·c times in all; the pairs of forms share at least Σ C(uᵢ, 2) item-uses, least
-    /// when the uses are as even as they can be, and the largest pair shares at least the average.
+    /// The least largest-pairwise-overlap any forms as long as these could reach: a pool of n items whose forms hold N
+    /// item-uses in all (N = forms × items per form for a count section; a marks section's forms hold as many items as
+    /// their marks and statements take); the pairs of forms share at least Σ C(uᵢ, 2) item-uses, least when the uses are
+    /// as even as they can be, and the largest pair shares at least the average.
     /// </summary>
-    public int OverlapLowerBound(int candidates)
+    private int OverlapLowerBound(int candidates, int[] held)
     {
         if (candidates < 2)
         {
@@ -181,18 +184,18 @@ public sealed class SamplingPlan
         }
 
         long shared = 0;
-        foreach (var (pool, perForm) in OverlapLowerBoundPerPair)
+        foreach (var pool in _pools)
         {
-            long total = (long)candidates * perForm;
-            long quotient = total / pool, remainder = total % pool;
-            shared += (remainder * (quotient + 1) * quotient / 2) + ((pool - remainder) * quotient * (quotient - 1) / 2);
+            long total = pool.Sum(i => (long)held[i]);
+            long quotient = total / pool.Length, remainder = total % pool.Length;
+            shared += (remainder * (quotient + 1) * quotient / 2) + ((pool.Length - remainder) * quotient * (quotient - 1) / 2);
         }
 
         long pairs = (long)candidates * (candidates - 1) / 2;
         return (int)((shared + pairs - 1) / pairs);
     }
 
-    private (int Pool, int PerForm)[] PigeonholeTotals()
+    private int[][] Pools()
     {
         // Sections that share items form one pool; the bound over a merged pool is still a bound (a relaxation).
         var group = Enumerable.Range(0, _eligible.Length).ToArray();
@@ -205,28 +208,9 @@ public sealed class SamplingPlan
             }
         }
 
-        return [.. Enumerable.Range(0, _eligible.Length).GroupBy(Find).Select(pool =>
-        {
-            var items = pool.SelectMany(k => _eligible[k]).Distinct().Count();
-            var perForm = pool.Sum(k => Blueprint.Sections[k].Items ?? FewestItemsForMarks(_eligible[k], Blueprint.Sections[k].Marks!.Value));
-            return (items, Math.Min(perForm, items));
-        }).Where(pool => pool.items > 0)];
-    }
-
-    private int FewestItemsForMarks(int[] eligible, int marks)
-    {
-        var (total, count) = (0, 0);
-        foreach (var m in eligible.Select(i => _items[i].Marks).OrderDescending())
-        {
-            if (total >= marks)
-            {
-                break;
-            }
-
-            (total, count) = (total + m, count + 1);
-        }
-
-        return count;
+        return [.. Enumerable.Range(0, _eligible.Length).GroupBy(Find)
+            .Select(pool => pool.SelectMany(k => _eligible[k]).Distinct().ToArray())
+            .Where(pool => pool.Length > 0)];
     }
 
     private List<int> Indices(Form form) =>

@@ -161,6 +161,21 @@ public sealed class SamplerTests
     }
 
     [Fact]
+    public void The_overlap_bound_of_a_marks_section_counts_the_items_its_forms_hold()
+    {
+        // A 4-mark form covering four statements holds four one-mark items; the four-mark item covers one statement only.
+        var unit = SamplingBanks.Unit([.. Singles("1.1", 2), .. Singles("1.2", 2), .. Singles("1.3", 2), .. Singles("1.4", 2), SamplingBanks.Item("big", ItemType.Single, ["1.1"], marks: 4)], 4);
+        var blueprint = SamplingBanks.Blueprint(new BlueprintSection(1, null, 4, null));
+
+        var sitting = Sampler.AssembleSitting(unit, blueprint, Enumerable.Repeat(CandidateHistory.None, 6).ToList(), NoExposure, 3, Today);
+
+        Assert.All(sitting.Forms, form => Assert.Equal(4, form.Items.Count));
+        // 24 uses of 9 items share at least 6 × C(3, 2) + 3 × C(2, 2) = 21 item-uses over 15 pairs: some pair shares 2.
+        Assert.Equal(2, sitting.OverlapLowerBound);
+        Assert.InRange(sitting.LargestPairwiseOverlap, 2, 4);
+    }
+
+    [Fact]
     public void A_simulation_of_a_bank_too_shallow_for_its_occasions_reports_the_repeats_and_the_shortfall()
     {
         var unit = SamplingBanks.Unit(Singles("1.1", 5), 1);

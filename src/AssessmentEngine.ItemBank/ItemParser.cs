@@ -114,8 +114,9 @@ internal static partial class ItemParser
             source.ContentHash,
             source.Text);
         front.TryGet("distractors", out _, out var distractorsLine);
+        var marksLine = front.TryGet("marks", out _, out var marksAt) ? marksAt : typeLine;
         var answersLine = regions.Sections.TryGetValue(AnswersSection, out var answersSection) ? answersSection.Line : typeLine;
-        ItemWriting.Check(item, new ItemLines(typeLine, body.OptionListLine, body.OptionLines, distractorsLine, answersLine), report);
+        ItemWriting.Check(item, new ItemLines(typeLine, marksLine, body.OptionListLine, body.OptionLines, distractorsLine, answersLine), report);
         return new ParsedItem(report.Path, id, idLine, item with { Excludes = excludes }, report) { ExcludesLine = excludesLine == 0 ? idLine : excludesLine };
     }
 

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace AssessmentEngine.ItemBank;
 
 /// <summary>Where an item's parts are in its file, for pointing at them.</summary>
-internal sealed record ItemLines(int Type, int OptionList, IReadOnlyList<int> Options, int Distractors, int AcceptedAnswers);
+internal sealed record ItemLines(int Type, int Marks, int OptionList, IReadOnlyList<int> Options, int Distractors, int AcceptedAnswers);
 
 /// <summary>
 /// Item-writing flaws: cues that let a candidate who does not know the answer find it. Each is a warning with the line
@@ -28,6 +28,9 @@ internal static partial class ItemWriting
     /// <summary>A match item needs at least this many spare answers, so the last pair is never free.</summary>
     public const int MatchDistractors = 2;
 
+    /// <summary>An auto-marked item is worth at most this many marks, so one guess or slip cannot swing a form.</summary>
+    public const int AutoMarkedMarks = 3;
+
     private static readonly string[] Absolutes = ["never", "always", "only"];
 
     // Common words a key and its stem may share without giving anything away.
@@ -44,6 +47,12 @@ internal static partial class ItemWriting
     public static void Check(Item item, ItemLines lines, FileReport report)
     {
         var stem = Words(Text(item.StemHtml));
+        if (item.Type != ItemType.Extended && item.Marks > AutoMarkedMarks)
+        {
+            report.Warning(lines.Marks, $"an auto-marked item is worth {item.Marks} marks: at most {AutoMarkedMarks}, so one guess or slip " +
+                "cannot swing a form; split it into smaller items or ask for a written answer");
+        }
+
         switch (item.Type)
         {
             case ItemType.Single or ItemType.Multiple:

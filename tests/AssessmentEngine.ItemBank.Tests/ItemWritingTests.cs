@@ -43,6 +43,14 @@ public sealed class ItemWritingTests
             File("match", "distractors: [\"Three\"]\n", "Match.\n\n| Prompt | Answer |\n| --- | --- |\n| A | One |\n| B | Two |\n"),
             "u/items/x.md:6: warning: a match item has 1 distractor(s): give at least 2 answers that match no prompt (distractors: [...]), or the last pair is free"
         },
+        {
+            File("single", "", "What does a service level agreement set out?\n\n- [ ] The price of each service and how it is invoiced\n- [x] The standard of service each side has agreed to keep\n- [ ] Which staff will deliver the service each day\n").Replace("marks: 2", "marks: 4", StringComparison.Ordinal),
+            "u/items/x.md:5: warning: an auto-marked item is worth 4 marks: at most 3, so one guess or slip cannot swing a form; split it into smaller items or ask for a written answer"
+        },
+        {
+            File("match", "distractors: [\"Three\", \"Four\"]\n", "Match.\n\n| Prompt | Answer |\n| --- | --- |\n| A | One |\n| B | Two |\n| C | Five |\n| D | Six |\n").Replace("marks: 2\n", "", StringComparison.Ordinal),
+            "u/items/x.md:3: warning: an auto-marked item is worth 4 marks: at most 3, so one guess or slip cannot swing a form; split it into smaller items or ask for a written answer"
+        },
     };
 
     [Theory]
@@ -58,6 +66,7 @@ public sealed class ItemWritingTests
         File("multiple", "", "Which are channels?\n\n- [x] Telephone\n- [x] Email\n- [ ] A mission statement\n"),
         File("single", "", "Which term names the whole experience a customer has across a journey with a brand?\n\n- [ ] The service recovery plan\n- [x] The touchpoint map\n- [ ] The net promoter score\n"),
         File("short", "", "Which body enforces equality law in Great Britain?\n\n## Accepted answers\n- Equality and Human Rights Commission\n- EHRC\n"),
+        File("extended", "", "Explain how a service level agreement helps two teams keep their promises to customers.\n\n## Marking guidance\nUp to 8 marks.\n").Replace("marks: 2", "marks: 8", StringComparison.Ordinal),
         File("match", "distractors: [\"Three\", \"Four\"]\n", "Match.\n\n| Prompt | Answer |\n| --- | --- |\n| A | One |\n| B | Two |\n"),
     };
 

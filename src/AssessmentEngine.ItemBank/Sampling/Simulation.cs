@@ -13,7 +13,7 @@ public sealed record OccasionSummary(int Occasion, int LargestPairwiseOverlap, i
 /// One candidate's form on one occasion: its total marks and the marks an assessor marks (written), the statements of
 /// the sampled outcomes it leaves out, and the pairs of enemy items it holds (which should never happen).
 /// </summary>
-public sealed record FormSummary(int Occasion, int Candidate, int TotalMarks, int WrittenMarks, IReadOnlyList<string> MissingStatements, IReadOnlyList<string> EnemyPairs)
+public sealed record FormSummary(int Occasion, int Candidate, int Questions, int TotalMarks, int WrittenMarks, IReadOnlyList<string> MissingStatements, IReadOnlyList<string> EnemyPairs)
 {
     public double WrittenShare => TotalMarks == 0 ? 0 : (double)WrittenMarks / TotalMarks;
 }
@@ -89,11 +89,11 @@ public sealed record SimulationReport(
         Line(MarksTarget is { } target
             ? Format($"Forms (total marks should be {target.Total} ± {target.Tolerance})")
             : "Forms (the blueprint sets no marks_tolerance)");
-        Line("Occasion  Total marks  Written share  Missing a statement  Enemy pairs  Outside tolerance");
+        Line("Occasion  Questions  Total marks  Written share  Missing a statement  Enemy pairs  Outside tolerance");
         foreach (var occasion in PerForm.GroupBy(form => form.Occasion))
         {
             var outside = OutsideTolerance.Count(form => form.Occasion == occasion.Key);
-            Line(Format($"{occasion.Key,8}  {Range(occasion.Min(form => form.TotalMarks), occasion.Max(form => form.TotalMarks)),11}  {Range((int)Math.Round(100 * occasion.Min(form => form.WrittenShare)), (int)Math.Round(100 * occasion.Max(form => form.WrittenShare))) + " %",13}  {occasion.Count(form => form.MissingStatements.Count > 0),19}  {occasion.Sum(form => form.EnemyPairs.Count),11}  {outside,17}"));
+            Line(Format($"{occasion.Key,8}  {Range(occasion.Min(form => form.Questions), occasion.Max(form => form.Questions)),9}  {Range(occasion.Min(form => form.TotalMarks), occasion.Max(form => form.TotalMarks)),11}  {Range((int)Math.Round(100 * occasion.Min(form => form.WrittenShare)), (int)Math.Round(100 * occasion.Max(form => form.WrittenShare))) + " %",13}  {occasion.Count(form => form.MissingStatements.Count > 0),19}  {occasion.Sum(form => form.EnemyPairs.Count),11}  {outside,17}"));
         }
 
         foreach (var form in PerForm.Where(form => form.MissingStatements.Count > 0 || form.EnemyPairs.Count > 0).Concat(OutsideTolerance).Distinct().Take(20))
@@ -214,7 +214,7 @@ public static class Simulation
         var covered = on.SelectMany(item => item.Statements).ToHashSet(StringComparer.Ordinal);
         var enemies = on.SelectMany(item => item.Excludes.Where(ids.Contains).Select(other => string.CompareOrdinal(item.Id, other) < 0 ? $"{item.Id}+{other}" : $"{other}+{item.Id}"))
             .Distinct(StringComparer.Ordinal).ToList();
-        return new FormSummary(occasion, candidate, on.Sum(item => item.Marks), on.Where(item => item.Type == ItemType.Extended).Sum(item => item.Marks),
+        return new FormSummary(occasion, candidate, on.Count, on.Sum(item => item.Marks), on.Where(item => item.Type == ItemType.Extended).Sum(item => item.Marks),
             [.. sampled.Where(reference => !covered.Contains(reference))], enemies);
     }
 }

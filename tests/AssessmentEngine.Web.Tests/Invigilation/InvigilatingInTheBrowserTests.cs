@@ -75,7 +75,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         await Row(room, b).GetByLabel("Identity checked").CheckAsync();
         await Row(room, c).GetByLabel("Identity checked").CheckAsync();
         await pageA.Locator("#q1-flag").ClickAsync();
-        await Expect(Row(room, a)).ToContainTextAsync("0 of 16 answered, 1 flagged");
+        await Expect(Row(room, a)).ToContainTextAsync(new Regex(@"0 of \d+ answered, 1 flagged"));
         await Expect(Row(room, b).GetByLabel("Identity checked")).ToBeCheckedAsync();
         await Expect(Row(room, c).GetByLabel("Identity checked")).ToBeCheckedAsync();
         await AdmitAsync(room, b, ticked: true);

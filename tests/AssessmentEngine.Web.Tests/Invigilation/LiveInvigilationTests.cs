@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Answering;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
+using AssessmentEngine.Web.Features.Attempts.Submitting;
+using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.Identity.SigningIn;
@@ -16,6 +18,7 @@ using Marten;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AssessmentEngine.Web.Tests.Invigilation;
 
@@ -233,6 +236,74 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         using var csv = await invigilator.Http.GetAsync(new Uri($"/invigilate/sittings/{sitting.Sitting.Id}/log?format=csv", UriKind.Relative));
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         Assert.Contains("\"Sitting ended\"", await csv.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Changes_written_outside_the_hub_reach_the_invigilators_and_the_candidate_a_page_form_admission_a_time_up_and_a_window_close()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 2, "OUT");
+        await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
+        var (a, b) = (sitting.Candidates[0], sitting.Candidates[1]);
+        await using var pageA = await CheckedInAsync(sitting, a);
+        await using var pageB = await CheckedInAsync(sitting, b);
+        await SeenAsync(watcher, b.Id, row => row.State == "waiting", "B waiting");
+
+        // Admitted through the sitting page's form, not the hub.
+        using (var invigilator = await LiveClient.StaffAsync(_base, sitting.Invigilator.SignInName))
+        {
+            foreach (var candidate in new[] { a, b })
+            {
+                using var admitted = await invigilator.Page.PostFormAsync($"/invigilate/sittings/{sitting.Sitting.Id}", $"/invigilate/sittings/{sitting.Sitting.Id}?handler=Admit",
+                    [new("candidateId", candidate.Id.ToString()), new("identityChecked", "true")]);
+                Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+            }
+        }
+
+        await SeenAsync(watcher, a.Id, row => row.State == "admitted", "A admitted by the page form, on the grid");
+        await ToldAsync(pageA, clock => clock.Status == "Admitted", "A's page told of the admission");
+        await Task.WhenAll(StartAsync(pageA), StartAsync(pageB));
+        await SeenAsync(watcher, b.Id, row => row.State == "in-progress", "B in progress");
+
+        // A's time is up: the job runs as the job server would, at a time past the deadline.
+        var store = _engine.Services.GetRequiredService<IDocumentStore>();
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(3));
+        using (var scope = _engine.Services.CreateScope())
+        {
+            var timeUp = ActivatorUtilities.CreateInstance<SubmitAtTimeUpJob>(scope.ServiceProvider, (TimeProvider)later);
+            await timeUp.RunAsync(pageA.AttemptId, CancellationToken.None);
+        }
+
+        await SeenAsync(watcher, a.Id, row => row is { State: "submitted", Note: SubmissionReasons.TimeUp }, "A submitted at time-up, on the grid");
+        await ToldAsync(pageA, clock => clock.Status == "Submitted", "A's page told of the time-up");
+
+        // B's window closes under the test (the window job, at a time past the close).
+        await using (var query = store.QuerySession())
+        {
+            var enrolmentId = (await query.LoadAsync<Attempt>(pageB.AttemptId))!.EnrolmentId;
+            var afterTheWindow = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(60));
+            using var scope = _engine.Services.CreateScope();
+            await ActivatorUtilities.CreateInstance<CloseWindowsJob>(scope.ServiceProvider, (TimeProvider)afterTheWindow).CloseAsync(enrolmentId, CancellationToken.None);
+        }
+
+        await SeenAsync(watcher, b.Id, row => row is { State: "submitted", Note: SubmissionReasons.WindowClosed }, "B submitted at the window's close, on the grid");
+        await ToldAsync(pageB, clock => clock.Status == "Submitted", "B's page told of the window's close");
+    }
+
+    [Fact]
+    public async Task Invigilators_ending_a_sitting_at_the_same_moment_end_it_once()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "END");
+        var accounts = Enumerable.Range(0, 6).Select(n => n % 2 == 0 ? sitting.Invigilator : sitting.SecondInvigilator).ToList();
+
+        await Task.WhenAll(accounts.Select(account => Task.Run(async () =>
+        {
+            using var scope = _engine.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<Invigilating>().EndAsync(sitting.Sitting.Id, new Invigilator(account.Id, account.SignInName), CancellationToken.None);
+        })));
+
+        await using var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await query.Events.FetchStreamAsync(sitting.Sitting.Id);
+        Assert.Single(events, e => e.Data is SittingEnded);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Marten;
 using System.Threading.RateLimiting;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Attempts.Starting;
@@ -23,6 +24,8 @@ public static class AttemptsSetup
         services.AddScoped<SubmitAtTimeUpJob>();
         services.AddSingleton<Invigilation.HubThrottle>();
         services.AddScoped<Invigilation.LiveUpdates>();
+        services.ConfigureMarten((provider, options) => options.Listeners.Add(
+            new Invigilation.LivePushes(provider, provider.GetRequiredService<ILogger<Invigilation.LivePushes>>())));
         services.AddSingleton<Invigilation.SeenNotices>();
         services.AddHostedService(provider => provider.GetRequiredService<Invigilation.SeenNotices>());
         services.AddScoped<Invigilation.Invigilating>();

@@ -13,7 +13,7 @@ namespace AssessmentEngine.Web.Features.Invigilation;
 /// (paused, extended, voided, submitted) and messages. Answers never travel here: they go over HTTP and are acknowledged.
 /// </summary>
 [Authorize(Policy = Policies.Candidate)]
-public sealed class CandidateHub(IDocumentStore store, LiveUpdates live, SeenNotices seen, TimeProvider time) : Hub<ICandidateClient>
+public sealed class CandidateHub(IDocumentStore store, SeenNotices seen, TimeProvider time) : Hub<ICandidateClient>
 {
     private static readonly string Node = $"{Environment.MachineName}:{Environment.ProcessId}";
     private const string AttemptKey = "attempt";
@@ -29,7 +29,6 @@ public sealed class CandidateHub(IDocumentStore store, LiveUpdates live, SeenNot
         await SeenAsync(attempt);
         var now = time.GetUtcNow();
         await store.DecideAsync<Attempt>(attempt.Id, current => InvigilationDecisions.Connection(current, true, Node, now), Context.ConnectionAborted);
-        await live.AttemptChangedAsync(attempt.Id, Context.ConnectionAborted);
         return Answering.ClockOf((await session.LoadAsync<Attempt>(attempt.Id, Context.ConnectionAborted))!, now);
     }
 
@@ -60,10 +59,7 @@ public sealed class CandidateHub(IDocumentStore store, LiveUpdates live, SeenNot
     {
         var attempt = await JoinedAsync(attemptId);
         var now = time.GetUtcNow();
-        if ((await store.DecideAsync<Attempt>(attempt.Id, current => InvigilationDecisions.Focus(current, lost, now), Context.ConnectionAborted)).Count > 0)
-        {
-            await live.AttemptChangedAsync(attempt.Id, Context.ConnectionAborted);
-        }
+        await store.DecideAsync<Attempt>(attempt.Id, current => InvigilationDecisions.Focus(current, lost, now), Context.ConnectionAborted);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
@@ -72,7 +68,6 @@ public sealed class CandidateHub(IDocumentStore store, LiveUpdates live, SeenNot
         {
             var now = time.GetUtcNow();
             await store.DecideAsync<Attempt>(attemptId, current => InvigilationDecisions.Connection(current, false, Node, now), CancellationToken.None);
-            await live.AttemptChangedAsync(attemptId, CancellationToken.None);
         }
 
         await base.OnDisconnectedAsync(exception);

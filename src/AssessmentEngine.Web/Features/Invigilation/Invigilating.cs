@@ -60,16 +60,14 @@ public sealed class Invigilating(
     public async Task AdmitAsync(Guid sittingId, Guid candidateId, bool identityChecked, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
         await SittingAsync(sittingId, invigilator, cancellationToken);
-        var attempt = await admission.AdmitAsync(sittingId, candidateId, identityChecked, invigilator.Id, invigilator.Actor, cancellationToken);
-        await live.AttemptChangedAsync(attempt.Id, cancellationToken);
+        await admission.AdmitAsync(sittingId, candidateId, identityChecked, invigilator.Id, invigilator.Actor, cancellationToken);
     }
 
     public async Task RefuseAsync(Guid sittingId, Guid candidateId, string? reason, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
         await SittingAsync(sittingId, invigilator, cancellationToken);
         Bounded(reason, "reason");
-        var attempt = await admission.RefuseAsync(sittingId, candidateId, reason, invigilator.Id, invigilator.Actor, cancellationToken);
-        await live.AttemptChangedAsync(attempt.Id, cancellationToken);
+        await admission.RefuseAsync(sittingId, candidateId, reason, invigilator.Id, invigilator.Actor, cancellationToken);
     }
 
     /// <summary>
@@ -132,10 +130,9 @@ public sealed class Invigilating(
             throw new AttemptRefusedException($"Write a message of 1 to {playbook.Rules.MessageMaxLength} characters.", StatusCodes.Status400BadRequest);
         }
 
-        var to = Named(sitting, candidateIds);
+        Named(sitting, candidateIds);
         var now = time.GetUtcNow();
-        await AppendToSittingAsync(sitting.Id, new MessageSent(sitting.Id, candidateIds ?? [], text.Trim(), invigilator.Actor, now), cancellationToken);
-        await live.MessageAsync(to.Select(c => CheckIn.IdFor(sitting.Id, c)), new RoomMessage(text.Trim(), "Invigilator", now));
+        await store.DecideAsync<Sitting>(sitting.Id, current => InvigilationDecisions.Message(current, candidateIds ?? [], text.Trim(), invigilator.Actor, now), cancellationToken);
         await PushSittingAsync(sitting.Id, $"{invigilator.Actor}: message to {(candidateIds is { Count: > 0 } ? $"{candidateIds.Count} candidate(s)" : "the room")}: {text.Trim()}", cancellationToken);
     }
 
@@ -152,15 +149,16 @@ public sealed class Invigilating(
         Bounded(note, "note");
 
         Named(sitting, candidateIds);
-        await AppendToSittingAsync(sitting.Id, new IncidentLogged(sitting.Id, incident.Code, incident.Title, string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
-            candidateIds ?? [], invigilator.Actor, time.GetUtcNow()), cancellationToken);
+        var now = time.GetUtcNow();
+        await store.DecideAsync<Sitting>(sitting.Id, current => InvigilationDecisions.Incident(current, incident, note, candidateIds ?? [], invigilator.Actor, now), cancellationToken);
         await PushSittingAsync(sitting.Id, $"{invigilator.Actor} logged incident {incident.Code} ({incident.Title}){(string.IsNullOrWhiteSpace(note) ? "" : ": " + note.Trim())}", cancellationToken);
     }
 
     public async Task RotateCodeAsync(Guid sittingId, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
         var sitting = await SittingAsync(sittingId, invigilator, cancellationToken);
-        await AppendToSittingAsync(sitting.Id, new AccessCodeIssued(sitting.Id, AccessCodes.New(), invigilator.Actor, time.GetUtcNow()), cancellationToken);
+        var (code, now) = (AccessCodes.New(), time.GetUtcNow());
+        await store.DecideAsync<Sitting>(sitting.Id, current => InvigilationDecisions.NewAccessCode(current, code, invigilator.Actor, now), cancellationToken);
         await PushSittingAsync(sitting.Id, $"{invigilator.Actor} changed the access code", cancellationToken);
     }
 
@@ -169,10 +167,7 @@ public sealed class Invigilating(
     {
         var sitting = await SittingAsync(sittingId, invigilator, cancellationToken);
         var now = time.GetUtcNow();
-        if (!sitting.Ended)
-        {
-            await AppendToSittingAsync(sitting.Id, new SittingEnded(sitting.Id, invigilator.Actor, now), cancellationToken);
-        }
+        await store.DecideAsync<Sitting>(sitting.Id, current => InvigilationDecisions.End(current, invigilator.Actor, now), cancellationToken);
 
         await using var session = store.QuerySession();
         var open = await session.Query<Attempt>().Where(a => a.SittingId == sittingId && a.Status == AttemptStatus.InProgress).ToListAsync(cancellationToken);
@@ -183,7 +178,6 @@ public sealed class Invigilating(
             var written = await store.DecideAsync<Attempt>(attempt.Id,
                 current => AttemptDecisions.Submit(current, SubmissionReasons.SittingEnded, invigilator.Actor, now, items), cancellationToken);
             submitted += written.Count > 0 ? 1 : 0;
-            await live.AttemptChangedAsync(attempt.Id, cancellationToken);
         }
 
         await PushSittingAsync(sitting.Id, $"{invigilator.Actor} ended the sitting; {submitted} attempt(s) under way submitted", cancellationToken);
@@ -277,7 +271,6 @@ public sealed class Invigilating(
             if (written.Count > 0)
             {
                 changed.Add(attempt);
-                await live.AttemptChangedAsync(attempt.Id, cancellationToken);
             }
         }
 
@@ -312,13 +305,6 @@ public sealed class Invigilating(
         {
             jobs.Schedule<SubmitAtTimeUpJob>(job => job.RunAsync(attempt.Id, CancellationToken.None), attempt.Deadline!.Value);
         }
-    }
-
-    private async Task AppendToSittingAsync(Guid sittingId, object @event, CancellationToken cancellationToken)
-    {
-        await using var session = store.LightweightSession();
-        session.Events.Append(sittingId, @event);
-        await session.SaveChangesAsync(cancellationToken);
     }
 
     private async Task PushSittingAsync(Guid sittingId, string entry, CancellationToken cancellationToken)

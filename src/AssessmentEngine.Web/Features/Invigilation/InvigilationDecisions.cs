@@ -6,9 +6,23 @@ using AssessmentEngine.Web.Features.Sittings;
 
 namespace AssessmentEngine.Web.Features.Invigilation;
 
-/// <summary>An invigilator's decisions on one attempt: pure functions from its state, the command and the time to the events that follow.</summary>
+/// <summary>An invigilator's decisions on one attempt or on the sitting: pure functions from its state, the command and the time to the events that follow.</summary>
 public static class InvigilationDecisions
 {
+    /// <summary>A message to the named candidates (none named: the room); checked for length before.</summary>
+    public static IEnumerable<object> Message(Sitting sitting, IReadOnlyList<Guid> to, string text, string actor, DateTimeOffset now) =>
+        [new MessageSent(sitting.Id, to, text, actor, now)];
+
+    public static IEnumerable<object> Incident(Sitting sitting, AssessmentEngine.ItemBank.Invigilation.IncidentCode incident, string? note, IReadOnlyList<Guid> candidates, string actor, DateTimeOffset now) =>
+        [new IncidentLogged(sitting.Id, incident.Code, incident.Title, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), candidates, actor, now)];
+
+    public static IEnumerable<object> NewAccessCode(Sitting sitting, string code, string actor, DateTimeOffset now) =>
+        [new AccessCodeIssued(sitting.Id, code, actor, now)];
+
+    /// <summary>Ends the sitting once: ending an ended sitting writes nothing (the attempts left under way are still submitted).</summary>
+    public static IEnumerable<object> End(Sitting sitting, string actor, DateTimeOffset now) =>
+        sitting.Ended ? [] : [new SittingEnded(sitting.Id, actor, now)];
+
     public static IEnumerable<object> Pause(Attempt attempt, string? reason, string actor, DateTimeOffset now)
     {
         if (!attempt.InProgress)

@@ -1,5 +1,6 @@
-// The waiting room moves on by itself: it asks the server every few seconds whether the invigilator has admitted (or
-// refused) the candidate, and reloads into whatever comes next.
+// The waiting room moves on by itself: the live connection tells it as soon as the invigilator admits (or refuses) the
+// candidate, and it reloads into whatever comes next. Asking the server every half a minute is the safety net for a
+// page whose live connection cannot be made.
 (() => {
   'use strict';
 
@@ -10,13 +11,37 @@
   }
 
   const attemptId = waiting.dataset.attempt;
-  const every = 3000;
+  const every = 30000;
   const said = {
     Admitted: 'You have been admitted. Opening the instructions…',
     InProgress: 'Your test has started. Opening it…',
     Refused: 'The invigilator has decided about your admission. Opening the page…',
     Submitted: 'This test has been submitted. Opening your receipt…',
   };
+  let movingOn = false;
+
+  function moveOnIfDecided(clock) {
+    if (movingOn || !clock || clock.status === 'Waiting') {
+      return movingOn;
+    }
+    movingOn = true;
+    status.textContent = said[clock.status] || 'Your test has moved on. Opening the page…';
+    setTimeout(() => location.reload(), 1000);
+    return true;
+  }
+
+  if (window.AssessmentEngineLive) {
+    window.AssessmentEngineLive.connect({
+      attemptId,
+      heartbeatSeconds: Number(waiting.dataset.heartbeat) || 10,
+      onClock: moveOnIfDecided,
+      onConnection: (text) => {
+        if (!movingOn) {
+          status.textContent = text === 'connected' ? '' : 'Cannot reach the server just now; still trying.';
+        }
+      },
+    });
+  }
 
   async function check() {
     try {
@@ -27,20 +52,18 @@
         redirect: 'error',
       });
       if (response.ok) {
-        const clock = await response.json();
-        if (clock.status !== 'Waiting') {
-          status.textContent = said[clock.status] || 'Your test has moved on. Opening the page…';
-          setTimeout(() => location.reload(), 1000);
+        if (moveOnIfDecided(await response.json())) {
           return;
         }
-        status.textContent = '';
       } else if (response.status === 401) {
         status.textContent = 'You seem to have been signed out. Tell the invigilator.';
       }
     } catch {
-      status.textContent = 'Cannot reach the server just now; still trying.';
+      // The live connection may still bring the admission; the next check tries again.
     }
-    setTimeout(check, every);
+    if (!movingOn) {
+      setTimeout(check, every);
+    }
   }
 
   setTimeout(check, every);

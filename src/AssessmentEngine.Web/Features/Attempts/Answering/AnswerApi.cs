@@ -1,4 +1,3 @@
-using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Infrastructure.Store;
 using Marten;
 
@@ -27,7 +26,7 @@ public sealed record OpenedAttempt(
     IReadOnlyDictionary<int, SavedAnswer> Answers, IReadOnlyList<int> Flagged, long LastSequence, Clock Clock);
 
 /// <summary>Opening the test page and saving answers: the page's two calls while the candidate works.</summary>
-public sealed class Answering(IDocumentStore store, TimeProvider time, LiveUpdates live)
+public sealed class Answering(IDocumentStore store, TimeProvider time)
 {
     public static Clock ClockOf(Attempt attempt, DateTimeOffset now) =>
         new(attempt.Status.ToString(), attempt.Deadline, now, attempt.TimeLimit.ToString().ToLowerInvariant(), attempt.PausedAt is not null,
@@ -82,11 +81,6 @@ public sealed class Answering(IDocumentStore store, TimeProvider time, LiveUpdat
             var decided = AttemptDecisions.Save(current, request.Page, changes, now);
             return (decided.Events, (decided, current));
         }, cancellationToken);
-        if (outcome.Events.Count > 0)
-        {
-            await live.AttemptChangedAsync(attempt.Id, cancellationToken);
-        }
-
         return new SaveResult(outcome.Acknowledged, outcome.Refused.Select(r => new RefusedChange(r.Sequence, r.Reason)).ToList(), ClockOf(state, now));
     }
 }

@@ -11,7 +11,7 @@ namespace AssessmentEngine.Web.Features.Attempts.CheckingIn;
 /// A booked candidate enters the sitting's access code and waits to be admitted. One attempt per candidate per sitting:
 /// its id is derived from both, so checking in twice (or from two tabs at once) finds the same attempt.
 /// </summary>
-public sealed class CheckIn(IDocumentStore store, TimeProvider time, Invigilation.LiveUpdates live)
+public sealed class CheckIn(IDocumentStore store, TimeProvider time)
 {
     /// <summary>Check-in opens this long before the sitting starts.</summary>
     public static readonly TimeSpan OpensBefore = TimeSpan.FromMinutes(60);
@@ -64,7 +64,6 @@ public sealed class CheckIn(IDocumentStore store, TimeProvider time, Invigilatio
             // Checked in at the same moment from another tab: that one stands.
         }
 
-        await live.AttemptChangedAsync(attemptId, cancellationToken);
         await using var query = store.QuerySession();
         return (await query.LoadAsync<Attempt>(attemptId, cancellationToken))!;
     }

@@ -13,7 +13,7 @@ namespace AssessmentEngine.Web.Features.Attempts.Starting;
 /// The admitted candidate has read the instructions and starts: only inside their window. The clock runs from now, with
 /// their extra time; the time-up job is scheduled at the deadline. Starting twice returns the attempt under way.
 /// </summary>
-public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs, TimeProvider time, Invigilation.LiveUpdates live, ILogger<StartAttempt> logger)
+public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs, TimeProvider time, ILogger<StartAttempt> logger)
 {
     public async Task<Attempt> HandleAsync(Attempt attempt, string actor, CancellationToken cancellationToken = default)
     {
@@ -51,7 +51,6 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
             logger.LogWarning(exception, "Time-up job for attempt {Attempt} not scheduled; the sweep will catch it", started.Id);
         }
 
-        await live.AttemptChangedAsync(started.Id, cancellationToken);
         return started;
     }
 }

@@ -3,6 +3,7 @@ using AssessmentEngine.Web.Features.Demo;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Moderation;
@@ -42,6 +43,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddScoped<CloseWindowsJob>();
         builder.Services.AddScoped<WindowRemindersJob>();
         builder.Services.AddAttempts();
+        builder.Services.AddInvigilation();
         builder.Services.AddModeration();
         return builder;
     }
@@ -55,6 +57,7 @@ public static class AssessmentEngineHosting
         app.MapHealth();
         app.MapJobsDashboard();
         app.MapAttemptsApi();
+        app.MapInvigilation();
         app.MapRazorPages();
         return app;
     }

@@ -116,10 +116,6 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         ["api/attempts/{attemptId:guid}/answers"] = (Rule.Own(Role.Candidate), ["POST"], ids => [$"/api/attempts/{ids.Attempt}/answers"]),
         ["invigilate/sittings/{sittingId:guid}"] = (Rule.Own(Role.Invigilator), ["GET"], ids => [$"/invigilate/sittings/{ids.Sitting}"]),
         ["invigilate/sittings/{sittingId:guid}/log"] = (Rule.Own(Role.Invigilator), ["GET"], ids => [$"/invigilate/sittings/{ids.Sitting}/log"]),
-        ["api/sittings/{sittingId:guid}/candidates/{candidateId:guid}/refuse"] =
-            (Rule.Own(Role.Invigilator), ["POST"], ids => [$"/api/sittings/{ids.Sitting}/candidates/{ids.Candidate}/refuse"]),
-        ["api/sittings/{sittingId:guid}/candidates/{candidateId:guid}/admit"] =
-            (Rule.Own(Role.Invigilator), ["POST"], ids => [$"/api/sittings/{ids.Sitting}/candidates/{ids.Candidate}/admit"]),
         // Submitting is last of the attempt's calls: after it, the attempt is the assessors' (the rows below).
         ["api/attempts/{attemptId:guid}/submit"] = (Rule.Own(Role.Candidate), ["POST"], ids => [$"/api/attempts/{ids.Attempt}/submit"]),
         // Moderation exports: the centre's verifiers.

@@ -1,4 +1,3 @@
-using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Features.Attempts.Answering;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
@@ -13,12 +12,6 @@ namespace AssessmentEngine.Web.Features.Attempts;
 public sealed record SubmitRequest(string Page);
 
 public sealed record SubmitReceipt(Guid AttemptId, DateTimeOffset SubmittedAt, string Reason, string Receipt);
-
-public sealed record AdmitRequest(bool IdentityChecked);
-
-public sealed record RefuseRequest(string? Reason);
-
-public sealed record AdmissionResult(Guid AttemptId, string Status);
 
 /// <summary>
 /// The candidate's test over HTTP: open, save, submit, and the clock. Plain HTTP rather than the hub, because each save
@@ -37,16 +30,6 @@ public static class AttemptsApi
         attempts.MapPost("/open", OpenAsync);
         attempts.MapPost("/answers", SaveAsync);
         attempts.MapPost("/submit", SubmitAsync);
-
-        var admissions = app.MapGroup("/api/sittings/{sittingId:guid}/candidates/{candidateId:guid}")
-            .RequireAuthorization(Policies.Invigilator)
-            .AddEndpointFilter<AntiforgeryOnPosts>()
-            .AddEndpointFilter<RefusalsAsProblems>();
-        admissions.MapPost("/admit", AdmitAsync);
-        admissions.MapPost("/refuse", RefuseAsync);
-
-        app.MapHub<Invigilation.InvigilationHub>("/hubs/invigilation");
-        app.MapHub<Invigilation.CandidateHub>("/hubs/candidate");
         return app;
     }
 
@@ -82,24 +65,6 @@ public static class AttemptsApi
 
         var submitted = await submit.HandleAsync(attempt, http.User.Actor(), http.RequestAborted);
         return TypedResults.Ok(new SubmitReceipt(submitted.Id, submitted.SubmittedAt!.Value, submitted.SubmissionReason!, submitted.ResponsesHash!));
-    }
-
-    private static async Task<Ok<AdmissionResult>> AdmitAsync(Guid sittingId, Guid candidateId, AdmitRequest request, HttpContext http, Invigilating invigilating, IQuerySession session)
-    {
-        await invigilating.AdmitAsync(sittingId, candidateId, request.IdentityChecked, new Invigilator(http.User.Id(), http.User.Actor()), http.RequestAborted);
-        return TypedResults.Ok(await AdmissionAsync(session, sittingId, candidateId, http.RequestAborted));
-    }
-
-    private static async Task<Ok<AdmissionResult>> RefuseAsync(Guid sittingId, Guid candidateId, RefuseRequest request, HttpContext http, Invigilating invigilating, IQuerySession session)
-    {
-        await invigilating.RefuseAsync(sittingId, candidateId, request.Reason, new Invigilator(http.User.Id(), http.User.Actor()), http.RequestAborted);
-        return TypedResults.Ok(await AdmissionAsync(session, sittingId, candidateId, http.RequestAborted));
-    }
-
-    private static async Task<AdmissionResult> AdmissionAsync(IQuerySession session, Guid sittingId, Guid candidateId, CancellationToken cancellationToken)
-    {
-        var attempt = (await session.LoadAsync<Attempt>(CheckingIn.CheckIn.IdFor(sittingId, candidateId), cancellationToken))!;
-        return new AdmissionResult(attempt.Id, attempt.Status.ToString());
     }
 
     /// <summary>JSON posts carry the antiforgery token in a header (the page reads it from its meta tag).</summary>

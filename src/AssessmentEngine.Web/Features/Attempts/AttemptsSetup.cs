@@ -1,4 +1,3 @@
-using Marten;
 using System.Threading.RateLimiting;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Attempts.Starting;
@@ -14,7 +13,6 @@ public static class AttemptsSetup
 
     public static IServiceCollection AddAttempts(this IServiceCollection services)
     {
-        services.AddSingleton<Invigilation.InvigilationPlaybook>();
         services.AddScoped<CheckIn>();
         services.AddScoped<AdmitCandidate>();
         services.AddSingleton<ExposureCounts>();
@@ -22,15 +20,6 @@ public static class AttemptsSetup
         services.AddScoped<Answering.Answering>();
         services.AddScoped<SubmitAttempt>();
         services.AddScoped<SubmitAtTimeUpJob>();
-        services.AddSingleton<Invigilation.HubThrottle>();
-        services.AddScoped<Invigilation.LiveUpdates>();
-        services.ConfigureMarten((provider, options) => options.Listeners.Add(
-            new Invigilation.LivePushes(provider, provider.GetRequiredService<ILogger<Invigilation.LivePushes>>())));
-        services.AddSingleton<Invigilation.SeenNotices>();
-        services.AddHostedService(provider => provider.GetRequiredService<Invigilation.SeenNotices>());
-        services.AddScoped<Invigilation.Invigilating>();
-        services.AddScoped<Invigilation.IssuingSignInCodes.IssueSignInCode>();
-        services.AddSingleton<Identity.IAccessWithdrawn, Invigilation.DashboardAccessWithdrawn>();
         services.AddScoped<AssessmentEngine.Web.Features.Marking.Assessing>();
         services.AddRateLimiter(options => options.AddPolicy(CheckInRateLimit, context =>
             HttpMethods.IsGet(context.Request.Method)

@@ -1,0 +1,29 @@
+using Marten;
+
+namespace AssessmentEngine.Web.Features.Invigilation;
+
+/// <summary>Invigilation's services, its store listener (live pushes) and its two hubs.</summary>
+public static class InvigilationSetup
+{
+    public static IServiceCollection AddInvigilation(this IServiceCollection services)
+    {
+        services.AddSingleton<InvigilationPlaybook>();
+        services.AddSingleton<HubThrottle>();
+        services.AddScoped<LiveUpdates>();
+        services.ConfigureMarten((provider, options) => options.Listeners.Add(
+            new LivePushes(provider, provider.GetRequiredService<ILogger<LivePushes>>())));
+        services.AddSingleton<SeenNotices>();
+        services.AddHostedService(provider => provider.GetRequiredService<SeenNotices>());
+        services.AddScoped<Invigilating>();
+        services.AddScoped<IssuingSignInCodes.IssueSignInCode>();
+        services.AddSingleton<Identity.IAccessWithdrawn, DashboardAccessWithdrawn>();
+        return services;
+    }
+
+    public static WebApplication MapInvigilation(this WebApplication app)
+    {
+        app.MapHub<InvigilationHub>("/hubs/invigilation");
+        app.MapHub<CandidateHub>("/hubs/candidate");
+        return app;
+    }
+}

@@ -290,6 +290,35 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task The_invigilators_log_says_who_was_admitted_paused_given_time_and_voided()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 2, "WHO");
+        await using var first = await WatchingAsync(sitting, sitting.Invigilator);
+        await using var second = await WatchingAsync(sitting, sitting.SecondInvigilator);
+        var (a, b) = (sitting.Candidates[0], sitting.Candidates[1]);
+        await using var pageA = await CheckedInAsync(sitting, a);
+        await using var pageB = await CheckedInAsync(sitting, b);
+        await SeenAsync(second, b.Id, row => row.State == "waiting", "B waiting");
+        var actor = sitting.Invigilator.SignInName;
+
+        await first.Hub.InvokeAsync("Admit", sitting.Sitting.Id, a.Id, true);
+        await first.Hub.InvokeAsync("Admit", sitting.Sitting.Id, b.Id, true);
+        await Task.WhenAll(StartAsync(pageA), StartAsync(pageB));
+        await first.Hub.InvokeAsync<int>("Pause", sitting.Sitting.Id, new[] { a.Id }, "rest break");
+        await first.Hub.InvokeAsync<int>("ExtendTime", sitting.Sitting.Id, new[] { b.Id }, 10, "the computer froze");
+        await first.Hub.InvokeAsync("Void", sitting.Sitting.Id, b.Id, "notes on the desk");
+
+        string[] expected =
+        [
+            $"{actor} admitted {a.CandidateNumber} after an identity check", $"{actor} admitted {b.CandidateNumber} after an identity check",
+            $"{actor} paused {a.CandidateNumber}: rest break", $"{actor} gave {b.CandidateNumber} 10 more minute(s): the computer froze",
+            $"{actor} voided the attempt of {b.CandidateNumber}: notes on the desk",
+        ];
+        await Eventually.GetAsync(() => Task.FromResult(second.Log.ToList()), log => expected.All(log.Contains), Within,
+            "every action in the second invigilator's log, saying who");
+    }
+
+    [Fact]
     public async Task Invigilators_ending_a_sitting_at_the_same_moment_end_it_once()
     {
         var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "END");

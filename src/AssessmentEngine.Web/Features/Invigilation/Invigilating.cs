@@ -21,7 +21,7 @@ public sealed record Invigilator(Guid Id, string Actor);
 /// <see cref="MaxNoteLength"/> (a message, longer than the playbook's message_max_length).
 /// </summary>
 public sealed class Invigilating(
-    IDocumentStore store, AdmitCandidate admission, LiveUpdates live, InvigilationPlaybook playbook, IBackgroundJobClient jobs, CurrentAccounts accounts, TimeProvider time)
+    IDocumentStore store, AdmitCandidate admission, InvigilationPlaybook playbook, IBackgroundJobClient jobs, CurrentAccounts accounts, TimeProvider time)
 {
     public const string NoLongerInvigilating = "You are no longer an invigilator at this centre, so you cannot act on its sittings. Ask the exam officer if this is a mistake.";
 
@@ -78,7 +78,6 @@ public sealed class Invigilating(
     {
         var paused = await OnAttemptsAsync(sittingId, candidateIds, invigilator, () => Bounded(reason, "reason"),
             (attempt, now) => InvigilationDecisions.Pause(attempt, reason, invigilator.Actor, now), cancellationToken);
-        await PushSittingAsync(sittingId, $"{invigilator.Actor} paused {Whom(candidateIds, paused.Count)}", cancellationToken);
         return paused.Count;
     }
 
@@ -88,7 +87,6 @@ public sealed class Invigilating(
         var resumed = await OnAttemptsAsync(sittingId, candidateIds, invigilator, () => { },
             (attempt, now) => InvigilationDecisions.Resume(attempt, invigilator.Actor, now), cancellationToken);
         await ScheduleDeadlinesAsync(resumed, cancellationToken);
-        await PushSittingAsync(sittingId, $"{invigilator.Actor} resumed {Whom(candidateIds, resumed.Count)}", cancellationToken);
         return resumed.Count;
     }
 
@@ -102,7 +100,6 @@ public sealed class Invigilating(
             },
             (attempt, now) => InvigilationDecisions.ExtendTime(attempt, minutes, reason, invigilator.Actor, now), cancellationToken);
         await ScheduleDeadlinesAsync(extended, cancellationToken);
-        await PushSittingAsync(sittingId, $"{invigilator.Actor} gave {Whom(candidateIds, extended.Count)} {minutes} more minute(s): {reason?.Trim()}", cancellationToken);
         return extended.Count;
     }
 
@@ -119,7 +116,6 @@ public sealed class Invigilating(
             throw new AttemptRefusedException("This candidate has no attempt to void.");
         }
 
-        await PushSittingAsync(sittingId, $"{invigilator.Actor} voided an attempt: {reason?.Trim()}", cancellationToken);
     }
 
     public async Task MessageAsync(Guid sittingId, IReadOnlyList<Guid>? candidateIds, string? text, Invigilator invigilator, CancellationToken cancellationToken = default)
@@ -133,7 +129,6 @@ public sealed class Invigilating(
         Named(sitting, candidateIds);
         var now = time.GetUtcNow();
         await store.DecideAsync<Sitting>(sitting.Id, current => InvigilationDecisions.Message(current, candidateIds ?? [], text.Trim(), invigilator.Actor, now), cancellationToken);
-        await PushSittingAsync(sitting.Id, $"{invigilator.Actor}: message to {(candidateIds is { Count: > 0 } ? $"{candidateIds.Count} candidate(s)" : "the room")}: {text.Trim()}", cancellationToken);
     }
 
     public async Task LogIncidentAsync(Guid sittingId, string? code, string? note, IReadOnlyList<Guid>? candidateIds, Invigilator invigilator, CancellationToken cancellationToken = default)
@@ -151,7 +146,6 @@ public sealed class Invigilating(
         Named(sitting, candidateIds);
         var now = time.GetUtcNow();
         await store.DecideAsync<Sitting>(sitting.Id, current => InvigilationDecisions.Incident(current, incident, note, candidateIds ?? [], invigilator.Actor, now), cancellationToken);
-        await PushSittingAsync(sitting.Id, $"{invigilator.Actor} logged incident {incident.Code} ({incident.Title}){(string.IsNullOrWhiteSpace(note) ? "" : ": " + note.Trim())}", cancellationToken);
     }
 
     public async Task RotateCodeAsync(Guid sittingId, Invigilator invigilator, CancellationToken cancellationToken = default)
@@ -159,7 +153,6 @@ public sealed class Invigilating(
         var sitting = await SittingAsync(sittingId, invigilator, cancellationToken);
         var (code, now) = (AccessCodes.New(), time.GetUtcNow());
         await store.DecideAsync<Sitting>(sitting.Id, current => InvigilationDecisions.NewAccessCode(current, code, invigilator.Actor, now), cancellationToken);
-        await PushSittingAsync(sitting.Id, $"{invigilator.Actor} changed the access code", cancellationToken);
     }
 
     /// <summary>Ends the sitting and submits every attempt still under way (reason sitting-ended). Ending again finishes what a failure left open.</summary>
@@ -180,12 +173,8 @@ public sealed class Invigilating(
             submitted += written.Count > 0 ? 1 : 0;
         }
 
-        await PushSittingAsync(sitting.Id, $"{invigilator.Actor} ended the sitting; {submitted} attempt(s) under way submitted", cancellationToken);
         return submitted;
     }
-
-    private static string Whom(IReadOnlyList<Guid>? candidateIds, int changed) =>
-        candidateIds is { Count: > 0 } ? $"{changed} candidate(s)" : $"the room ({changed} candidate(s))";
 
     /// <summary>
     /// The candidates an action is for: those named, or (no list) everyone booked. A list naming nobody, more than
@@ -305,12 +294,5 @@ public sealed class Invigilating(
         {
             jobs.Schedule<SubmitAtTimeUpJob>(job => job.RunAsync(attempt.Id, CancellationToken.None), attempt.Deadline!.Value);
         }
-    }
-
-    private async Task PushSittingAsync(Guid sittingId, string entry, CancellationToken cancellationToken)
-    {
-        await using var session = store.QuerySession();
-        var sitting = (await session.LoadAsync<Sitting>(sittingId, cancellationToken))!;
-        await live.SittingChangedAsync(await SittingDashboard.LoadAsync(session, sitting, playbook, time.GetUtcNow(), cancellationToken), entry);
     }
 }

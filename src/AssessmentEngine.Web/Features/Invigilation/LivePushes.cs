@@ -1,6 +1,8 @@
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
+using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Sittings;
+using JasperFx.Events;
 using Marten;
 using Marten.Services;
 
@@ -8,9 +10,10 @@ namespace AssessmentEngine.Web.Features.Invigilation;
 
 /// <summary>
 /// Turns what is written into pushes: after every commit, each attempt with an event that changes what a screen shows
-/// is pushed once (its row to the sitting's invigilators, its clock to the candidate). Every writer is covered because
-/// the store is: the hubs, the pages, the API and the jobs. Marking and verification change no live screen. A message
-/// to the room or to named candidates reaches their pages the same way.
+/// is pushed once (its row to the sitting's invigilators, its clock to the candidate); each invigilator's action becomes
+/// a line of the sitting's log, naming the candidate; a new access code or the sitting's end sends the whole dashboard;
+/// a message reaches the pages of the candidates it names (or the room). Every writer is covered because the store is:
+/// the hubs, the pages, the API and the jobs. Marking and verification change no live screen.
 /// </summary>
 public sealed class LivePushes(IServiceProvider services, ILogger<LivePushes> logger) : DocumentSessionListenerBase
 {
@@ -22,14 +25,13 @@ public sealed class LivePushes(IServiceProvider services, ILogger<LivePushes> lo
         typeof(FocusLost), typeof(FocusRegained), typeof(CandidateConnected), typeof(CandidateDisconnected),
     ];
 
-    public static bool IsShown(Type eventType) => Shown.Contains(eventType);
-
     public override async Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
         var events = commit.GetEvents().ToList();
         var attempts = events.Where(e => Shown.Contains(e.EventType)).Select(e => e.StreamId).Distinct().ToList();
-        var messages = events.Select(e => e.Data).OfType<MessageSent>().ToList();
-        if (attempts.Count == 0 && messages.Count == 0)
+        var sittingWide = events.Where(e => e.Data is MessageSent or IncidentLogged or AccessCodeIssued or SittingEnded or CandidateSignInCodeReissued).ToList();
+        var actions = events.Where(e => e.Data is CandidateAdmitted or AdmissionRefused or AttemptPaused or AttemptResumed or TimeExtended or AttemptVoided).ToList();
+        if (attempts.Count == 0 && sittingWide.Count == 0)
         {
             return;
         }
@@ -44,27 +46,70 @@ public sealed class LivePushes(IServiceProvider services, ILogger<LivePushes> lo
                 await live.AttemptChangedAsync(attemptId, CancellationToken.None);
             }
 
-            foreach (var message in messages)
+            await using var query = services.GetRequiredService<IDocumentStore>().QuerySession();
+            foreach (var action in actions)
             {
-                await live.MessageAsync(await RecipientsAsync(message), new RoomMessage(message.Text, "Invigilator", message.SentAt));
+                if (await query.LoadAsync<Attempt>(action.StreamId, CancellationToken.None) is { } attempt)
+                {
+                    var number = (await query.LoadAsync<Candidate>(attempt.CandidateId, CancellationToken.None))?.CandidateNumber ?? "a candidate";
+                    await live.LoggedAsync(attempt.SittingId, Entry(action.Data, number));
+                }
+            }
+
+            foreach (var change in sittingWide)
+            {
+                await SittingChangedAsync(scope.ServiceProvider, live, query, change);
             }
         }
         catch (Exception exception)
         {
-            logger.LogWarning("Live updates for {Count} attempt(s) and {Messages} message(s) not pushed: {Reason}", attempts.Count, messages.Count, exception.Message);
+            logger.LogWarning("Live updates for {Count} attempt(s) and {Sitting} sitting change(s) not pushed: {Reason}", attempts.Count, sittingWide.Count, exception.Message);
         }
     }
 
+    private static async Task SittingChangedAsync(IServiceProvider scoped, LiveUpdates live, IQuerySession query, IEvent change)
+    {
+        switch (change.Data)
+        {
+            case MessageSent sent:
+                await live.MessageAsync(await RecipientsAsync(query, sent), new RoomMessage(sent.Text, "Invigilator", sent.SentAt));
+                await live.LoggedAsync(sent.SittingId, $"{sent.Actor}: message to {(sent.CandidateIds.Count > 0 ? $"{sent.CandidateIds.Count} candidate(s)" : "the room")}: {sent.Text}");
+                break;
+            case IncidentLogged incident:
+                await live.LoggedAsync(incident.SittingId, $"{incident.Actor} logged incident {incident.Code} ({incident.Title}){(incident.Note is null ? "" : ": " + incident.Note)}");
+                break;
+            case CandidateSignInCodeReissued issued:
+                await live.LoggedAsync(issued.SittingId, $"{issued.Actor} gave a new sign-in code for {issued.CandidateNumber} (the old one no longer works)");
+                break;
+            case AccessCodeIssued or SittingEnded when await query.LoadAsync<Sitting>(change.StreamId, CancellationToken.None) is { } sitting:
+                var dashboard = await SittingDashboard.LoadAsync(query, sitting, scoped.GetRequiredService<InvigilationPlaybook>(),
+                    scoped.GetRequiredService<TimeProvider>().GetUtcNow(), CancellationToken.None);
+                await live.SittingChangedAsync(dashboard, change.Data is SittingEnded ended ? $"{ended.Actor} ended the sitting" : $"{((AccessCodeIssued)change.Data).Actor} changed the access code");
+                break;
+        }
+    }
+
+    /// <summary>The log line for an invigilator's action on one candidate's attempt.</summary>
+    public static string Entry(object action, string candidateNumber) => action switch
+    {
+        CandidateAdmitted admitted => $"{admitted.Actor} admitted {candidateNumber}{(admitted.IdentityChecked ? " after an identity check" : " without an identity check")}",
+        AdmissionRefused refused => $"{refused.Actor} refused admission to {candidateNumber}: {refused.Reason}",
+        AttemptPaused paused => $"{paused.Actor} paused {candidateNumber}{(string.IsNullOrWhiteSpace(paused.Reason) ? "" : ": " + paused.Reason)}",
+        AttemptResumed resumed => $"{resumed.Actor} resumed {candidateNumber}",
+        TimeExtended extended => $"{extended.Actor} gave {candidateNumber} {extended.Minutes} more minute(s): {extended.Reason}",
+        AttemptVoided voided => $"{voided.Actor} voided the attempt of {candidateNumber}: {voided.Reason}",
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "not an invigilator's action"),
+    };
+
     // The candidates named, or everyone booked when the message is to the room.
-    private async Task<IEnumerable<Guid>> RecipientsAsync(MessageSent message)
+    private static async Task<IEnumerable<Guid>> RecipientsAsync(IQuerySession query, MessageSent message)
     {
         if (message.CandidateIds.Count > 0)
         {
             return message.CandidateIds.Select(candidate => CheckIn.IdFor(message.SittingId, candidate));
         }
 
-        await using var query = services.GetRequiredService<IDocumentStore>().QuerySession();
-        var sitting = await query.LoadAsync<Sitting>(message.SittingId);
+        var sitting = await query.LoadAsync<Sitting>(message.SittingId, CancellationToken.None);
         return sitting is null ? [] : sitting.Bookings.Select(booking => CheckIn.IdFor(message.SittingId, booking.CandidateId));
     }
 }

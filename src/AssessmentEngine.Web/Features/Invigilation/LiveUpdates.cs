@@ -88,6 +88,19 @@ public sealed class LiveUpdates(
         }
     }
 
+    /// <summary>A line for the invigilators' log of the sitting.</summary>
+    public async Task LoggedAsync(Guid sittingId, string entry)
+    {
+        try
+        {
+            await invigilators.Clients.Group(SittingGroup(sittingId)).Logged(entry);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning("Log entry not pushed: {Reason}", exception.Message);
+        }
+    }
+
     public async Task SittingChangedAsync(Dashboard dashboard, string? logEntry = null)
     {
         try

@@ -12,7 +12,7 @@ namespace AssessmentEngine.Web.Features.Invigilation.IssuingSignInCodes;
 /// waits for the candidate's name end; sessions the candidate already has go on. The code goes back to the invigilator who
 /// asked and to nobody else: the other invigilators see only that it was given.
 /// </summary>
-public sealed class IssueSignInCode(IDocumentStore store, Invigilating invigilating, LiveUpdates live, InvigilationPlaybook playbook, TimeProvider time)
+public sealed class IssueSignInCode(IDocumentStore store, Invigilating invigilating, TimeProvider time)
 {
     /// <summary>New codes a sitting may give in any minute: enough for a room's mishaps, too few to flood with.</summary>
     public const int PerSittingPerMinute = 5;
@@ -27,12 +27,7 @@ public sealed class IssueSignInCode(IDocumentStore store, Invigilating invigilat
         {
             try
             {
-                var (code, issued) = await TryIssueAsync(sittingId, candidateId, invigilator, sourceAddress, cancellationToken);
-                await using var session = store.QuerySession();
-                var sitting = (await session.LoadAsync<Sitting>(sittingId, cancellationToken))!;
-                await live.SittingChangedAsync(await SittingDashboard.LoadAsync(session, sitting, playbook, time.GetUtcNow(), cancellationToken),
-                    $"{invigilator.Actor} gave a new sign-in code for {issued.CandidateNumber} (the old one no longer works)");
-                return code;
+                return await TryIssueAsync(sittingId, candidateId, invigilator, sourceAddress, cancellationToken);
             }
             catch (ConcurrencyException) when (attempt < 5)
             {
@@ -41,7 +36,7 @@ public sealed class IssueSignInCode(IDocumentStore store, Invigilating invigilat
         }
     }
 
-    private async Task<(string Code, CandidateSignInCodeReissued Issued)> TryIssueAsync(
+    private async Task<string> TryIssueAsync(
         Guid sittingId, Guid candidateId, Invigilator invigilator, string sourceAddress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -60,6 +55,6 @@ public sealed class IssueSignInCode(IDocumentStore store, Invigilating invigilat
         stream.AppendOne(issued);
         session.Store(Audit.EntryFor(issued));
         await session.SaveChangesAsync(cancellationToken);
-        return (code, issued);
+        return code;
     }
 }

@@ -183,6 +183,8 @@ public sealed partial class AttemptLifecycleThroughTheEngineTests(AttemptLifecyc
         commands => Enumerable.Range(0, commands.Length).Select(i => commands.Where((_, j) => j != i).ToArray()));
 
     [Property(MaxTest = Cases, QuietOnSuccess = true)]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "VSTHRD002", Justification =
+        "FsCheck 2 checks a property synchronously; Task.Run leaves xunit's synchronization context, so the wait cannot deadlock.")]
     public Property Commands_from_every_role_keep_the_stored_attempts_invariants() =>
         Prop.ForAll(Sequences(), commands => Task.Run(() => RunAsync(commands)).GetAwaiter().GetResult());
 

@@ -481,7 +481,7 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         using (var unit = ItemBank.BankFolder.SmallUnit($"MXZ {run}", items: 1))
         using (var buffer = new MemoryStream())
         {
-            System.IO.Compression.ZipFile.CreateFromDirectory(unit.Root, buffer);
+            await System.IO.Compression.ZipFile.CreateFromDirectoryAsync(unit.Root, buffer);
             zip = buffer.ToArray();
         }
 

@@ -50,7 +50,7 @@ public sealed class ImportItemBankTests(TestDatabase database) : IClassFixture<T
         Assert.Equal(before + itemCount, await EventCount());
 
         var edited = Directory.EnumerateFiles(Path.Combine(bank.Root, "fe6v35", "items"), "*.md").Order(StringComparer.Ordinal).First();
-        File.WriteAllText(edited, File.ReadAllText(edited).Replace("\n---\n", "\n---\nThis sentence was added by a tutor.\n\n", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(edited, (await File.ReadAllTextAsync(edited)).Replace("\n---\n", "\n---\nThis sentence was added by a tutor.\n\n", StringComparison.Ordinal));
 
         var third = await Import(bank);
 

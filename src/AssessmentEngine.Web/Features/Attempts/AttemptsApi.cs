@@ -105,7 +105,7 @@ public static class AttemptsApi
                 throw tooLarge;
             }
 
-            body.Write(buffer, 0, read);
+            await body.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted);
         }
 
         try

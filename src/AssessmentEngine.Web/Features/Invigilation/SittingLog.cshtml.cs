@@ -4,6 +4,8 @@ using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Sittings;
+using CsvHelper;
+using CsvHelper.Configuration;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -43,22 +45,33 @@ public sealed class SittingLogModel(IQuerySession session) : PageModel
             return Page();
         }
 
-        var csv = new StringBuilder("time,candidate,event,by\r\n");
-        foreach (var line in Lines)
-        {
-            csv.Append(Cell(TimeZoneInfo.ConvertTime(line.At, Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))).Append(',')
-                .Append(Cell(line.Candidate)).Append(',').Append(Cell(line.What)).Append(',').Append(Cell(line.Actor)).Append("\r\n");
-        }
-
-        return File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv",
+        return File(Csv(Lines, Zone), "text/csv",
             $"sitting-{sitting.UnitCode.Replace(' ', '-')}-{TimeZoneInfo.ConvertTime(sitting.StartsAt, Zone):yyyyMMdd-HHmm}-log.csv");
     }
 
-    /// <summary>CSV cell, quoted; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula.</summary>
-    private static string Cell(string value)
+    /// <summary>The lines as UTF-8 CSV with a byte order mark: every value quoted, and one a spreadsheet would run as a formula neutralised.</summary>
+    private static byte[] Csv(IReadOnlyList<LogLine> lines, TimeZoneInfo zone)
     {
-        var safe = value.Length > 0 && "=+-@\t\r".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value;
-        return "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        var options = new CsvConfiguration(CultureInfo.InvariantCulture) { ShouldQuote = _ => true, InjectionOptions = InjectionOptions.Escape };
+        using (var csv = new CsvWriter(text, options, leaveOpen: true))
+        {
+            csv.WriteField("time");
+            csv.WriteField("candidate");
+            csv.WriteField("event");
+            csv.WriteField("by");
+            csv.NextRecord();
+            foreach (var line in lines)
+            {
+                csv.WriteField(TimeZoneInfo.ConvertTime(line.At, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+                csv.WriteField(line.Candidate);
+                csv.WriteField(line.What);
+                csv.WriteField(line.Actor);
+                csv.NextRecord();
+            }
+        }
+
+        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
     }
 
     public static async Task<IReadOnlyList<LogLine>> LinesAsync(IQuerySession session, Sitting sitting, CancellationToken cancellationToken)

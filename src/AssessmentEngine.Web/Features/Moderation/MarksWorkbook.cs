@@ -89,7 +89,7 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
             var marksFile = new FileStream(marksPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
             using (var marksSheet = new SheetWriter(marksFile, Widths(MarksHeaders, MarksWidth), leaveOpen: true))
             {
-                var csv = new CsvRows(marksCsv);
+                using var csv = new CsvRows(marksCsv);
                 csv.Header(MarksHeaders);
                 var marks = new BothRows(marksSheet, csv);
                 SheetWriter? responses = null;

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Unicode;
+using CsvHelper;
+using CsvHelper.Configuration;
 
 namespace AssessmentEngine.Web.Features.Moderation;
 
@@ -424,24 +426,24 @@ internal sealed class SheetWriter : IRowSink, IDisposable
     }
 }
 
-/// <summary>A CSV file of the same rows: every value quoted, and one a spreadsheet would run as a formula neutralised.</summary>
-internal sealed class CsvRows(TextWriter writer) : IRowSink
+/// <summary>
+/// A CSV file of the same rows, written by CsvHelper (RFC 4180): every value quoted, and text a spreadsheet would run as a
+/// formula neutralised. Dispose it to flush what it holds to the writer.
+/// </summary>
+internal sealed class CsvRows(TextWriter writer) : IRowSink, IDisposable
 {
-    private bool _first = true;
+    private readonly CsvWriter _csv = new(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { ShouldQuote = _ => true }, leaveOpen: true);
 
-    public void Text(string? value) => Cell(value is { Length: > 0 } && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value ?? "");
+    // Neutralised here rather than by CsvHelper's InjectionOptions, which would also mark a negative number as text.
+    public void Text(string? value) => _csv.WriteField(value is { Length: > 0 } && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value ?? "");
 
     public void Number(decimal? value, CellStyle style = CellStyle.Plain) =>
-        Cell(value is not { } number ? "" : style == CellStyle.Percent ? (number * 100).ToString("0.0", CultureInfo.InvariantCulture) : number.ToString(CultureInfo.InvariantCulture));
+        _csv.WriteField(value is not { } number ? "" : style == CellStyle.Percent ? (number * 100).ToString("0.0", CultureInfo.InvariantCulture) : number.ToString(CultureInfo.InvariantCulture));
 
     public void Date(DateTime? value, CellStyle style = CellStyle.Date) =>
-        Cell(value?.ToString(style == CellStyle.Date ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "");
+        _csv.WriteField(value?.ToString(style == CellStyle.Date ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "");
 
-    public void EndRow()
-    {
-        writer.Write("\r\n");
-        _first = true;
-    }
+    public void EndRow() => _csv.NextRecord();
 
     public void Header(IEnumerable<string> headers)
     {
@@ -453,18 +455,7 @@ internal sealed class CsvRows(TextWriter writer) : IRowSink
         EndRow();
     }
 
-    private void Cell(string value)
-    {
-        if (!_first)
-        {
-            writer.Write(',');
-        }
-
-        _first = false;
-        writer.Write('"');
-        writer.Write(value.Replace("\"", "\"\"", StringComparison.Ordinal));
-        writer.Write('"');
-    }
+    public void Dispose() => _csv.Dispose();
 }
 
 /// <summary>The same row to two places (the Marks sheet and its CSV).</summary>

@@ -58,7 +58,7 @@ public static class StoreSetup
 
         if (roles.Worker)
         {
-            // Solo: exactly one worker node runs async projections (HotCold needs a package the registry lacks).
+            // Solo: exactly one worker node runs async projections (HotCold, which would let several compete, is not tried yet).
             marten.AddAsyncDaemon(DaemonMode.Solo);
         }
 

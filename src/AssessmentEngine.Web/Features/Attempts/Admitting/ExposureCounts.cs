@@ -20,7 +20,7 @@ public sealed class ExposureCounts(Npgsql.NpgsqlDataSource database, TimeProvide
     {
         while (true)
         {
-            var entry = _units.GetOrAdd(unitCode, code => Count(code));
+            var entry = _units.GetOrAdd(unitCode, NewCount);
             try
             {
                 var (countedAt, uses) = await entry.Value.WaitAsync(cancellationToken);
@@ -37,11 +37,11 @@ public sealed class ExposureCounts(Npgsql.NpgsqlDataSource database, TimeProvide
             }
 
             // Stale: the first to notice replaces it; everyone waits for the same new count.
-            _units.TryUpdate(unitCode, Count(unitCode), entry);
+            _units.TryUpdate(unitCode, NewCount(unitCode), entry);
         }
     }
 
-    private Lazy<Task<(DateTimeOffset, IReadOnlyDictionary<string, int>)>> Count(string unitCode) =>
+    private Lazy<Task<(DateTimeOffset, IReadOnlyDictionary<string, int>)>> NewCount(string unitCode) =>
         new(() => CountAsync(unitCode));
 
     private async Task<(DateTimeOffset, IReadOnlyDictionary<string, int>)> CountAsync(string unitCode)

@@ -102,7 +102,7 @@ public sealed class TutorUpload(ItemBankLocation location, IDocumentStore store,
                     return Refused($"The zip unpacks to more than {MaximumUnzippedBytes / 1024 / 1024} MB; a unit folder is far smaller.");
                 }
 
-                await using var stream = entry.Open();
+                await using var stream = await entry.OpenAsync(cancellationToken);
                 using var copy = new MemoryStream();
                 await stream.CopyToAsync(copy, cancellationToken);
                 files[path] = copy.ToArray();

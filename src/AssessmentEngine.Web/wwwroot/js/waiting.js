@@ -1,47 +1,42 @@
 // The waiting room moves on by itself: it asks the server every few seconds whether the invigilator has admitted (or
 // refused) the candidate, and reloads into whatever comes next.
-(() => {
-  'use strict';
+import { AttemptStatus } from './test/states.js';
 
-  const waiting = document.getElementById('waiting');
-  const status = document.getElementById('waiting-status');
-  if (!waiting || !status) {
-    return;
-  }
+const every = 3000;
+const said = {
+  [AttemptStatus.Admitted]: 'You have been admitted. Opening the instructions…',
+  [AttemptStatus.InProgress]: 'Your test has started. Opening it…',
+  [AttemptStatus.Refused]: 'The invigilator has decided about your admission. Opening the page…',
+  [AttemptStatus.Submitted]: 'This test has been submitted. Opening your receipt…',
+};
 
-  const attemptId = waiting.dataset.attempt;
-  const every = 3000;
-  const said = {
-    Admitted: 'You have been admitted. Opening the instructions…',
-    InProgress: 'Your test has started. Opening it…',
-    Refused: 'The invigilator has decided about your admission. Opening the page…',
-    Submitted: 'This test has been submitted. Opening your receipt…',
-  };
+const waiting = document.getElementById('waiting');
+const status = document.getElementById('waiting-status');
+if (waiting && status) {
+  setTimeout(() => check(waiting.dataset.attempt, status), every);
+}
 
-  async function check() {
-    try {
-      const response = await fetch(`/api/attempts/${attemptId}/clock`, {
-        headers: { Accept: 'application/json' },
-        credentials: 'same-origin',
-        cache: 'no-store',
-        redirect: 'error',
-      });
-      if (response.ok) {
-        const clock = await response.json();
-        if (clock.status !== 'Waiting') {
-          status.textContent = said[clock.status] || 'Your test has moved on. Opening the page…';
-          setTimeout(() => location.reload(), 1000);
-          return;
-        }
-        status.textContent = '';
-      } else if (response.status === 401) {
-        status.textContent = 'You seem to have been signed out. Tell the invigilator.';
+async function check(attemptId, status) {
+  try {
+    const response = await fetch(`/api/attempts/${attemptId}/clock`, {
+      headers: { Accept: 'application/json' },
+      credentials: 'same-origin',
+      cache: 'no-store',
+      redirect: 'error',
+    });
+    if (response.ok) {
+      const clock = await response.json();
+      if (clock.status !== AttemptStatus.Waiting) {
+        status.textContent = said[clock.status] || 'Your test has moved on. Opening the page…';
+        setTimeout(() => location.reload(), 1000);
+        return;
       }
-    } catch {
-      status.textContent = 'Cannot reach the server just now; still trying.';
+      status.textContent = '';
+    } else if (response.status === 401) {
+      status.textContent = 'You seem to have been signed out. Tell the invigilator.';
     }
-    setTimeout(check, every);
+  } catch {
+    status.textContent = 'Cannot reach the server just now; still trying.';
   }
-
-  setTimeout(check, every);
-})();
+  setTimeout(() => check(attemptId, status), every);
+}

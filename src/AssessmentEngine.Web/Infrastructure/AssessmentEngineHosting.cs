@@ -52,7 +52,7 @@ public static class AssessmentEngineHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = ScriptCaching.RevalidateUnversioned });
         app.UseIdentityFeature();
         app.MapHealth();
         app.MapJobsDashboard();

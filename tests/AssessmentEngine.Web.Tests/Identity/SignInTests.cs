@@ -193,6 +193,20 @@ public sealed partial class SignInTests(TestDatabase database) : IClassFixture<T
     }
 
     [Fact]
+    public async Task A_module_imported_without_a_version_is_revalidated_on_every_load()
+    {
+        using var browser = Browser();
+
+        using var imported = await browser.Http.GetAsync(new Uri("/js/test/outbox.js", UriKind.Relative));
+        using var versioned = await browser.Http.GetAsync(new Uri("/js/test/main.js?v=abc", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        Assert.True(imported.Headers.CacheControl?.NoCache, "an import is asked for without ?v=, so a deploy must not leave an old copy in use");
+        Assert.Equal("text/javascript", imported.Content.Headers.ContentType?.MediaType);
+        Assert.NotEqual(true, versioned.Headers.CacheControl?.NoCache);
+    }
+
+    [Fact]
     public async Task Pages_carry_the_security_headers_and_session_cookies_are_http_only()
     {
         var centre = await Centres.CentreAsync(_store, Number());

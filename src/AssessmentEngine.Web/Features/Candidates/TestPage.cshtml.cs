@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AssessmentEngine.Web.Features.Candidates;
 
-/// <summary>The test itself: a page that runs in the browser (wwwroot/js/test.js) against the attempts API.</summary>
+/// <summary>The test itself: a page that runs in the browser (wwwroot/js/test/main.js) against the attempts API.</summary>
 [Authorize(Policy = Policies.Candidate)]
 public sealed class TestPageModel(IQuerySession session, IAntiforgery antiforgery, InvigilationPlaybook playbook) : PageModel
 {

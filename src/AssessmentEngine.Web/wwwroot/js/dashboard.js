@@ -1,9 +1,14 @@
 // The invigilator's live dashboard: the full state from the hub, then every change as it happens.
 // A reconnecting dashboard asks for the full state again (the backplane does not replay what it missed).
-(function () {
-  "use strict";
-  const root = document.getElementById("dashboard");
-  if (!root || !window.signalR) { return; }
+// A module: the candidate states' names and words come from the one place the candidate's page also takes them.
+import {
+  CandidateState, candidateStateOrder as stateOrder, filteredStates, labelOf, sitting, withANote, withoutAConnection
+} from "./test/states.js";
+
+const dashboard = document.getElementById("dashboard");
+if (dashboard && window.signalR) { watchSitting(dashboard, window.signalR); }
+
+function watchSitting(root, signalR) {
   const sittingId = root.dataset.sitting;
   const centreId = root.dataset.centre;
   let withdrawn = false;
@@ -24,12 +29,6 @@
   let offset = 0;            // server time − local time, in ms
   const log = [];
 
-  const stateWords = {
-    "not-arrived": "Not arrived", waiting: "Waiting for admission", admitted: "Admitted, reading instructions",
-    "in-progress": "In progress", paused: "Paused", submitted: "Submitted", voided: "Voided", refused: "Refused admission"
-  };
-  const stateOrder = ["waiting", "paused", "in-progress", "admitted", "not-arrived", "submitted", "voided", "refused"];
-
   function now() { return Date.now() + offset; }
 
   function text(tag, content, className) {
@@ -48,29 +47,29 @@
 
   function remaining(row) {
     if (row.remainingSeconds === null || row.remainingSeconds === undefined) { return null; }
-    if (row.state === "paused" || !row.deadline) { return row.remainingSeconds; }
+    if (row.state === CandidateState.Paused || !row.deadline) { return row.remainingSeconds; }
     return (Date.parse(row.deadline) - now()) / 1000;
   }
 
   function silentFor(row) { return row.lastSeenAt ? (now() - Date.parse(row.lastSeenAt)) / 1000 : null; }
 
   function connection(row) {
-    if (["not-arrived", "submitted", "voided", "refused"].includes(row.state)) { return { words: "", alert: false }; }
+    if (withoutAConnection.includes(row.state)) { return { words: "", alert: false }; }
     const silent = silentFor(row);
     const limit = state.rules.disconnectedAfterSeconds;
     if (row.connected && (silent === null || silent < limit)) { return { words: "Connected", alert: false }; }
     if (row.connected) { return { words: "Not heard from for " + duration(silent), alert: true }; }
-    return { words: silent === null ? "Not connected" : "Disconnected for " + duration(silent), alert: row.state === "in-progress" || row.state === "paused" };
+    return { words: silent === null ? "Not connected" : "Disconnected for " + duration(silent), alert: sitting.includes(row.state) };
   }
 
   function alertsOf(row) {
     const alerts = [];
-    if (row.state === "waiting") { alerts.push("Waiting to be admitted"); }
+    if (row.state === CandidateState.Waiting) { alerts.push("Waiting to be admitted"); }
     if (connection(row).alert) { alerts.push("Lost connection"); }
-    if (row.state === "paused" && row.pausedAt && (now() - Date.parse(row.pausedAt)) / 60000 >= state.rules.pauseReminderMinutes) {
+    if (row.state === CandidateState.Paused && row.pausedAt && (now() - Date.parse(row.pausedAt)) / 60000 >= state.rules.pauseReminderMinutes) {
       alerts.push("Paused for over " + state.rules.pauseReminderMinutes + " min");
     }
-    if (state.rules.focusLoss === "flagged" && !row.focused && row.state === "in-progress") { alerts.push("Left the test page"); }
+    if (state.rules.focusLoss === "flagged" && !row.focused && row.state === CandidateState.InProgress) { alerts.push("Left the test page"); }
     return alerts;
   }
 
@@ -78,7 +77,7 @@
     const left = remaining(row);
     if (left === null) { return ""; }
     const extras = [row.extraTimePercent > 0 ? row.extraTimePercent + " % extra" : "", row.extendedMinutes > 0 ? "+" + row.extendedMinutes + " min" : ""].filter(Boolean);
-    return duration(left) + (row.state === "paused" ? " (paused)" : "") + (extras.length > 0 ? " — " + extras.join(", ") : "");
+    return duration(left) + (row.state === CandidateState.Paused ? " (paused)" : "") + (extras.length > 0 ? " — " + extras.join(", ") : "");
   }
 
   function sorted(rows) {
@@ -100,7 +99,7 @@
 
   function admissionCell(row) {
     const cell = document.createElement("td");
-    if (row.state !== "waiting") { return cell; }
+    if (row.state !== CandidateState.Waiting) { return cell; }
     const box = document.createElement("input");
     box.type = "checkbox"; box.id = "id-" + row.candidateId; box.checked = identityChecked.has(row.candidateId);
     box.addEventListener("change", () => { if (box.checked) { identityChecked.add(row.candidateId); } else { identityChecked.delete(row.candidateId); } });
@@ -145,7 +144,7 @@
     alerts.forEach((a) => who.append(text("span", a, "alerts")));
     const focus = row.focusLost > 0 ? "Left the page " + row.focusLost + "×, last " + new Date(Date.parse(row.lastFocusLostAt)).toLocaleTimeString("en-GB") + (row.focused ? "" : " (away now)") : "";
     tr.append(pick, who,
-      text("td", stateWords[row.state] + (row.note && ["voided", "refused", "submitted"].includes(row.state) ? " (" + row.note + ")" : ""), "state " + row.state),
+      text("td", labelOf(row.state) + (row.note && withANote.includes(row.state) ? " (" + row.note + ")" : ""), "state " + row.state),
       text("td", row.questions > 0 ? row.answered + " of " + row.questions + " answered, " + row.flagged + " flagged" : ""),
       text("td", timeWords(row), "time-left"), text("td", connection(row).words, "connection"), text("td", focus),
       text("td", row.adjustments === "none" ? "" : row.adjustments), admissionCell(row), signInCell(row));
@@ -200,7 +199,7 @@
   function drawCounts() {
     const counts = {};
     state.rows.forEach((r) => { counts[r.state] = (counts[r.state] || 0) + 1; });
-    $("counts").textContent = Object.keys(counts).sort((a, b) => stateOrder.indexOf(a) - stateOrder.indexOf(b)).map((k) => counts[k] + " " + stateWords[k].toLowerCase()).join(" · ");
+    $("counts").textContent = Object.keys(counts).sort((a, b) => stateOrder.indexOf(a) - stateOrder.indexOf(b)).map((k) => counts[k] + " " + labelOf(k).toLowerCase()).join(" · ");
   }
 
   // At most one full render (or, after rows redrawn in place, one recount) per passEvery ms, however fast changes come.
@@ -429,6 +428,12 @@
     };
   })();
 
+  // The filter offers states in the grid's own words.
+  $("filter").append(...filteredStates.map((name) => {
+    const option = text("option", labelOf(name));
+    option.value = name;
+    return option;
+  }));
   $("filter").addEventListener("change", render);
   $("sort").addEventListener("change", render);
   $("rotate-code").addEventListener("click", () => act("RotateCode", [sittingId], "Access code changed"));
@@ -450,4 +455,4 @@
 
   setInterval(tick, 1000);
   start();
-})();
+}

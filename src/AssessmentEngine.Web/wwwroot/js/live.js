@@ -1,5 +1,5 @@
 // The candidate page's live connection to the invigilators: heartbeats, focus, and what they do (pause, extend,
-// messages, void, end). Answers never travel here; they go over HTTP with acknowledgements (test.js).
+// messages, void, end). Answers never travel here; they go over HTTP with acknowledgements (test/main.js).
 // Usage: AssessmentEngineLive.connect({ attemptId, heartbeatSeconds, onClock(clock), onMessage(message), onConnection(text) })
 (function () {
   "use strict";
@@ -30,7 +30,7 @@
     }
 
     hub.onreconnecting(() => { joined = false; say("reconnecting"); });
-    hub.onreconnected(async () => { try { await join(); say("connected"); } catch (e) { say("reconnecting"); } });
+    hub.onreconnected(async () => { try { await join(); say("connected"); } catch { say("reconnecting"); } });
     hub.onclose(() => { joined = false; say("disconnected"); setTimeout(start, 5000); });
 
     async function start() {
@@ -38,7 +38,7 @@
         await hub.start();
         await join();
         say("connected");
-      } catch (error) {
+      } catch {
         say("disconnected");
         setTimeout(start, 5000);
       }

@@ -1,35 +1,22 @@
 // The waiting room moves on by itself: the live connection tells it as soon as the invigilator admits (or refuses) the
 // candidate, and it reloads into whatever comes next. Asking the server every half a minute is the safety net for a
 // page whose live connection cannot be made.
-(() => {
-  'use strict';
+import { AttemptStatus } from './test/states.js';
 
-  const waiting = document.getElementById('waiting');
-  const status = document.getElementById('waiting-status');
-  if (!waiting || !status) {
-    return;
-  }
+const every = 30000;
+const said = {
+  [AttemptStatus.Admitted]: 'You have been admitted. Opening the instructions…',
+  [AttemptStatus.InProgress]: 'Your test has started. Opening it…',
+  [AttemptStatus.Refused]: 'The invigilator has decided about your admission. Opening the page…',
+  [AttemptStatus.Submitted]: 'This test has been submitted. Opening your receipt…',
+};
 
+const waiting = document.getElementById('waiting');
+const status = document.getElementById('waiting-status');
+let movingOn = false;
+
+if (waiting && status) {
   const attemptId = waiting.dataset.attempt;
-  const every = 30000;
-  const said = {
-    Admitted: 'You have been admitted. Opening the instructions…',
-    InProgress: 'Your test has started. Opening it…',
-    Refused: 'The invigilator has decided about your admission. Opening the page…',
-    Submitted: 'This test has been submitted. Opening your receipt…',
-  };
-  let movingOn = false;
-
-  function moveOnIfDecided(clock) {
-    if (movingOn || !clock || clock.status === 'Waiting') {
-      return movingOn;
-    }
-    movingOn = true;
-    status.textContent = said[clock.status] || 'Your test has moved on. Opening the page…';
-    setTimeout(() => location.reload(), 1000);
-    return true;
-  }
-
   if (window.AssessmentEngineLive) {
     window.AssessmentEngineLive.connect({
       attemptId,
@@ -42,29 +29,38 @@
       },
     });
   }
+  setTimeout(() => check(attemptId), every);
+}
 
-  async function check() {
-    try {
-      const response = await fetch(`/api/attempts/${attemptId}/clock`, {
-        headers: { Accept: 'application/json' },
-        credentials: 'same-origin',
-        cache: 'no-store',
-        redirect: 'error',
-      });
-      if (response.ok) {
-        if (moveOnIfDecided(await response.json())) {
-          return;
-        }
-      } else if (response.status === 401) {
-        status.textContent = 'You seem to have been signed out. Tell the invigilator.';
-      }
-    } catch {
-      // The live connection may still bring the admission; the next check tries again.
-    }
-    if (!movingOn) {
-      setTimeout(check, every);
-    }
+function moveOnIfDecided(clock) {
+  if (movingOn || !clock || clock.status === AttemptStatus.Waiting) {
+    return movingOn;
   }
+  movingOn = true;
+  status.textContent = said[clock.status] || 'Your test has moved on. Opening the page…';
+  setTimeout(() => location.reload(), 1000);
+  return true;
+}
 
-  setTimeout(check, every);
-})();
+async function check(attemptId) {
+  try {
+    const response = await fetch(`/api/attempts/${attemptId}/clock`, {
+      headers: { Accept: 'application/json' },
+      credentials: 'same-origin',
+      cache: 'no-store',
+      redirect: 'error',
+    });
+    if (response.ok) {
+      if (moveOnIfDecided(await response.json())) {
+        return;
+      }
+    } else if (response.status === 401) {
+      status.textContent = 'You seem to have been signed out. Tell the invigilator.';
+    }
+  } catch {
+    // The live connection may still bring the admission; the next check tries again.
+  }
+  if (!movingOn) {
+    setTimeout(() => check(attemptId), every);
+  }
+}

@@ -340,9 +340,14 @@ public sealed partial class AttemptLifecycleThroughTheEngineTests(AttemptLifecyc
                 Assert.Contains("There is no such sitting assigned to you.", refusal.Message, StringComparison.Ordinal);
                 break;
             case "candidate":
-                using (var response = await candidate.Client.PostJsonAsync($"/api/sittings/{id}/candidates/{candidateId}/{intrude.What}", new { identityChecked = true, reason = "x" }, candidate.Token))
+                // The sitting page's admit and refuse forms, posted by the candidate: refused before anything is read.
+                using (var form = new FormUrlEncodedContent([new("candidateId", candidateId.ToString()), new("identityChecked", "true"), new("reason", "x")]))
+                using (var response = await candidate.Client.Http.PostAsync(new Uri($"/invigilate/sittings/{id}?handler={(intrude.What == "admit" ? "Admit" : "Refuse")}", UriKind.Relative), form))
                 {
-                    Assert.True(response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized, $"{what}: answered {(int)response.StatusCode}");
+                    Assert.True(response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
+                        || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString is { } location
+                            && (location.Contains("/signin?", StringComparison.Ordinal) || location.Contains("/denied", StringComparison.Ordinal))),
+                        $"{what}: answered {(int)response.StatusCode} {response.Headers.Location}");
                 }
 
                 break;

@@ -46,6 +46,11 @@ public sealed class LivePushes(IServiceProvider services, ILogger<LivePushes> lo
                 await live.AttemptChangedAsync(attemptId, CancellationToken.None);
             }
 
+            if (actions.Count == 0 && sittingWide.Count == 0)
+            {
+                return; // an answer, a flag, a connection: the rows above are all a screen needs
+            }
+
             await using var query = services.GetRequiredService<IDocumentStore>().QuerySession();
             foreach (var action in actions)
             {

@@ -1,3 +1,4 @@
+using AssessmentEngine.Web.Features.Sittings;
 using System.Globalization;
 using System.Net;
 using AssessmentEngine.ItemBank;

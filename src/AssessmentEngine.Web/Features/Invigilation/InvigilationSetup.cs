@@ -1,3 +1,4 @@
+using AssessmentEngine.Web.Features.Sittings;
 using Marten;
 
 namespace AssessmentEngine.Web.Features.Invigilation;

@@ -1,0 +1,87 @@
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Features.ItemBank;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AssessmentEngine.Web.Features.Enrolments.Pages;
+
+public sealed record EnrolmentRow(Enrolment Enrolment, Candidate Candidate);
+
+[Authorize(Policy = Policies.Admin)]
+public sealed class EnrolmentsModel(EnrolmentService enrolments, CentreRegistry registry, IQuerySession session, TimeProvider time) : PageModel
+{
+    public Centre Centre { get; private set; } = null!;
+
+    public IReadOnlyList<BankUnit> Units { get; private set; } = [];
+
+    public IReadOnlyList<EnrolmentRow> Rows { get; private set; } = [];
+
+    public IReadOnlyList<EnrolmentRow> ClosingSoon => Rows
+        .Where(r => r.Enrolment is { Closed: false, Window: { } w } && w.Closes > time.GetUtcNow() && w.Closes <= time.GetUtcNow().AddDays(14))
+        .OrderBy(r => r.Enrolment.Window!.Closes).ToList();
+
+    public string? Problem { get; private set; }
+
+    public string? Message { get; private set; }
+
+    public async Task OnGetAsync(Guid centreId) => await Load(centreId);
+
+    public Task<IActionResult> OnPostEnrolAsync(Guid centreId, string? unit, string? numbers) => Act(centreId, async acting =>
+    {
+        var candidates = await session.Query<Candidate>().Where(c => c.CentreId == centreId).ToListAsync(HttpContext.RequestAborted);
+        var wanted = (numbers ?? "").Split([',', ' ', '\n', '\r', '\t', ';'], StringSplitOptions.RemoveEmptyEntries).Select(n => n.ToUpperInvariant()).ToHashSet();
+        var unknown = wanted.Except(candidates.Select(c => c.CandidateNumber)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new EnrolmentRefusedException($"No candidate here has the number(s) {string.Join(", ", unknown.Take(20))}; nobody was enrolled.");
+        }
+
+        var chosen = wanted.Count == 0 ? candidates : candidates.Where(c => wanted.Contains(c.CandidateNumber)).ToList();
+        var count = await enrolments.EnrolAsync(centreId, unit ?? "", chosen.Select(c => c.Id).ToList(), acting, HttpContext.RequestAborted);
+        Message = $"Enrolled {count} candidate(s) on {unit}{(chosen.Count > count ? $"; {chosen.Count - count} already were" : "")}.";
+    });
+
+    public Task<IActionResult> OnPostAgreeAsync(Guid centreId, Guid enrolmentId, DateOnly? start, string? agreedWith) => Act(centreId, async acting =>
+    {
+        var enrolment = await enrolments.AgreeWindowAsync(centreId, enrolmentId, start ?? throw new EnrolmentRefusedException("Give the agreed start date."),
+            agreedWith ?? "", acting, HttpContext.RequestAborted);
+        Message = $"Window agreed: it closes {CentreTime.Show(enrolment.Window!.Closes, Centre.Zone)}.";
+    });
+
+    public Task<IActionResult> OnPostExtendAsync(Guid centreId, Guid enrolmentId, DateOnly? lastDay, string? reason) => Act(centreId, async acting =>
+    {
+        var enrolment = await enrolments.ExtendWindowAsync(centreId, enrolmentId, lastDay ?? throw new EnrolmentRefusedException("Give the new last day."),
+            reason, acting, HttpContext.RequestAborted);
+        Message = $"Window extended: it now closes {CentreTime.Show(enrolment.Window!.Closes, Centre.Zone)}.";
+    });
+
+    private async Task<IActionResult> Act(Guid centreId, Func<Acting, Task> action)
+    {
+        Centre = await registry.CentreAsync(centreId, HttpContext.RequestAborted);
+        try
+        {
+            await action(new Acting(User.Actor(), HttpContext.SourceAddress()));
+        }
+        catch (EnrolmentRefusedException refused)
+        {
+            Problem = refused.Message;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+
+        await Load(centreId);
+        return Page();
+    }
+
+    private async Task Load(Guid centreId)
+    {
+        Centre = await registry.CentreAsync(centreId, HttpContext.RequestAborted);
+        Units = (await session.Query<BankUnit>().OrderBy(u => u.Id).ToListAsync(HttpContext.RequestAborted)).Where(Centre.Offers).ToList();
+        var list = await session.Query<Enrolment>().Where(e => e.CentreId == centreId).ToListAsync(HttpContext.RequestAborted);
+        var candidates = (await session.LoadManyAsync<Candidate>(HttpContext.RequestAborted, list.Select(e => e.CandidateId).Distinct().ToArray())).ToDictionary(c => c.Id);
+        Rows = list.Where(e => candidates.ContainsKey(e.CandidateId)).Select(e => new EnrolmentRow(e, candidates[e.CandidateId]))
+            .OrderBy(r => r.Enrolment.UnitCode, StringComparer.Ordinal).ThenBy(r => r.Candidate.CandidateNumber, StringComparer.Ordinal).ToList();
+    }
+}

@@ -21,14 +21,12 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
     private readonly Random _answers = new(HashCode.Combine(options.Seed, index, 1));
     private readonly Random _beats = new(HashCode.Combine(options.Seed, index, 2));
     private readonly string _page = $"load-{who.CandidateNumber}-{Guid.NewGuid():N}"[..40];
-    private readonly List<(PageChange Change, long FirstSentAt)> _outbox = [];
-    private readonly Dictionary<int, (PaperResponse Response, long Sequence)> _acknowledged = [];
+    private readonly AnswerOutbox<PaperResponse> _outbox = new();
     private readonly HashSet<int> _answered = [];
     private HubConnection? _hub;
     private Guid _attemptId;
     private string _token = "";
     private IReadOnlyList<PaperItem> _items = [];
-    private long _sequence;
     private int _answersMade;
 
     public bool Joined { get; private set; }
@@ -97,7 +95,7 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
             _token = await _client.ScriptTokenAsync($"{attempt}/test", cancellationToken);
             var opened = await _client.PostJsonAsync<OpenedAttempt>($"/api/attempts/{_attemptId}/open", new { page = _page }, _token, cancellationToken);
             _items = opened.Items;
-            _sequence = opened.LastSequence;
+            _outbox.StartAbove(opened.LastSequence);
             measurements.StartAndOpen.Add(started);
             measurements.SignInToFirstItem.Add(arrived);
             Joined = true;
@@ -158,14 +156,13 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
     private async Task AnswerAsync(CancellationToken cancellationToken)
     {
         var item = _items[_answersMade++ % _items.Count];
-        var change = new PageChange(++_sequence, item.Number, ResponseFor(item));
         var sentAt = Stopwatch.GetTimestamp();
         if (_answered.Add(item.Number))
         {
             invigilator.Expect(who.CandidateId, _answered.Count, sentAt);
         }
 
-        _outbox.Add((change, sentAt));
+        _outbox.Add(item.Number, ResponseFor(item), sentAt);
         measurements.AnswerSent();
         await FlushAsync(tries: 3, cancellationToken);
     }
@@ -181,7 +178,7 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
             "match" when item.Prompts.Count > 0 && item.Answers.Count > 0 => new PaperResponse(Matches: item.Prompts
                 .ToDictionary(p => p.Id, _ => Pick(item.Answers))),
             _ => new PaperResponse(Text: string.Create(CultureInfo.InvariantCulture,
-                $"Answer {_sequence} from {who.CandidateNumber}: the service standard is published, measured and reported to the public each quarter.")),
+                $"Answer {_outbox.LastSequence + 1} from {who.CandidateNumber}: the service standard is published, measured and reported to the public each quarter.")),
         };
     }
 
@@ -193,25 +190,19 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
             try
             {
                 var result = await _client.PostJsonAsync<SaveResult>($"/api/attempts/{_attemptId}/answers",
-                    new SaveRequest(_page, _outbox.Select(o => o.Change).ToList()), _token, cancellationToken);
-                var acknowledged = result.Acknowledged.ToHashSet();
-                var refused = result.Refused.Select(r => r.Sequence).ToHashSet();
-                foreach (var (change, firstSentAt) in _outbox.Where(o => acknowledged.Contains(o.Change.Sequence)))
+                    new SaveRequest(_page, _outbox.Batch().Select(c => new PageChange(c.Sequence, c.Item, c.Change)).ToList()), _token, cancellationToken);
+                var settled = _outbox.Settle(result.Acknowledged, result.Refused.Select(r => r.Sequence));
+                foreach (var (_, _, _, firstSentAt) in settled.Acknowledged)
                 {
                     measurements.AnswerAcked();
                     measurements.AnswerAck.Add(firstSentAt);
-                    if (!_acknowledged.TryGetValue(change.Item, out var held) || held.Sequence < change.Sequence)
-                    {
-                        _acknowledged[change.Item] = (change.Response, change.Sequence);
-                    }
                 }
 
-                foreach (var _ in _outbox.Where(o => refused.Contains(o.Change.Sequence)))
+                foreach (var _ in settled.Refused)
                 {
                     measurements.AnswerRefused();
                 }
 
-                _outbox.RemoveAll(o => acknowledged.Contains(o.Change.Sequence) || refused.Contains(o.Change.Sequence));
                 return;
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -231,7 +222,7 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
         await FlushAsync(tries: 5, cancellationToken);
         var opened = await _client.PostJsonAsync<OpenedAttempt>($"/api/attempts/{_attemptId}/open", new { page = _page }, _token, cancellationToken);
         var differences = new List<string>();
-        foreach (var (number, (response, sequence)) in _acknowledged)
+        foreach (var (number, (response, sequence)) in _outbox.Acknowledged)
         {
             if (!opened.Answers.TryGetValue(number, out var saved) || saved.Sequence != sequence || Describe(saved.Response) != Describe(response))
             {
@@ -240,8 +231,8 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
             }
         }
 
-        differences.AddRange(_outbox.Select(o => $"{who.CandidateNumber} #{o.Change.Sequence} (question {o.Change.Item}) never acknowledged"));
-        return new Verification(_acknowledged.Count, differences.Count, differences);
+        differences.AddRange(_outbox.Waiting.Select(o => $"{who.CandidateNumber} #{o.Sequence} (question {o.Item}) never acknowledged"));
+        return new Verification(_outbox.Acknowledged.Count, differences.Count, differences);
         static string Describe(PaperResponse r) => string.Join("|",
             r.Choice ?? "", string.Join(",", r.Choices ?? []), string.Join(",", (r.Matches ?? new Dictionary<string, string>()).OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}")), r.Text ?? "");
     }

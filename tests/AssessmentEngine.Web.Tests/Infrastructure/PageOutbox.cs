@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using AssessmentEngine.LoadTest;
 using Npgsql;
 
 namespace AssessmentEngine.Web.Tests.Infrastructure;
@@ -7,13 +8,13 @@ namespace AssessmentEngine.Web.Tests.Infrastructure;
 /// <summary>
 /// What the test page does with changes, for tests without a browser: each change gets the next sequence number and
 /// stays in the outbox until the engine acknowledges it; a failed send (a dead node, a database away) is sent again.
-/// The changes are flags, which every kind of question takes.
+/// The changes are flags, which every kind of question takes. The outbox itself is the load tool's (one copy).
 /// </summary>
 public sealed class PageOutbox(LiveClient page, Guid attemptId, string pageId, string token)
 {
-    private readonly SortedDictionary<long, (int Item, bool Flagged)> _waiting = [];
+    private readonly AnswerOutbox<bool> _outbox = new();
 
-    public long LastSequence { get; private set; }
+    public long LastSequence => _outbox.LastSequence;
 
     /// <summary>The candidate enters the sitting's access code (the invigilator admits them next).</summary>
     public static async Task CheckInAsync(LiveClient page, Guid sittingId, string accessCode)
@@ -40,7 +41,7 @@ public sealed class PageOutbox(LiveClient page, Guid attemptId, string pageId, s
         return new PageOutbox(page, attemptId, pageId, token);
     }
 
-    public int Waiting => _waiting.Count;
+    public int Waiting => _outbox.Count;
 
     /// <summary>The last flag given to each question, by question number.</summary>
     public Dictionary<int, bool> Expected { get; } = [];
@@ -50,7 +51,7 @@ public sealed class PageOutbox(LiveClient page, Guid attemptId, string pageId, s
 
     public void Flag(int item, bool flagged)
     {
-        _waiting[++LastSequence] = (item, flagged);
+        _outbox.Add(item, flagged);
         Expected[item] = flagged;
     }
 
@@ -60,14 +61,13 @@ public sealed class PageOutbox(LiveClient page, Guid attemptId, string pageId, s
         try
         {
             using var response = await page.PostJsonAsync($"/api/attempts/{attemptId}/answers",
-                new { page = pageId, changes = _waiting.Select(c => new { sequence = c.Key, item = c.Value.Item, flagged = c.Value.Flagged }).ToList() }, token);
+                new { page = pageId, changes = _outbox.Batch().Select(c => new { sequence = c.Sequence, item = c.Item, flagged = c.Change }).ToList() }, token);
             var body = await response.Content.ReadAsStringAsync();
             if (response.IsSuccessStatusCode)
             {
-                foreach (var done in JsonNode.Parse(body)!["acknowledged"]!.AsArray().Select(s => s!.GetValue<long>()))
-                {
-                    _waiting.Remove(done);
-                }
+                var answer = JsonNode.Parse(body)!;
+                _outbox.Settle(answer["acknowledged"]!.AsArray().Select(s => s!.GetValue<long>()),
+                    answer["refused"]?.AsArray().Select(r => r!["sequence"]!.GetValue<long>()) ?? []);
             }
             else
             {
@@ -83,7 +83,7 @@ public sealed class PageOutbox(LiveClient page, Guid attemptId, string pageId, s
     }
 
     public Task FlushUntilEmptyAsync(TimeSpan within) =>
-        Eventually.GetAsync(async () => { await FlushAsync(); return _waiting.Count; }, count => count == 0, within, "the outbox emptied");
+        Eventually.GetAsync(async () => { await FlushAsync(); return _outbox.Count; }, count => count == 0, within, "the outbox emptied");
 
     /// <summary>The sequence numbers of the flags the event store holds for the attempt, as stored (duplicates would show).</summary>
     public async Task<List<long>> StoredSequencesAsync(string connectionString)

@@ -37,13 +37,17 @@ public sealed class AdmissionFormsTests(TestDatabase database) : IClassFixture<T
         await using var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession();
         var unit = (await query.UnitAsync(sitting.Sitting.UnitCode, CancellationToken.None))!;
         var blueprint = unit.Blueprints.Single(b => b.Id == sitting.Sitting.TestId);
-        var best = SamplingPlan.Prepare(unit, blueprint, DateOnly.FromDateTime(DateTime.UtcNow))
-            .AssembleSitting(Enumerable.Repeat(CandidateHistory.None, room).ToList(), new Dictionary<string, int>(), seed: 1);
+        var plan = SamplingPlan.Prepare(unit, blueprint, DateOnly.FromDateTime(DateTime.UtcNow));
 
-        // Different random seeds may land one item apart; ignoring the room gives several items more on a bank this size.
+        // The sampler is greedy and seeded: the same room assembled whole shares 2 to 5 items between its closest pair
+        // depending on the seed (3 or 4 in nine rooms of ten). One-by-one admission draws a random seed per candidate, so
+        // it is held to the worst the whole-room assembly reaches over many seeds; ignoring the room's earlier forms
+        // shares 6 to 13 items in nine rooms of ten on this bank.
+        var worst = Enumerable.Range(0, 200)
+            .Max(seed => plan.AssembleSitting(Enumerable.Repeat(CandidateHistory.None, room).ToList(), new Dictionary<string, int>(), seed).LargestPairwiseOverlap);
         var largest = forms.SelectMany((a, i) => forms.Skip(i + 1).Select(b => a.Items.Select(x => x.ItemId).Intersect(b.Items.Select(x => x.ItemId)).Count())).Max();
-        Assert.True(largest <= best.LargestPairwiseOverlap + 1,
-            $"largest overlap between two candidates' forms: {largest}; the sampler's for the room at once: {best.LargestPairwiseOverlap}");
+        Assert.True(largest <= worst,
+            $"largest overlap between two candidates' forms: {largest}; the most the sampler gives a whole room at once over 200 seeds: {worst}");
         Assert.Equal(room, forms.Select(f => string.Join(",", f.Items.Select(i => i.ItemId).Order())).Distinct().Count());
     }
 

@@ -1,3 +1,5 @@
+using AssessmentEngine.Web.Infrastructure.Store;
+
 namespace AssessmentEngine.Web.Features.Identity;
 
 /// <summary>A security-relevant fact: who, to whom, where from, when, and which centres may read it.</summary>
@@ -195,7 +197,7 @@ public static class Audit
     /// <summary>Appends the event to its subject's stream and records the admins' entry, in the same unit of work.</summary>
     public static void Record(Marten.IDocumentSession session, IAuditEvent audit)
     {
-        session.Events.Append(audit.SubjectId, audit);
+        session.Record(audit.SubjectId, audit);
         session.Store(EntryFor(audit));
     }
 

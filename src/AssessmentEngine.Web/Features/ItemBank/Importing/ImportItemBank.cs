@@ -1,4 +1,5 @@
 using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Infrastructure.Store;
 using JasperFx;
 using Marten;

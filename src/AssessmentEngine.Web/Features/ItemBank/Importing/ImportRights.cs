@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Identity;
 
 namespace AssessmentEngine.Web.Features.ItemBank.Importing;
 

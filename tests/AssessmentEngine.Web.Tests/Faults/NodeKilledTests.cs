@@ -84,7 +84,7 @@ public sealed class NodeKilledTests(TestDatabase database) : IClassFixture<TestD
         await using var query = engine.Services.GetRequiredService<IDocumentStore>().QuerySession();
         var attempt = (await query.LoadAsync<Attempt>(attemptId))!;
         Assert.Equal(outbox.Expected.ToDictionary(e => attempt.Form!.Items[e.Key - 1].ItemId, e => e.Value), attempt.Flags.ToDictionary(f => f.Key, f => f.Value.Flagged));
-        var connections = (await query.Events.FetchStreamAsync(attemptId)).Select(e => e.Data).OfType<CandidateConnected>().Select(c => c.Node).ToList();
+        var connections = (await query.Events.FetchStreamAsync(CandidatePresence.StreamFor(attemptId))).Select(e => e.Data).OfType<CandidateConnected>().Select(c => c.Node).ToList();
         Assert.True(connections.Distinct().Count() >= 2, $"connections recorded on: {string.Join(", ", connections)}");
         await Eventually.GetAsync(() => Task.FromResult(rows.Count(r => r.CandidateId == candidate.Id && r.Connected)), n => n > 0, Waits.Settle, "the reconnection on the dashboard");
     }

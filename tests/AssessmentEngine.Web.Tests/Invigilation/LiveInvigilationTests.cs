@@ -551,11 +551,51 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
 
         await page.DisposeAsync(); // the page goes away
         await SeenAsync(watcher, candidate.Id, row => !row.Connected, "disconnected");
-        var events = await _engine.Services.GetRequiredService<IDocumentStore>().QuerySession().Events.FetchStreamAsync(page.AttemptId);
-        var kinds = events.Select(e => e.Data.GetType().Name).ToList();
+        await using var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var kinds = (await query.Events.FetchStreamAsync(CandidatePresence.StreamFor(page.AttemptId))).Select(e => e.Data.GetType().Name).ToList();
         Assert.Equal(1, kinds.Count(k => k == nameof(FocusLost)));
         Assert.Equal(1, kinds.Count(k => k == nameof(FocusRegained)));
         Assert.Contains(nameof(CandidateDisconnected), kinds);
+
+        // Presence has a stream of its own: a focus change never competes with an answer save for the attempt's.
+        var attemptKinds = (await query.Events.FetchStreamAsync(page.AttemptId)).Select(e => e.Data.GetType().Name).ToList();
+        Assert.DoesNotContain(attemptKinds, kind => kind is nameof(FocusLost) or nameof(FocusRegained) or nameof(CandidateConnected) or nameof(CandidateDisconnected));
+    }
+
+    [Fact]
+    public async Task Focus_and_connection_written_to_the_attempt_stream_before_presence_had_its_own_still_show()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "OLD");
+        await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
+        var candidate = sitting.Candidates[0];
+        var page = await CheckedInAsync(sitting, candidate);
+        await watcher.Hub.InvokeAsync("Admit", sitting.Sitting.Id, candidate.Id, true);
+        await StartAsync(page);
+
+        // Written the old way: on the attempt's own stream.
+        var store = _engine.Services.GetRequiredService<IDocumentStore>();
+        var at = DateTimeOffset.UtcNow;
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.Append(page.AttemptId, new FocusLost(page.AttemptId, at), new FocusRegained(page.AttemptId, at.AddSeconds(1)), new FocusLost(page.AttemptId, at.AddSeconds(2)));
+            await session.SaveChangesAsync();
+        }
+
+        await using (var query = store.QuerySession())
+        {
+            var presence = (await query.LoadAsync<CandidatePresence>(page.AttemptId))!;
+            Assert.Equal((false, 2), (presence.Focused, presence.FocusLostCount));
+        }
+
+        await using (var session = store.LightweightSession())
+        {
+            var attempt = await session.Events.FetchForWriting<Attempt>(page.AttemptId);
+            Assert.Equal(AttemptStatus.InProgress, attempt.Aggregate!.Status);
+        }
+
+        // The page comes back: decided on what both streams say, written to the presence stream, shown on the grid.
+        await page.Hub.InvokeAsync("Focus", page.AttemptId, false);
+        await SeenAsync(watcher, candidate.Id, row => row is { Focused: true, FocusLost: 2 }, "the old focus losses and the new regain together");
     }
 
     [Fact]

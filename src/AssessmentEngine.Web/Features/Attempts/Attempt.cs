@@ -81,17 +81,6 @@ public sealed record Attempt(
 
     public string? VoidReason { get; init; }
 
-    public bool Focused { get; init; } = true;
-
-    public int FocusLostCount { get; init; }
-
-    public DateTimeOffset? LastFocusLostAt { get; init; }
-
-    public bool Connected { get; init; }
-
-    /// <summary>The node the candidate's live connection is on (a node dies: they come back on another).</summary>
-    public string? ConnectedNode { get; init; }
-
     /// <summary>Marks the engine gave objective items at submission, by item id.</summary>
     public IReadOnlyDictionary<string, decimal> AutoMarks { get; init; } = new Dictionary<string, decimal>();
 
@@ -181,14 +170,6 @@ public sealed record Attempt(
     };
 
     public Attempt Apply(AttemptVoided voided) => this with { Status = AttemptStatus.Voided, VoidReason = voided.Reason, PausedAt = null };
-
-    public Attempt Apply(FocusLost lost) => this with { Focused = false, FocusLostCount = FocusLostCount + 1, LastFocusLostAt = lost.LostAt };
-
-    public Attempt Apply(FocusRegained regained) => this with { Focused = true };
-
-    public Attempt Apply(CandidateConnected connected) => this with { Connected = true, ConnectedNode = connected.Node };
-
-    public Attempt Apply(CandidateDisconnected disconnected) => this with { Connected = false };
 
     public Attempt Apply(ItemAutoMarked marked) => this with { AutoMarks = new Dictionary<string, decimal>(AutoMarks) { [marked.ItemId] = marked.Marks } };
 

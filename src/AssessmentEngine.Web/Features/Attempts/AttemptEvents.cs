@@ -77,16 +77,6 @@ public sealed record TimeExtended(Guid AttemptId, int Minutes, string Reason, st
 /// <summary>The attempt was voided for malpractice; the candidate is told the reason. Nothing more is taken from it.</summary>
 public sealed record AttemptVoided(Guid AttemptId, string Reason, string Actor, DateTimeOffset VoidedAt);
 
-/// <summary>The test page lost the focus (the candidate went to another window; open-book tests allow it).</summary>
-public sealed record FocusLost(Guid AttemptId, DateTimeOffset LostAt);
-
-public sealed record FocusRegained(Guid AttemptId, DateTimeOffset RegainedAt);
-
-/// <summary>The candidate's page joined the live connection (first time or after a drop), on a node.</summary>
-public sealed record CandidateConnected(Guid AttemptId, string Node, DateTimeOffset ConnectedAt);
-
-public sealed record CandidateDisconnected(Guid AttemptId, string Node, DateTimeOffset DisconnectedAt);
-
 /// <summary>An assessor's mark for a response the engine cannot mark (an extended answer); a second marker's mark is kept beside the first.</summary>
 public sealed record ItemMarked(
     Guid AttemptId, string ItemId, decimal Marks, int MarksAvailable, string? Comment, Guid MarkerId, string Marker, bool SecondMarking, DateTimeOffset MarkedAt);

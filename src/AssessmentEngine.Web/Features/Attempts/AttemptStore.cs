@@ -34,14 +34,6 @@ public sealed class AttemptProjection : SingleStreamProjection<Attempt, Guid>
 
     public static Attempt Apply(AttemptVoided voided, Attempt attempt) => attempt.Apply(voided);
 
-    public static Attempt Apply(FocusLost lost, Attempt attempt) => attempt.Apply(lost);
-
-    public static Attempt Apply(FocusRegained regained, Attempt attempt) => attempt.Apply(regained);
-
-    public static Attempt Apply(CandidateConnected connected, Attempt attempt) => attempt.Apply(connected);
-
-    public static Attempt Apply(CandidateDisconnected disconnected, Attempt attempt) => attempt.Apply(disconnected);
-
     public static Attempt Apply(ItemAutoMarked marked, Attempt attempt) => attempt.Apply(marked);
 
     // The provisional result is recomputed from the marks whenever it is shown; the event keeps what was said at submission.
@@ -64,7 +56,7 @@ public static class AttemptStore
             typeof(CandidateCheckedIn), typeof(CandidateAdmitted), typeof(AdmissionRefused), typeof(AttemptStarted), typeof(AttemptOpened),
             typeof(AnswerSaved), typeof(ItemFlagged), typeof(AnswerRefused), typeof(AttemptSubmitted), typeof(ItemAutoMarked),
             typeof(ProvisionalResultRecorded), typeof(TimeOverrunLogged), typeof(AttemptPaused), typeof(AttemptResumed), typeof(TimeExtended),
-            typeof(AttemptVoided), typeof(FocusLost), typeof(FocusRegained), typeof(CandidateConnected), typeof(CandidateDisconnected),
+            typeof(AttemptVoided),
             typeof(ItemMarked), typeof(AssessmentDecisionRecorded), typeof(SampledForVerification), typeof(VerificationRecorded)]);
         // Inline: whether an attempt is under way decides what the window's close and the time-up job do.
         options.Projections.Add<AttemptProjection>(ProjectionLifecycle.Inline);

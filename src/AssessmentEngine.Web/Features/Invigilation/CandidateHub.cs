@@ -28,7 +28,8 @@ public sealed class CandidateHub(IDocumentStore store, SeenNotices seen, TimePro
         await Groups.AddToGroupAsync(Context.ConnectionId, LiveUpdates.AttemptGroup(attempt.Id));
         await SeenAsync(attempt);
         var now = time.GetUtcNow();
-        await store.DecideAsync<Attempt>(attempt.Id, current => InvigilationDecisions.Connection(current, true, Node, now), Context.ConnectionAborted);
+        await store.DecideOnViewAsync<CandidatePresence>(CandidatePresence.StreamFor(attempt.Id), attempt.Id,
+            presence => InvigilationDecisions.Connection(presence ?? new CandidatePresence(attempt.Id), true, Node, now), Context.ConnectionAborted);
         return Answering.ClockOf((await session.LoadAsync<Attempt>(attempt.Id, Context.ConnectionAborted))!, now);
     }
 
@@ -59,7 +60,8 @@ public sealed class CandidateHub(IDocumentStore store, SeenNotices seen, TimePro
     {
         var attempt = await JoinedAsync(attemptId);
         var now = time.GetUtcNow();
-        await store.DecideAsync<Attempt>(attempt.Id, current => InvigilationDecisions.Focus(current, lost, now), Context.ConnectionAborted);
+        await store.DecideOnViewAsync<CandidatePresence>(CandidatePresence.StreamFor(attempt.Id), attempt.Id,
+            presence => InvigilationDecisions.Focus(attempt, presence ?? new CandidatePresence(attempt.Id), lost, now), Context.ConnectionAborted);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
@@ -67,7 +69,8 @@ public sealed class CandidateHub(IDocumentStore store, SeenNotices seen, TimePro
         if (Context.Items.TryGetValue(AttemptKey, out var joined) && joined is Guid attemptId)
         {
             var now = time.GetUtcNow();
-            await store.DecideAsync<Attempt>(attemptId, current => InvigilationDecisions.Connection(current, false, Node, now), CancellationToken.None);
+            await store.DecideOnViewAsync<CandidatePresence>(CandidatePresence.StreamFor(attemptId), attemptId,
+                presence => InvigilationDecisions.Connection(presence ?? new CandidatePresence(attemptId), false, Node, now), CancellationToken.None);
         }
 
         await base.OnDisconnectedAsync(exception);

@@ -135,7 +135,7 @@ public static class InvigilationDecisions
         }, new CandidateSignInCodeReissued(sitting.Id, candidate.Id, candidate.CandidateNumber, sitting.CentreId, actor, sourceAddress, now));
     }
 
-    public static IEnumerable<object> Focus(Attempt attempt, bool lost, DateTimeOffset now) => (attempt.InProgress, lost, attempt.Focused) switch
+    public static IEnumerable<object> Focus(Attempt attempt, CandidatePresence presence, bool lost, DateTimeOffset now) => (attempt.InProgress, lost, presence.Focused) switch
     {
         (true, true, true) => [new FocusLost(attempt.Id, now)],
         (true, false, false) => [new FocusRegained(attempt.Id, now)],
@@ -143,11 +143,11 @@ public static class InvigilationDecisions
     };
 
     /// <summary>A connection or a drop; joining from another node (its node died) is a reconnection worth recording too.</summary>
-    public static IEnumerable<object> Connection(Attempt attempt, bool connected, string node, DateTimeOffset now) => (connected, attempt.Connected) switch
+    public static IEnumerable<object> Connection(CandidatePresence presence, bool connected, string node, DateTimeOffset now) => (connected, presence.Connected) switch
     {
-        (true, false) => [new CandidateConnected(attempt.Id, node, now)],
-        (true, true) when attempt.ConnectedNode != node => [new CandidateConnected(attempt.Id, node, now)],
-        (false, true) when attempt.ConnectedNode is null || attempt.ConnectedNode == node => [new CandidateDisconnected(attempt.Id, node, now)],
+        (true, false) => [new CandidateConnected(presence.Id, node, now)],
+        (true, true) when presence.ConnectedNode != node => [new CandidateConnected(presence.Id, node, now)],
+        (false, true) when presence.ConnectedNode is null || presence.ConnectedNode == node => [new CandidateDisconnected(presence.Id, node, now)],
         _ => [],
     };
 }

@@ -21,6 +21,14 @@ public static class InvigilationSetup
         return services;
     }
 
+    /// <summary>Presence (focus, connection) has streams of its own; older attempt streams hold the same facts, and the document takes both.</summary>
+    public static StoreOptions ConfigureInvigilation(this StoreOptions options)
+    {
+        options.Events.AddEventTypes([typeof(FocusLost), typeof(FocusRegained), typeof(CandidateConnected), typeof(CandidateDisconnected)]);
+        options.Projections.Add<CandidatePresenceProjection>(JasperFx.Events.Projections.ProjectionLifecycle.Inline);
+        return options;
+    }
+
     public static WebApplication MapInvigilation(this WebApplication app)
     {
         app.MapHub<InvigilationHub>("/hubs/invigilation");

@@ -28,7 +28,8 @@ public sealed class LivePushes(IServiceProvider services, ILogger<LivePushes> lo
     public override async Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
         var events = commit.GetEvents().ToList();
-        var attempts = events.Where(e => Shown.Contains(e.EventType)).Select(e => e.StreamId).Distinct().ToList();
+        // Presence facts are on a stream of their own; they name their attempt.
+        var attempts = events.Where(e => Shown.Contains(e.EventType)).Select(e => e.Data is IPresenceEvent presence ? presence.AttemptId : e.StreamId).Distinct().ToList();
         var sittingWide = events.Where(e => e.Data is MessageSent or IncidentLogged or AccessCodeIssued or SittingEnded or CandidateSignInCodeReissued).ToList();
         var actions = events.Where(e => e.Data is CandidateAdmitted or AdmissionRefused or AttemptPaused or AttemptResumed or TimeExtended or AttemptVoided).ToList();
         if (attempts.Count == 0 && sittingWide.Count == 0)

@@ -54,18 +54,25 @@ public sealed class LiveUpdates(
         try
         {
             await using var session = store.QuerySession();
-            var attempt = await session.LoadAsync<Attempt>(attemptId, cancellationToken);
+            // One round trip for what is keyed by the attempt, one for the candidate.
+            var batch = session.CreateBatchQuery();
+            var loadingAttempt = batch.Load<Attempt>(attemptId);
+            var loadingPresence = batch.Load<Presence>(attemptId);
+            var loadingPage = batch.Load<CandidatePresence>(attemptId);
+            await batch.Execute(cancellationToken);
+            var attempt = await loadingAttempt;
             if (attempt is null)
             {
                 return;
             }
 
+            var presence = await loadingPresence;
+            var page = await loadingPage;
             var candidate = await session.LoadAsync<Candidate>(attempt.CandidateId, cancellationToken);
-            var presence = await session.LoadAsync<Presence>(attemptId, cancellationToken);
             var now = time.GetUtcNow();
             if (candidate is not null)
             {
-                await invigilators.Clients.Group(SittingGroup(attempt.SittingId)).CandidateChanged(SittingDashboard.Row(candidate, attempt, presence, now));
+                await invigilators.Clients.Group(SittingGroup(attempt.SittingId)).CandidateChanged(SittingDashboard.Row(candidate, attempt, presence, page, now));
             }
 
             await candidates.Clients.Group(AttemptGroup(attemptId)).StateChanged(Answering.ClockOf(attempt, now));

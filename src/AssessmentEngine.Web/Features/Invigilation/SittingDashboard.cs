@@ -7,7 +7,10 @@ using Marten;
 
 namespace AssessmentEngine.Web.Features.Invigilation;
 
-/// <summary>When a candidate's page was last heard from (heartbeats are not events: this is the state they imply).</summary>
+/// <summary>
+/// When a candidate's page was last heard from (heartbeats are not events: this is the state they imply). Its focus and
+/// live connection, which are events, are in <see cref="CandidatePresence"/>.
+/// </summary>
 public sealed record Presence(Guid Id, Guid SittingId, DateTimeOffset LastSeenAt);
 
 /// <summary>One candidate on the invigilator's grid.</summary>
@@ -37,7 +40,7 @@ public static class SittingDashboard
         _ => "refused",
     };
 
-    public static DashboardRow Row(Candidate candidate, Attempt? attempt, Presence? presence, DateTimeOffset now) => new(
+    public static DashboardRow Row(Candidate candidate, Attempt? attempt, Presence? presence, CandidatePresence? page, DateTimeOffset now) => new(
         candidate.Id, attempt?.Id, candidate.CandidateNumber, candidate.Name, candidate.Adjustments.Describe(), candidate.Adjustments.ExtraTimePercent,
         StateOf(attempt),
         attempt?.Answers.Count(a => !a.Value.Response.IsEmpty) ?? 0,
@@ -47,11 +50,11 @@ public static class SittingDashboard
         attempt?.RemainingAt(now) is { } left ? (int)Math.Ceiling(left.TotalSeconds) : null,
         attempt?.PausedAt,
         (int)(attempt?.Extended.TotalMinutes ?? 0),
-        attempt?.Connected ?? false,
+        page?.Connected ?? false,
         presence?.LastSeenAt,
-        attempt?.Focused ?? true,
-        attempt?.FocusLostCount ?? 0,
-        attempt?.LastFocusLostAt,
+        page?.Focused ?? true,
+        page?.FocusLostCount ?? 0,
+        page?.LastFocusLostAt,
         attempt?.VoidReason ?? attempt?.RefusalReason ?? attempt?.SubmissionReason);
 
     public static async Task<Dashboard> LoadAsync(IQuerySession session, Sitting sitting, InvigilationPlaybook playbook, DateTimeOffset now, CancellationToken cancellationToken)
@@ -60,8 +63,10 @@ public static class SittingDashboard
         var attemptIds = candidates.Select(c => CheckIn.IdFor(sitting.Id, c.Id)).ToArray();
         var attempts = (await session.LoadManyAsync<Attempt>(cancellationToken, attemptIds)).ToDictionary(a => a.CandidateId);
         var presence = (await session.LoadManyAsync<Presence>(cancellationToken, attemptIds)).ToDictionary(p => p.Id);
+        var pages = (await session.LoadManyAsync<CandidatePresence>(cancellationToken, attemptIds)).ToDictionary(p => p.Id);
         var rows = candidates.OrderBy(c => c.CandidateNumber, StringComparer.Ordinal)
-            .Select(c => Row(c, attempts.GetValueOrDefault(c.Id), presence.GetValueOrDefault(CheckIn.IdFor(sitting.Id, c.Id)), now))
+            .Select(c => Row(c, attempts.GetValueOrDefault(c.Id), presence.GetValueOrDefault(CheckIn.IdFor(sitting.Id, c.Id)),
+                pages.GetValueOrDefault(CheckIn.IdFor(sitting.Id, c.Id)), now))
             .ToList();
         var rules = playbook.Rules;
         return new Dashboard(sitting.Id, sitting.UnitCode, sitting.Room, sitting.StartsAt, sitting.DurationMinutes, sitting.AccessCode, sitting.Ended, now,

@@ -98,7 +98,10 @@ public sealed class SittingLogModel(IQuerySession session) : PageModel
         foreach (var candidate in candidates.Values)
         {
             var attemptId = CheckIn.IdFor(sitting.Id, candidate.Id);
-            foreach (var e in await session.Events.FetchStreamAsync(attemptId, token: cancellationToken))
+            // The attempt's own stream, and its presence stream (focus and connection; older attempts hold those in their own).
+            var events = (await session.Events.FetchStreamAsync(attemptId, token: cancellationToken))
+                .Concat(await session.Events.FetchStreamAsync(CandidatePresence.StreamFor(attemptId), token: cancellationToken));
+            foreach (var e in events)
             {
                 var who = candidate.CandidateNumber;
                 lines.Add(e.Data switch

@@ -4,6 +4,7 @@ using JasperFx.Events.Daemon;
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.Moderation;
 using AssessmentEngine.Web.Features.Notifications;
@@ -48,6 +49,7 @@ public static class StoreSetup
                 options.ConfigureEnrolments();
                 options.ConfigureSittings();
                 options.ConfigureAttempts();
+                options.ConfigureInvigilation();
                 options.ConfigureNotifications();
                 options.ConfigureModeration();
                 options.ConfigureSharedKeys();

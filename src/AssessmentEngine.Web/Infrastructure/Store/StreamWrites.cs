@@ -15,6 +15,47 @@ namespace AssessmentEngine.Web.Infrastructure.Store;
 /// </summary>
 public static class StreamWrites
 {
+    /// <summary>
+    /// Decides on a document projected inline from the stream (and possibly from others) and appends what follows to the
+    /// stream, started if new. The stream's version read with the document is the concurrency check: another writer first
+    /// means reading both again and deciding again. For a stream with no aggregate of its own, such as a candidate's
+    /// presence, whose document also takes facts written to older streams.
+    /// </summary>
+    public static async Task DecideOnViewAsync<TView>(this IDocumentStore store, Guid streamId, Guid viewId, Func<TView?, IEnumerable<object>> decide,
+        CancellationToken cancellationToken) where TView : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = store.LightweightSession();
+                var state = await session.Events.FetchStreamStateAsync(streamId, cancellationToken);
+                var view = await session.LoadAsync<TView>(viewId, cancellationToken);
+                var events = decide(view).ToArray();
+                if (events.Length == 0)
+                {
+                    return;
+                }
+
+                if (state is null)
+                {
+                    session.Events.StartStream(streamId, events);
+                }
+                else
+                {
+                    session.Events.Append(streamId, state.Version + events.Length, events);
+                }
+
+                await session.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (Exception exception) when (attempt < 5 && exception is ConcurrencyException or ExistingStreamIdCollisionException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+            {
+                // Someone else wrote to the stream between our read and our write: read again.
+            }
+        }
+    }
+
     /// <summary>Starts a new stream of <typeparamref name="T"/> in the session's unit of work; saving fails with <see cref="ExistingStreamIdCollisionException"/> when the stream exists.</summary>
     public static void Start<T>(this IDocumentSession session, Guid streamId, params object[] events) where T : class =>
         session.Events.StartStream<T>(streamId, events);

@@ -80,6 +80,18 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         return page;
     }
 
+    /// <summary>A sitting of one candidate, admitted and started, watched by its invigilator.</summary>
+    private async Task<(Watcher Watcher, Candidate Candidate, CandidatePage Page)> OneCandidateUnderWayAsync(string prefix)
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, prefix);
+        var watcher = await WatchingAsync(sitting, sitting.Invigilator);
+        var candidate = sitting.Candidates[0];
+        var page = await CheckedInAsync(sitting, candidate);
+        await watcher.Hub.InvokeAsync("Admit", sitting.Sitting.Id, candidate.Id, true);
+        await StartAsync(page);
+        return (watcher, candidate, page);
+    }
+
     private static async Task StartAsync(CandidatePage page)
     {
         using var started = await page.Client.Page.PostFormAsync($"/candidate/attempts/{page.AttemptId}", $"/candidate/attempts/{page.AttemptId}?handler=Start", []);
@@ -535,12 +547,8 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
     [Fact]
     public async Task Focus_and_connection_are_shown_live_and_recorded()
     {
-        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "FOC");
-        await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
-        var candidate = sitting.Candidates[0];
-        var page = await CheckedInAsync(sitting, candidate);
-        await watcher.Hub.InvokeAsync("Admit", sitting.Sitting.Id, candidate.Id, true);
-        await StartAsync(page);
+        var (watcher, candidate, page) = await OneCandidateUnderWayAsync("FOC");
+        await using var watching = watcher;
 
         await page.Hub.InvokeAsync("Focus", page.AttemptId, true);
         await page.Hub.InvokeAsync("Focus", page.AttemptId, true); // the same state twice is one event
@@ -565,12 +573,8 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
     [Fact]
     public async Task Focus_and_connection_written_to_the_attempt_stream_before_presence_had_its_own_still_show()
     {
-        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "OLD");
-        await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
-        var candidate = sitting.Candidates[0];
-        var page = await CheckedInAsync(sitting, candidate);
-        await watcher.Hub.InvokeAsync("Admit", sitting.Sitting.Id, candidate.Id, true);
-        await StartAsync(page);
+        var (watcher, candidate, page) = await OneCandidateUnderWayAsync("OLD");
+        await using var watching = watcher;
 
         // Written the old way: on the attempt's own stream.
         var store = _engine.Services.GetRequiredService<IDocumentStore>();

@@ -9,6 +9,7 @@ using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Invigilation;
+using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -298,7 +299,7 @@ public sealed partial class AnsweringApiTests(TestDatabase database) : IClassFix
 
         using (var scope = _engine.Services.CreateScope())
         {
-            await Assert.ThrowsAsync<AttemptRefusedException>(() => scope.ServiceProvider.GetRequiredService<AdmitCandidate>()
+            await Assert.ThrowsAsync<RefusedException>(() => scope.ServiceProvider.GetRequiredService<AdmitCandidate>()
                 .AdmitAsync(sitting.Sitting.Id, candidate.Id, true, sitting.Invigilator.Id, "invigilator"));
         }
 

@@ -1,4 +1,3 @@
-using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Features.Invigilation.IssuingSignInCodes;

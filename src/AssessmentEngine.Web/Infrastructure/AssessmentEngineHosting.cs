@@ -6,6 +6,7 @@ using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
+using AssessmentEngine.Web.Features.Marking;
 using AssessmentEngine.Web.Features.Moderation;
 using AssessmentEngine.Web.Features.Notifications;
 using AssessmentEngine.Web.Features.Sittings;
@@ -44,6 +45,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddScoped<CloseWindowsJob>();
         builder.Services.AddScoped<WindowRemindersJob>();
         builder.Services.AddAttempts();
+        builder.Services.AddMarking();
         builder.Services.AddInvigilation();
         builder.Services.AddModeration();
         return builder;

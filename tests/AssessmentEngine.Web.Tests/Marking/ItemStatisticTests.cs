@@ -25,7 +25,7 @@ public sealed class ItemStatisticTests
     {
         // Item 1 follows the candidates' strength (item 2); item 0 everyone gets right.
         var attempts = new[] { Sat(1, 1, 1), Sat(1, 1, 1), Sat(1, 1, 1), Sat(1, 0, 0), Sat(1, 0, 0), Sat(1, 0, 0), Sat(1, 1, 0) };
-        var stats = ItemStatistic.Of(attempts).ToDictionary(s => s.ItemId);
+        var stats = ItemStatistics.Of(attempts).ToDictionary(s => s.ItemId);
 
         var easy = stats[Singles[0].Id];
         Assert.Equal((7, 7, 1.0), (easy.Uses, easy.Marked, easy.Facility!.Value));
@@ -41,7 +41,7 @@ public sealed class ItemStatisticTests
     [Fact]
     public void Too_few_marked_uses_give_no_figures()
     {
-        var stat = ItemStatistic.Of([Sat(1, 0, 1), Sat(0, 1, 1)])[0];
+        var stat = ItemStatistics.Of([Sat(1, 0, 1), Sat(0, 1, 1)])[0];
         Assert.Equal(2, stat.Uses);
         Assert.Null(stat.Facility);
         Assert.Null(stat.Discrimination);

@@ -20,7 +20,7 @@ public static class AttemptsSetup
         services.AddScoped<Answering.Answering>();
         services.AddScoped<SubmitAttempt>();
         services.AddScoped<SubmitAtTimeUpJob>();
-        services.AddScoped<AssessmentEngine.Web.Features.Marking.Assessing>();
+        services.AddScoped<Enrolments.IWindowAttempts, WindowAttempts>();
         services.AddRateLimiter(options => options.AddPolicy(CheckInRateLimit, context =>
             HttpMethods.IsGet(context.Request.Method)
                 ? RateLimitPartition.GetNoLimiter("page")

@@ -1,6 +1,7 @@
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Infrastructure.Store;
 using AssessmentEngine.Web.Infrastructure;
 using Hangfire;
 using Marten;
@@ -40,7 +41,7 @@ public sealed class EnrolmentService(IDocumentStore store, IBackgroundJobClient 
         foreach (var candidate in candidates.Where(c => !already.Contains(c.Id)))
         {
             var id = Guid.CreateVersion7();
-            session.Events.StartStream<Enrolment>(id, new CandidateEnrolled(id, candidate.Id, centreId, unitCode, unit.Policy.WindowWeeks, acting.Actor, now));
+            session.Start<Enrolment>(id, new CandidateEnrolled(id, candidate.Id, centreId, unitCode, unit.Policy.WindowWeeks, acting.Actor, now));
             enrolled++;
         }
 

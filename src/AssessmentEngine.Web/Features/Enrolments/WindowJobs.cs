@@ -1,4 +1,3 @@
-using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Notifications;
 using Hangfire;
@@ -11,7 +10,7 @@ namespace AssessmentEngine.Web.Features.Enrolments;
 /// Closes windows: one job scheduled at each window's exact close, and a sweep every minute as the safety net for
 /// jobs lost or missed while no worker ran. Both go through the same decision, so a window closes once.
 /// </summary>
-public sealed class CloseWindowsJob(IDocumentStore store, TimeProvider time, ILogger<CloseWindowsJob> logger)
+public sealed class CloseWindowsJob(IDocumentStore store, IWindowAttempts attempts, TimeProvider time, ILogger<CloseWindowsJob> logger)
 {
     public const string SweepId = "close-windows-sweep";
 
@@ -54,18 +53,7 @@ public sealed class CloseWindowsJob(IDocumentStore store, TimeProvider time, ILo
         }
 
         stream.AppendMany(closing);
-        var open = await session.Query<Attempt>().Where(a => a.EnrolmentId == enrolmentId && a.Status == AttemptStatus.InProgress)
-            .Select(a => a.Id).ToListAsync(cancellationToken);
-        var submitted = 0;
-        foreach (var attemptId in open)
-        {
-            var attemptStream = await session.Events.FetchForWriting<Attempt>(attemptId, cancellationToken);
-            var items = await PinnedItems.LoadAsync(session, attemptStream.Aggregate!.Form!, cancellationToken);
-            var events = AttemptDecisions.Submit(attemptStream.Aggregate, SubmissionReasons.WindowClosed, EngineActor.Name, now, items).ToList();
-            attemptStream.AppendMany(events);
-            submitted += events.Count;
-        }
-
+        var submitted = await attempts.SubmitUnderWayAsync(session, enrolmentId, now, cancellationToken);
         if (closing.Count == 0 && submitted == 0)
         {
             return;
@@ -86,8 +74,7 @@ public sealed class CloseWindowsJob(IDocumentStore store, TimeProvider time, ILo
             .Select(e => e.Id)
             .ToListAsync(cancellationToken)).ToList();
         // Attempts still under way on a window already closed (one started in the very second it closed).
-        var underWay = (await query.Query<Attempt>().Where(a => a.Status == AttemptStatus.InProgress).Select(a => a.EnrolmentId)
-            .ToListAsync(cancellationToken)).Distinct().ToArray();
+        var underWay = (await attempts.EnrolmentsUnderWayAsync(query, cancellationToken)).ToArray();
         if (underWay.Length > 0)
         {
             due.AddRange(await query.Query<Enrolment>().Where(e => e.Closed && e.Id.IsOneOf(underWay)).Select(e => e.Id).ToListAsync(cancellationToken));
@@ -101,7 +88,7 @@ public sealed class CloseWindowsJob(IDocumentStore store, TimeProvider time, ILo
 }
 
 /// <summary>Reminders 7 days and 1 day before a window closes, into the notification outbox, once each, for candidates who have not yet sat this occasion.</summary>
-public sealed class WindowRemindersJob(IDocumentStore store, TimeProvider time)
+public sealed class WindowRemindersJob(IDocumentStore store, IWindowAttempts attempts, TimeProvider time)
 {
     public const string Id = "window-reminders";
 
@@ -115,11 +102,9 @@ public sealed class WindowRemindersJob(IDocumentStore store, TimeProvider time)
         var closing = await session.Query<Enrolment>()
             .Where(e => !e.Closed && e.Window != null && e.Window.Closes > now && e.Window.Closes <= horizon)
             .ToListAsync(cancellationToken);
-        var ids = closing.Select(e => e.Id).ToArray();
-        var sat = (await session.Query<Attempt>().Where(a => a.EnrolmentId.IsOneOf(ids) && a.Status == AttemptStatus.Submitted)
-            .Select(a => new { a.EnrolmentId, a.Occasion }).ToListAsync(cancellationToken)).ToHashSet();
+        var sat = await attempts.SatAsync(session, closing.Select(e => e.Id).ToList(), cancellationToken);
         var written = 0;
-        foreach (var enrolment in closing.Where(e => !sat.Contains(new { EnrolmentId = e.Id, Occasion = e.Occasions })))
+        foreach (var enrolment in closing.Where(e => !sat.Contains((e.Id, e.Occasions))))
         {
             // Only the latest reminder due: a window agreed with three days left gets one reminder, worded for three days.
             foreach (var (key, _) in Reminders.Where(r => enrolment.Window!.Closes - r.Before <= now).OrderBy(r => r.Before).Take(1))

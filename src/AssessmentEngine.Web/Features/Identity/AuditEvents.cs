@@ -1,3 +1,5 @@
+using AssessmentEngine.Web.Infrastructure.Store;
+
 namespace AssessmentEngine.Web.Features.Identity;
 
 /// <summary>A security-relevant fact: who, to whom, where from, when, and which centres may read it.</summary>
@@ -150,8 +152,8 @@ public sealed record AuthoringChanged(Guid UserId, string SignInName, string Own
     IReadOnlyList<Guid> IAuditEvent.CentreIds => [];
     DateTimeOffset IAuditEvent.At => ChangedAt;
     public string Describe() => Granted
-        ? $"{Actor} made {SignInName} an author of {ItemBank.BankOwners.Describe(Owner)}'s item bank"
-        : $"{Actor} withdrew {SignInName}'s authoring of {ItemBank.BankOwners.Describe(Owner)}'s item bank";
+        ? $"{Actor} made {SignInName} an author of {BankOwners.Describe(Owner)}'s item bank"
+        : $"{Actor} withdrew {SignInName}'s authoring of {BankOwners.Describe(Owner)}'s item bank";
 }
 
 public sealed record InvitationSent(Guid UserId, string SignInName, Guid CentreId, IReadOnlyList<Role> Roles, string Actor, string SourceAddress, DateTimeOffset SentAt) : IAuditEvent
@@ -184,18 +186,15 @@ public sealed record AuditEntry(Guid Id, string Action, string Description, stri
 
 public static class Audit
 {
-    public static readonly IReadOnlyList<Type> EventTypes =
-    [
-        typeof(SignedIn), typeof(SignedOut), typeof(SignInFailed), typeof(AccountLockedOut), typeof(RolesChanged), typeof(PasswordResetCodeIssued),
-        typeof(PasswordChanged), typeof(AdjustmentsApproved), typeof(CandidatesRegistered), typeof(CandidateSignInCodesIssued), typeof(CandidateSignInCodeReissued), typeof(DataExported),
-        typeof(InvitationSent), typeof(InvitationAccepted), typeof(InvitationWithdrawn), typeof(SingleSignOnLinked), typeof(OperatorAppointed), typeof(CentreCreated), typeof(CentreSettingChanged), typeof(AuthoringChanged),
-        typeof(Moderation.ExportRequested), typeof(Moderation.ExportProduced), typeof(Moderation.ExportDownloaded),
-    ];
+    /// <summary>Every audit event of every feature (any record implementing <see cref="IAuditEvent"/>), so identity names none of theirs.</summary>
+    public static readonly IReadOnlyList<Type> EventTypes = [.. typeof(IAuditEvent).Assembly.GetTypes()
+        .Where(type => type is { IsClass: true, IsAbstract: false } && typeof(IAuditEvent).IsAssignableFrom(type))
+        .OrderBy(type => type.FullName, StringComparer.Ordinal)];
 
     /// <summary>Appends the event to its subject's stream and records the admins' entry, in the same unit of work.</summary>
     public static void Record(Marten.IDocumentSession session, IAuditEvent audit)
     {
-        session.Events.Append(audit.SubjectId, audit);
+        session.Record(audit.SubjectId, audit);
         session.Store(EntryFor(audit));
     }
 

@@ -12,8 +12,8 @@ public sealed record Centre(Guid Id, string Name, string Number, string TimeZone
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
     /// <summary>Whether the centre's candidates may be enrolled on the unit and sit it.</summary>
-    public bool Offers(ItemBank.BankUnit unit) =>
-        (OfferedUnits ?? []).Contains(unit.Id, StringComparer.Ordinal) || unit.OwnerId == ItemBank.BankOwners.ForCentre(Id);
+    public bool Offers(string unitCode, string unitOwner) =>
+        (OfferedUnits ?? []).Contains(unitCode, StringComparer.Ordinal) || unitOwner == BankOwners.ForCentre(Id);
 
     /// <summary>Whether an id token from this issuer (and tenant, where the provider has them) may sign in this centre's staff.</summary>
     public bool Trusts(string issuer, string? tenant) =>

@@ -1,4 +1,5 @@
 using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Identity;
 
 namespace AssessmentEngine.Web.Features.ItemBank;
 
@@ -28,4 +29,10 @@ public sealed record BankUnit(
     public bool SameDefinitionAs(BankUnit other) =>
         System.Text.Json.JsonSerializer.Serialize(this with { ImportedAt = default }) ==
         System.Text.Json.JsonSerializer.Serialize(other with { ImportedAt = default });
+}
+
+public static class CentreOffers
+{
+    /// <summary>Whether the centre's candidates may be enrolled on the unit and sit it: the operator offers it, or it is the centre's own bank's.</summary>
+    public static bool Offers(this Centre centre, BankUnit unit) => centre.Offers(unit.Id, unit.OwnerId);
 }

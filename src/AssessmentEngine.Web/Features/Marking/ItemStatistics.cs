@@ -1,28 +1,13 @@
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.ItemBank;
 using Marten;
 
 namespace AssessmentEngine.Web.Features.Marking;
 
-/// <summary>
-/// How an item behaved in submitted attempts: how often it was used (exposure), how easy it was (facility: mean mark as
-/// a share of its marks) and how well it separated stronger candidates from weaker ones (discrimination: the correlation
-/// between its score and the rest of the test's — the point-biserial for items scored right or wrong). Null where too few
-/// marked uses say anything.
-/// </summary>
-public sealed record ItemStatistic(string ItemId, int Uses, int Marked, double? Facility, double? Discrimination)
+/// <summary>Computes <see cref="ItemStatistic"/> from submitted attempts.</summary>
+public sealed class ItemStatistics : IItemStatistics
 {
-    public const int Enough = 5;
-
-    /// <summary>A word for authors when the figures suggest a look: too easy, too hard, or not telling candidates apart.</summary>
-    public string? Concern => (Facility, Discrimination) switch
-    {
-        ({ } f, _) when f > 0.95 => "very easy",
-        ({ } f, _) when f < 0.2 => "very hard",
-        (_, { } d) when d < 0.1 => "does not discriminate",
-        _ => null,
-    };
-
     public static IReadOnlyList<ItemStatistic> Of(IEnumerable<(Attempt Attempt, IReadOnlyDictionary<string, Item> Items)> attempts)
     {
         var tallies = new Dictionary<string, ItemTally>(StringComparer.Ordinal);
@@ -37,12 +22,12 @@ public sealed record ItemStatistic(string ItemId, int Uses, int Marked, double? 
         }
 
         return tallies.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new ItemStatistic(t.Key, t.Value.Exposure, t.Value.Marked,
-            t.Value.Marked >= Enough ? (double?)t.Value.Facility : null,
-            t.Value.Marked >= Enough ? (double?)t.Value.Discrimination : null)).ToList();
+            t.Value.Marked >= ItemStatistic.Enough ? (double?)t.Value.Facility : null,
+            t.Value.Marked >= ItemStatistic.Enough ? (double?)t.Value.Discrimination : null)).ToList();
     }
 
     /// <summary>The statistics of a unit's items from its submitted (not voided) attempts.</summary>
-    public static async Task<IReadOnlyList<ItemStatistic>> ForUnitAsync(IQuerySession session, string unitCode, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ItemStatistic>> ForUnitAsync(IQuerySession session, string unitCode, CancellationToken cancellationToken)
     {
         var attempts = await session.Query<Attempt>().Where(a => a.UnitCode == unitCode && a.Status == AttemptStatus.Submitted).ToListAsync(cancellationToken);
         var withItems = new List<(Attempt, IReadOnlyDictionary<string, Item>)>();

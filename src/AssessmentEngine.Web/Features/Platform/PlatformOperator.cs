@@ -129,15 +129,15 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
     {
         var name = Email(email ?? "");
         var body = awardingBody?.Trim() ?? "";
-        if (body.Length is 0 or > ItemBank.BankOwners.MaximumNameLength)
+        if (body.Length is 0 or > BankOwners.MaximumNameLength)
         {
-            throw new RefusedException(RefusalKind.Invalid, $"Enter the awarding body's name as its units give it (at most {ItemBank.BankOwners.MaximumNameLength} characters), such as SQA.");
+            throw new RefusedException(RefusalKind.Invalid, $"Enter the awarding body's name as its units give it (at most {BankOwners.MaximumNameLength} characters), such as SQA.");
         }
 
         await using var session = store.LightweightSession();
         var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.SignInName == name, cancellationToken)
             ?? throw new RefusedException(RefusalKind.NotFound, $"There is no account with the email {name}; invite them to a centre first, or appoint them with ./ae operator create.");
-        var owner = ItemBank.BankOwners.ForAwardingBody(body);
+        var owner = BankOwners.ForAwardingBody(body);
         var before = account.AuthorFor ?? [];
         var authorFor = Toggled(before, owner, grant);
         if (authorFor.SequenceEqual(before))
@@ -174,7 +174,7 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
                 throw new RefusedException(RefusalKind.NotFound, $"There is no unit {code} in the item bank; import it first (./ae itembank import).");
             }
 
-            if (!ItemBank.BankOwners.IsAwardingBody(unit.OwnerId))
+            if (!BankOwners.IsAwardingBody(unit.OwnerId))
             {
                 throw new RefusedException(RefusalKind.Invalid, $"{code} is a centre's own bank: it is sat only at that centre.");
             }

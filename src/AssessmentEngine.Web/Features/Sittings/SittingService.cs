@@ -3,6 +3,7 @@ using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Infrastructure.Store;
 using AssessmentEngine.Web.Infrastructure;
 using Marten;
 
@@ -36,7 +37,7 @@ public sealed class SittingService(IDocumentStore store, TimeProvider time)
         var scheduled = SittingDecisions.Schedule(Guid.CreateVersion7(), centreId, unitCode, blueprint?.Id, room, startsAt, durationMinutes,
             invigilatorIds, acting.Actor, time.GetUtcNow());
         var code = new AccessCodeIssued(scheduled.SittingId, AccessCodes.New(), acting.Actor, scheduled.ScheduledAt);
-        session.Events.StartStream<Sitting>(scheduled.SittingId, scheduled, code);
+        session.Start<Sitting>(scheduled.SittingId, scheduled, code);
         await session.SaveChangesAsync(cancellationToken);
         return Sitting.Create(scheduled).Apply(code);
     }

@@ -1,11 +1,51 @@
 using JasperFx;
 using Marten;
+using Marten.Exceptions;
 
 namespace AssessmentEngine.Web.Infrastructure.Store;
 
-/// <summary>The write path every decision takes: fetch for writing, decide, append, save.</summary>
+/// <summary>
+/// The write path: every event the engine writes goes through here, each with its concurrency rule. A decision on an
+/// existing stream is <see cref="DecideAsync{T}"/> (fetch for writing, decide, append, save; retried when another writer
+/// got there first), or, in a unit of work that spans several streams, <c>FetchForWriting</c> with its decider and the
+/// same check at save. A new stream is <see cref="Start{T}"/> (refused at save when it exists), a decision taken on a
+/// version read earlier is <see cref="AppendAt"/> (refused at save when the stream moved on), and a fact that decides
+/// nothing (an audit record) is <see cref="Record"/>. No feature appends to the event store any other way; a test reads
+/// the source to keep it so.
+/// </summary>
 public static class StreamWrites
 {
+    /// <summary>Starts a new stream of <typeparamref name="T"/> in the session's unit of work; saving fails with <see cref="ExistingStreamIdCollisionException"/> when the stream exists.</summary>
+    public static void Start<T>(this IDocumentSession session, Guid streamId, params object[] events) where T : class =>
+        session.Events.StartStream<T>(streamId, events);
+
+    /// <summary>Starts a new stream on its own; false when it already exists (another writer started it first, which stands).</summary>
+    public static async Task<bool> StartAsync<T>(this IDocumentStore store, Guid streamId, IReadOnlyList<object> events, CancellationToken cancellationToken) where T : class
+    {
+        await using var session = store.LightweightSession();
+        session.Start<T>(streamId, [.. events]);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (ExistingStreamIdCollisionException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Appends an event decided on the stream as it stood at <paramref name="decidedAtVersion"/>; saving fails when another writer moved it on.</summary>
+    public static void AppendAt(this IDocumentSession session, Guid streamId, long decidedAtVersion, object @event) =>
+        session.Events.Append(streamId, decidedAtVersion + 1, @event);
+
+    /// <summary>
+    /// Records a fact that decides nothing and that nothing decides on (an audit record of an action taken elsewhere):
+    /// appended to its subject's stream in the session's unit of work, in whatever order concurrent records arrive.
+    /// </summary>
+    public static void Record(this IDocumentSession session, Guid streamId, object @event) =>
+        session.Events.Append(streamId, @event);
+
     /// <summary>
     /// Decides on the stream's current state and appends what follows. When another writer got there first (optimistic
     /// concurrency), reads again and decides again, so idempotent decisions meet without writing twice. Returns the

@@ -4,7 +4,6 @@ using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Infrastructure.Store;
 using AssessmentEngine.Web.Infrastructure;
 using Marten;
-using Marten.Exceptions;
 
 namespace AssessmentEngine.Web.Features.Attempts.CheckingIn;
 
@@ -20,7 +19,7 @@ public sealed class CheckIn(IDocumentStore store, TimeProvider time)
     public async Task<Attempt> HandleAsync(Guid sittingId, Candidate candidate, string? accessCode, string actor, CancellationToken cancellationToken = default)
     {
         var attemptId = IdFor(sittingId, candidate.Id);
-        await using var session = store.LightweightSession();
+        await using var session = store.QuerySession();
         var sitting = await session.LoadAsync<Sitting>(sittingId, cancellationToken);
         var booking = sitting?.Bookings.FirstOrDefault(b => b.CandidateId == candidate.Id);
         if (sitting is null || booking is null)
@@ -54,16 +53,9 @@ public sealed class CheckIn(IDocumentStore store, TimeProvider time)
             ?? throw new RefusedException(RefusalKind.Conflict, $"You are not enrolled on {sitting.UnitCode}.");
         AttemptRules.StartsInsideTheWindow(enrolment, candidate, centre.Zone, now);
 
-        session.Events.StartStream<Attempt>(attemptId, new CandidateCheckedIn(attemptId, sittingId, enrolment.Id, candidate.Id, sitting.CentreId,
-            sitting.UnitCode, sitting.TestId, enrolment.Occasions, actor, now));
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (ExistingStreamIdCollisionException)
-        {
-            // Checked in at the same moment from another tab: that one stands.
-        }
+        // Checked in at the same moment from another tab: whichever started the stream first stands.
+        await store.StartAsync<Attempt>(attemptId, [new CandidateCheckedIn(attemptId, sittingId, enrolment.Id, candidate.Id, sitting.CentreId,
+            sitting.UnitCode, sitting.TestId, enrolment.Occasions, actor, now)], cancellationToken);
 
         await using var query = store.QuerySession();
         return (await query.LoadAsync<Attempt>(attemptId, cancellationToken))!;

@@ -17,7 +17,7 @@ public sealed class HomeModel(IQuerySession session, CentreRegistry registry) : 
     public bool Operator => User.IsOperator();
 
     /// <summary>The awarding bodies whose banks this person writes (named by the operator).</summary>
-    public IReadOnlyList<string> Authoring => User.AuthorFor().Select(owner => ItemBank.BankOwners.Describe(owner)).ToList();
+    public IReadOnlyList<string> Authoring => User.AuthorFor().Select(owner => BankOwners.Describe(owner)).ToList();
 
     public async Task<IActionResult> OnGetAsync()
     {

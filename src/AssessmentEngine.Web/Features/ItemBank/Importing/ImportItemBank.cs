@@ -1,4 +1,6 @@
 using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Infrastructure.Store;
 using AssessmentEngine.Web.Infrastructure;
 using JasperFx;
 using Marten;
@@ -124,12 +126,12 @@ public static class ImportItemBank
         {
             if (planned.DecidedAtVersion == 0)
             {
-                session.Events.StartStream<BankItem>(planned.StreamId, planned.Event);
+                session.Start<BankItem>(planned.StreamId, planned.Event);
             }
             else
             {
                 // Optimistic: the append fails if another import moved the stream on since it was read.
-                session.Events.Append(planned.StreamId, planned.DecidedAtVersion + 1, planned.Event);
+                session.AppendAt(planned.StreamId, planned.DecidedAtVersion, planned.Event);
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Infrastructure;
 
 namespace AssessmentEngine.Web.Features.ItemBank.Importing;

@@ -8,12 +8,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AssessmentEngine.Web.Features.ItemBank.Pages;
 
 [Authorize(Policy = Policies.BankReader)]
-public sealed class TutorUnitModel(IQuerySession session) : PageModel
+public sealed class TutorUnitModel(IQuerySession session, IItemStatistics statistics) : PageModel
 {
     public Unit Unit { get; private set; } = null!;
 
-    public IReadOnlyDictionary<string, AssessmentEngine.Web.Features.Marking.ItemStatistic> Statistics { get; private set; } =
-        new Dictionary<string, AssessmentEngine.Web.Features.Marking.ItemStatistic>();
+    public IReadOnlyDictionary<string, ItemStatistic> Statistics { get; private set; } =
+        new Dictionary<string, ItemStatistic>();
 
     public async Task<IActionResult> OnGetAsync(string? code)
     {
@@ -31,7 +31,7 @@ public sealed class TutorUnitModel(IQuerySession session) : PageModel
         var unit = (await session.UnitAsync(stored.Id, HttpContext.RequestAborted))!;
 
         Unit = unit;
-        Statistics = (await AssessmentEngine.Web.Features.Marking.ItemStatistic.ForUnitAsync(session, unit.Code, HttpContext.RequestAborted))
+        Statistics = (await statistics.ForUnitAsync(session, unit.Code, HttpContext.RequestAborted))
             .ToDictionary(s => s.ItemId, StringComparer.Ordinal);
         return Page();
     }

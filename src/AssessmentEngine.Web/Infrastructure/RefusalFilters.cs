@@ -63,7 +63,7 @@ public sealed class RefusalsOnPages : IAsyncPageFilter
     {
         var executed = await next();
         if (executed is { Exception: RefusedException refused, ExceptionHandled: false, HandlerInstance: IShowsRefusals page }
-            && !HttpMethods.IsGet(context.HttpContext.Request.Method))
+            && HttpMethods.IsPost(context.HttpContext.Request.Method))
         {
             page.Problem = refused.Message;
             context.HttpContext.Response.StatusCode = page.StatusFor(refused);

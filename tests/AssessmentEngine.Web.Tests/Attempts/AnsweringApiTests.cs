@@ -295,6 +295,8 @@ public sealed partial class AnsweringApiTests(TestDatabase database) : IClassFix
         using (var restarted = await sitter.Client.Http.PostAsync(new Uri($"/candidate/attempts/{sitter.AttemptId}?handler=Start", UriKind.Relative), form))
         {
             Assert.NotEqual($"/candidate/attempts/{sitter.AttemptId}/test", restarted.Headers.Location?.OriginalString);
+            Assert.Equal(HttpStatusCode.Conflict, restarted.StatusCode); // the refusal, shown on the page it came from
+            Assert.Contains("The invigilator voided this attempt: notes found on the desk", await restarted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         using (var scope = _engine.Services.CreateScope())

@@ -41,7 +41,7 @@ public static class PlatformCommands
                 : $"{account.SignInName} is a platform operator. Send them this link (it works once, for 24 hours) to choose a password:\n\n  {PlatformOperator.InvitationLink(Url(options), account, code)}\n");
             return CommandLine.Ok;
         }
-        catch (RegistryRefusedException refused)
+        catch (RefusedException refused)
         {
             await error.WriteLineAsync($"ae: {refused.Message}");
             return CommandLine.Failed;
@@ -74,7 +74,7 @@ public static class PlatformCommands
                 : $"Send {account.SignInName}, its exam officer, this link (it works once, for 24 hours) to choose a password:\n\n  {PlatformOperator.InvitationLink(Url(options), account, code)}\n");
             return CommandLine.Ok;
         }
-        catch (RegistryRefusedException refused)
+        catch (RefusedException refused)
         {
             await error.WriteLineAsync($"ae: {refused.Message}");
             return CommandLine.Failed;

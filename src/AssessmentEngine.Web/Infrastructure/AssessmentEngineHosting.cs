@@ -30,7 +30,8 @@ public static class AssessmentEngineHosting
         builder.Services.AddNotifications(builder.Configuration);
         builder.Services.AddHealth();
         builder.Services.AddRealtime(builder.Configuration);
-        builder.Services.AddRazorPages(options => options.RootDirectory = "/Features");
+        builder.Services.AddRazorPages(options => options.RootDirectory = "/Features")
+            .AddMvcOptions(options => options.Filters.Add<RefusalsOnPages>());
 
         builder.Services.AddIdentityFeature(builder.Configuration);
         builder.Services.AddScoped<CentreRegistry>();

@@ -9,6 +9,7 @@ using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Invigilation;
+using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -294,11 +295,13 @@ public sealed partial class AnsweringApiTests(TestDatabase database) : IClassFix
         using (var restarted = await sitter.Client.Http.PostAsync(new Uri($"/candidate/attempts/{sitter.AttemptId}?handler=Start", UriKind.Relative), form))
         {
             Assert.NotEqual($"/candidate/attempts/{sitter.AttemptId}/test", restarted.Headers.Location?.OriginalString);
+            Assert.Equal(HttpStatusCode.Conflict, restarted.StatusCode); // the refusal, shown on the page it came from
+            Assert.Contains("The invigilator voided this attempt: notes found on the desk", await restarted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         using (var scope = _engine.Services.CreateScope())
         {
-            await Assert.ThrowsAsync<AttemptRefusedException>(() => scope.ServiceProvider.GetRequiredService<AdmitCandidate>()
+            await Assert.ThrowsAsync<RefusedException>(() => scope.ServiceProvider.GetRequiredService<AdmitCandidate>()
                 .AdmitAsync(sitting.Sitting.Id, candidate.Id, true, sitting.Invigilator.Id, "invigilator"));
         }
 

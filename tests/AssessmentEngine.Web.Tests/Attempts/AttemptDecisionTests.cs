@@ -1,6 +1,7 @@
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.ItemBank.Sampling;
 using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Infrastructure;
 
 namespace AssessmentEngine.Web.Tests.Attempts;
 
@@ -37,14 +38,14 @@ public sealed class AttemptDecisionTests
     [Fact]
     public void A_candidate_not_yet_admitted_cannot_start()
     {
-        var refusal = Assert.Throws<AttemptRefusedException>(() => AttemptDecisions.Start(Waiting(), 60, 0, TimeLimit.Hard, 60, "candidate", Start).ToList());
+        var refusal = Assert.Throws<RefusedException>(() => AttemptDecisions.Start(Waiting(), 60, 0, TimeLimit.Hard, 60, "candidate", Start).ToList());
         Assert.Equal("The invigilator has not admitted you yet.", refusal.Message);
     }
 
     [Fact]
     public void Admission_needs_the_identity_checked()
     {
-        var refusal = Assert.Throws<AttemptRefusedException>(() => AttemptDecisions.Admit(Waiting(), TwoItems, "salt", false, "invigilator", Start).ToList());
+        var refusal = Assert.Throws<RefusedException>(() => AttemptDecisions.Admit(Waiting(), TwoItems, "salt", false, "invigilator", Start).ToList());
         Assert.Contains("identity", refusal.Message, StringComparison.Ordinal);
     }
 
@@ -104,14 +105,15 @@ public sealed class AttemptDecisionTests
     public void Saves_from_a_page_that_another_page_replaced_are_refused_as_superseded()
     {
         var attempt = Started(TimeLimit.Hard).Apply(new AttemptOpened(Guid.Empty, "page-2", "candidate", Start.AddMinutes(3)));
-        Assert.Throws<PageSupersededException>(() => AttemptDecisions.Save(attempt, "page-1", [new Change(9, "q1", Response.Empty, null)], Start.AddMinutes(4)));
+        var refusal = Assert.Throws<RefusedException>(() => AttemptDecisions.Save(attempt, "page-1", [new Change(9, "q1", Response.Empty, null)], Start.AddMinutes(4)));
+        Assert.Equal(RefusalKind.Superseded, refusal.Kind);
     }
 
     [Fact]
     public void A_question_not_on_the_form_is_bad_input()
     {
-        var refusal = Assert.Throws<AttemptRefusedException>(() => AttemptDecisions.Save(Started(TimeLimit.Hard), "page-1", [new Change(1, "q9", Response.Empty, null)], Start));
-        Assert.Equal(400, refusal.Status);
+        var refusal = Assert.Throws<RefusedException>(() => AttemptDecisions.Save(Started(TimeLimit.Hard), "page-1", [new Change(1, "q9", Response.Empty, null)], Start));
+        Assert.Equal(RefusalKind.Invalid, refusal.Kind);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using AssessmentEngine.ItemBank;
 using AssessmentEngine.ItemBank.Sampling;
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Invigilation;
+using AssessmentEngine.Web.Infrastructure;
 using FsCheck;
 using FsCheck.Xunit;
 
@@ -153,7 +154,7 @@ public sealed class AttemptLifecycleTests
             {
                 events = Decide(@case, before, step, now);
             }
-            catch (AttemptRefusedException)
+            catch (RefusedException)
             {
                 events = []; // refused: nothing is appended, as the write path appends only what a decision returns
             }

@@ -9,6 +9,7 @@ using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Notifications;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using AssessmentEngine.Web.Tests.ItemBank;
 using Marten;
@@ -101,7 +102,7 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
         var (_, enrolment) = await EnrolledAsync("WIN0003", start: new DateOnly(2027, 3, 1));
         var service = Service<EnrolmentService>();
 
-        var refusal = await Assert.ThrowsAsync<EnrolmentRefusedException>(() => service.ExtendWindowAsync(_centre.Id, enrolment.Id, new DateOnly(2027, 4, 25), " ", Officer));
+        var refusal = await Assert.ThrowsAsync<RefusedException>(() => service.ExtendWindowAsync(_centre.Id, enrolment.Id, new DateOnly(2027, 4, 25), " ", Officer));
         Assert.Contains("reason", refusal.Message, StringComparison.Ordinal);
         Assert.Equal(0, await EventsOf(enrolment.Id, "window_extended"));
 
@@ -122,7 +123,7 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
         var sittings = Service<SittingService>();
         var sitting = await sittings.ScheduleAsync(_centre.Id, "FE6V 35", "Room 4", DateTimeOffset.Parse("2027-03-10T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 60, [_invigilator], Officer);
 
-        var refusal = await Assert.ThrowsAsync<SittingRefusedException>(() => sittings.BookAsync(_centre.Id, sitting.Id, [inside.Id, late.Id], Officer));
+        var refusal = await Assert.ThrowsAsync<RefusedException>(() => sittings.BookAsync(_centre.Id, sitting.Id, [inside.Id, late.Id], Officer));
 
         Assert.StartsWith("Nobody was booked.", refusal.Message, StringComparison.Ordinal);
         Assert.Contains($"{late.Name} ({late.CandidateNumber}) cannot be booked: their window for FE6V 35 runs from Wed 20 Jan 2027 00:00 to Tue 2 Mar 2027 23:59", refusal.Message, StringComparison.Ordinal);
@@ -140,7 +141,7 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
         // The window ends 8 March 23:59:59; a 60-minute sitting at 23:00 ends 23:59 on time but 00:29 with 50 % extra time.
         var sitting = await sittings.ScheduleAsync(_centre.Id, "FE6V 35", "Hall", DateTimeOffset.Parse("2027-03-08T23:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 59, [_invigilator], Officer);
 
-        var refusal = await Assert.ThrowsAsync<SittingRefusedException>(() => sittings.BookAsync(_centre.Id, sitting.Id, [slow.Id], Officer));
+        var refusal = await Assert.ThrowsAsync<RefusedException>(() => sittings.BookAsync(_centre.Id, sitting.Id, [slow.Id], Officer));
         Assert.Contains("with their 50 % extra time", refusal.Message, StringComparison.Ordinal);
     }
 
@@ -151,7 +152,7 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
         var sittings = Service<SittingService>();
         var sitting = await sittings.ScheduleAsync(_centre.Id, "FE6V 35", "Room 1", DateTimeOffset.Parse("2027-03-10T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 60, [_invigilator], Officer);
 
-        var refusal = await Assert.ThrowsAsync<SittingRefusedException>(() => sittings.BookAsync(_centre.Id, sitting.Id, [candidate.Id], Officer));
+        var refusal = await Assert.ThrowsAsync<RefusedException>(() => sittings.BookAsync(_centre.Id, sitting.Id, [candidate.Id], Officer));
         Assert.Contains("has no agreed window for FE6V 35 yet", refusal.Message, StringComparison.Ordinal);
     }
 
@@ -238,14 +239,14 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
         var (candidate, _, sitting) = await BookedAsync("WIN0060", new DateOnly(2027, 3, 1), "2027-03-01T00:30:00Z");
 
         _clock.SetUtcNow(DateTimeOffset.Parse("2027-02-28T23:45:00Z", InvariantCulture));
-        var early = await Assert.ThrowsAsync<AttemptRefusedException>(() => AttemptBuilder.CheckedInAsync(_engine.Services, sitting, candidate));
+        var early = await Assert.ThrowsAsync<RefusedException>(() => AttemptBuilder.CheckedInAsync(_engine.Services, sitting, candidate));
         Assert.Equal($"{candidate.Name} (WIN0060) cannot start: their window for FE6V 35 runs from Mon 1 Mar 2027 00:00 to Sun 11 Apr 2027 23:59 and has not opened yet.", early.Message);
         Assert.Equal(0, await EventsOf(CheckIn.IdFor(sitting.Id, candidate.Id), "candidate_checked_in"));
 
         _clock.SetUtcNow(sitting.StartsAt);
         var admitted = await AttemptBuilder.AdmittedAsync(_engine.Services, sitting, candidate);
         _clock.SetUtcNow(DateTimeOffset.Parse("2027-04-11T23:00:00Z", InvariantCulture)); // 00:00 BST on the 12th: the sweep has not run yet
-        var late = await Assert.ThrowsAsync<AttemptRefusedException>(() => Service<StartAttempt>().HandleAsync(admitted, "candidate"));
+        var late = await Assert.ThrowsAsync<RefusedException>(() => Service<StartAttempt>().HandleAsync(admitted, "candidate"));
         Assert.EndsWith("and has closed.", late.Message, StringComparison.Ordinal);
         Assert.Equal(0, await EventsOf(admitted.Id, "attempt_started"));
     }
@@ -270,7 +271,7 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
         await Service<SubmitAttempt>().HandleAsync(attempt, "candidate"); // the candidate's late click changes nothing
         Assert.Equal([SubmissionReasons.TimeUp], await SubmissionReasonsOf(attempt.Id));
 
-        var again = await Assert.ThrowsAsync<AttemptRefusedException>(() => Service<StartAttempt>().HandleAsync(attempt, "candidate"));
+        var again = await Assert.ThrowsAsync<RefusedException>(() => Service<StartAttempt>().HandleAsync(attempt, "candidate"));
         Assert.Contains("already been submitted", again.Message, StringComparison.Ordinal);
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using ClosedXML.Excel;
 using Marten;
@@ -265,7 +266,7 @@ public sealed class CandidateRegistrationTests(TestDatabase database) : IClassFi
         var updated = await registry.ApproveAdjustmentsAsync(centre.Id, candidate.Id, new Adjustments(ExtraTimePercent: 25, RestBreaks: true), new Acting("officer@x", "192.0.2.9"));
 
         Assert.Equal("officer@x", updated.Adjustments.ApprovedBy);
-        await Assert.ThrowsAsync<RegistryRefusedException>(() =>
+        await Assert.ThrowsAsync<RefusedException>(() =>
             registry.ApproveAdjustmentsAsync(Guid.NewGuid(), candidate.Id, Adjustments.None, new Acting("officer@x", "192.0.2.9")));
         await using var query = _store.QuerySession();
         var audit = await query.Query<AuditEntry>().SingleAsync(e => e.SubjectId == candidate.Id);

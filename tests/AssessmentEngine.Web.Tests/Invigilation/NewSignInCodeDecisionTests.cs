@@ -1,8 +1,8 @@
-using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Features.Invigilation.IssuingSignInCodes;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Infrastructure;
 
 namespace AssessmentEngine.Web.Tests.Invigilation;
 
@@ -22,8 +22,8 @@ public sealed class NewSignInCodeDecisionTests
         return (sitting, candidate, account);
     }
 
-    private static AttemptRefusedException Refused(Sitting sitting, Candidate? candidate, UserAccount? account, int recent = 0) =>
-        Assert.Throws<AttemptRefusedException>(() => InvigilationDecisions.NewSignInCode(sitting, candidate, account, recent, Code, "invigilator", "192.0.2.5", Now));
+    private static RefusedException Refused(Sitting sitting, Candidate? candidate, UserAccount? account, int recent = 0) =>
+        Assert.Throws<RefusedException>(() => InvigilationDecisions.NewSignInCode(sitting, candidate, account, recent, Code, "invigilator", "192.0.2.5", Now));
 
     [Fact]
     public void A_booked_candidate_gets_a_code_that_signs_in_once_today_and_the_fact_names_who_for_whom_and_from_where()

@@ -5,6 +5,7 @@ using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
+using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -157,7 +158,7 @@ public sealed class BankOwnershipTests(TestDatabase database) : IClassFixture<Te
         // A centre not offered the unit cannot enrol anyone on it.
         var candidate = await Centres.CandidateAsync(_store, elsewhere, "C0001");
         var enrolments = _engine.Services.GetRequiredService<Features.Enrolments.EnrolmentService>();
-        var refused = await Assert.ThrowsAsync<Features.Enrolments.EnrolmentRefusedException>(() =>
+        var refused = await Assert.ThrowsAsync<RefusedException>(() =>
             enrolments.EnrolAsync(elsewhere.Id, code, [candidate.Id], new Acting("officer@example.org", "192.0.2.1")));
         Assert.Contains("does not offer", refused.Message, StringComparison.Ordinal);
     }

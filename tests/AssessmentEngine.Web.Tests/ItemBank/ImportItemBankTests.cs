@@ -1,6 +1,7 @@
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
+using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -102,7 +103,7 @@ public sealed class ImportItemBankTests(TestDatabase database) : IClassFixture<T
         bank.Write("broken01/items/broken01-1.1-009.md", "---\nid: broken01-1.1-009\ntype: single\nstatements: [\"9.9\"]\nmarks: 1\n---\nNo such statement?\n\n- [x] Yes\n- [ ] No\n");
         var before = await EventCount();
 
-        var refusal = await Assert.ThrowsAsync<ImportRefusedException>(() => Import(bank));
+        var refusal = await Assert.ThrowsAsync<RefusedException>(() => Import(bank));
 
         Assert.Contains("lint error", refusal.Message, StringComparison.Ordinal);
         Assert.Equal(before, await EventCount());
@@ -127,7 +128,7 @@ public sealed class ImportItemBankTests(TestDatabase database) : IClassFixture<T
         var existing = new[] { TestItems.Bank("shared-1.1-001", "UNIT A") };
         var incoming = TestItems.Item("shared-1.1-001", "UNIT B", "changed");
 
-        var refusal = Assert.Throws<ImportRefusedException>(() =>
+        var refusal = Assert.Throws<RefusedException>(() =>
             ImportItemBank.Decide([incoming], existing, new HashSet<string>(), _ => "a", "b", DateTimeOffset.UnixEpoch));
 
         Assert.Contains("already belongs to unit UNIT A", refusal.Message, StringComparison.Ordinal);

@@ -4,6 +4,7 @@ using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Marking;
+using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
@@ -73,9 +74,9 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
         Assert.Equal(2, extended.Count);
         Assert.Equal(2, (await Assessing().QueueAsync(sitting.Centre.Id)).Count(w => w.Attempt.Id == attempt.Id));
 
-        var early = await Assert.ThrowsAsync<AttemptRefusedException>(() => Assessing().DecideAsync(attempt.Id, Decisions.Competent, "good", assessor.Staff, assessor.User));
+        var early = await Assert.ThrowsAsync<RefusedException>(() => Assessing().DecideAsync(attempt.Id, Decisions.Competent, "good", assessor.Staff, assessor.User));
         Assert.Equal("2 response(s) still need a mark before the decision.", early.Message);
-        var tooMany = await Assert.ThrowsAsync<AttemptRefusedException>(() => Assessing().MarkAsync(attempt.Id, extended[0].Id, extended[0].Marks + 1, null, assessor.Staff, assessor.User));
+        var tooMany = await Assert.ThrowsAsync<RefusedException>(() => Assessing().MarkAsync(attempt.Id, extended[0].Id, extended[0].Marks + 1, null, assessor.Staff, assessor.User));
         Assert.StartsWith("Give a mark from 0 to", tooMany.Message, StringComparison.Ordinal);
 
         await Assessing().MarkAsync(attempt.Id, extended[0].Id, extended[0].Marks, "clear, with a council example", assessor.Staff, assessor.User);
@@ -94,7 +95,7 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
         Assert.Equal(extended[0].Marks + 1, result.Total);
         Assert.Equal(0, result.AwaitingMarks);
 
-        var changed = await Assert.ThrowsAsync<AttemptRefusedException>(() => Assessing().MarkAsync(attempt.Id, extended[0].Id, 0, null, assessor.Staff, assessor.User));
+        var changed = await Assert.ThrowsAsync<RefusedException>(() => Assessing().MarkAsync(attempt.Id, extended[0].Id, 0, null, assessor.Staff, assessor.User));
         Assert.Contains("can no longer change", changed.Message, StringComparison.Ordinal);
     }
 
@@ -113,7 +114,7 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
 
         await Assessing().DecideAsync(attempt.Id, Decisions.Competent, "meets every statement", both.Staff, both.User);
 
-        var own = await Assert.ThrowsAsync<AttemptRefusedException>(() => Assessing().VerifyAsync(attempt.Id, true, "fine", both.Staff, both.User));
+        var own = await Assert.ThrowsAsync<RefusedException>(() => Assessing().VerifyAsync(attempt.Id, true, "fine", both.Staff, both.User));
         Assert.Equal("You marked or decided this attempt: staff must never internally verify their own assessments.", own.Message);
         Assert.Equal(0, await EventsOf(attempt.Id, "verification_recorded"));
 
@@ -129,7 +130,7 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
             Assert.DoesNotContain("Record the verification", page, StringComparison.Ordinal);
         }
 
-        var noComment = await Assert.ThrowsAsync<AttemptRefusedException>(() => Assessing().VerifyAsync(attempt.Id, true, " ", verifier.Staff, verifier.User));
+        var noComment = await Assert.ThrowsAsync<RefusedException>(() => Assessing().VerifyAsync(attempt.Id, true, " ", verifier.Staff, verifier.User));
         Assert.Equal("Give a comment with the verification.", noComment.Message);
         await Assessing().VerifyAsync(attempt.Id, false, "outcome 2 answer is thin for full marks", verifier.Staff, verifier.User);
         var verified = await LoadAsync(attempt.Id);
@@ -169,7 +170,7 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
         // An assessor elsewhere cannot reach these attempts at all.
         var elsewhere = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "SMX");
         var stranger = As(await Centres.StaffAsync(_store, elsewhere.Centre, $"x{elsewhere.Centre.Number}@example.org", Role.Assessor));
-        var notHere = await Assert.ThrowsAsync<AttemptRefusedException>(() => Assessing().MarkAsync(attempts[0].Id, "any", 0, null, stranger.Staff, stranger.User));
+        var notHere = await Assert.ThrowsAsync<RefusedException>(() => Assessing().MarkAsync(attempts[0].Id, "any", 0, null, stranger.Staff, stranger.User));
         Assert.Equal("There is no such attempt at your centre.", notHere.Message);
     }
 

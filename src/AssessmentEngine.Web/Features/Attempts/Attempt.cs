@@ -235,9 +235,3 @@ public sealed record SequenceRange(long From, long To)
     }
 }
 
-/// <summary>A refusal a person can act on; nothing was written.</summary>
-public class AttemptRefusedException(string message, int status = StatusCodes.Status409Conflict) : Exception(message)
-{
-    /// <summary>The HTTP status an API answers with: 409 for the attempt's state, 400 for bad input, 404 when not found.</summary>
-    public int Status { get; } = status;
-}

@@ -2,6 +2,7 @@ using AssessmentEngine.ItemBank;
 using AssessmentEngine.ItemBank.Sampling;
 using AssessmentEngine.Web.Features.Attempts.Answering;
 using AssessmentEngine.Web.Features.Attempts.Marking;
+using AssessmentEngine.Web.Infrastructure;
 
 namespace AssessmentEngine.Web.Features.Attempts;
 
@@ -11,13 +12,13 @@ public sealed record Change(long Sequence, string ItemId, Response? Response, bo
 /// <summary>What a save decided: the events to append, the sequences acknowledged, and those refused with the reason.</summary>
 public sealed record SaveOutcome(IReadOnlyList<object> Events, IReadOnlyList<long> Acknowledged, IReadOnlyList<(long Sequence, string Reason)> Refused);
 
-/// <summary>Saves from a test page that another page (a reload, another tab, another computer) has since replaced.</summary>
-public sealed class PageSupersededException()
-    : AttemptRefusedException("This test has been opened in another tab or on another computer. Carry on there; this page no longer saves.");
-
 /// <summary>The decisions on an attempt: pure functions from its state, a command and the time to the events that follow.</summary>
 public static class AttemptDecisions
 {
+    /// <summary>Saves from a test page that another page (a reload, another tab, another computer) has since replaced.</summary>
+    public static RefusedException PageSuperseded() => new(RefusalKind.Superseded,
+        "This test has been opened in another tab or on another computer. Carry on there; this page no longer saves.");
+
     public static IEnumerable<object> Admit(Attempt attempt, Form form, string salt, bool identityChecked, string actor, DateTimeOffset now)
     {
         AttemptLifecycle.Require(attempt, AttemptCommand.Admit);
@@ -28,7 +29,7 @@ public static class AttemptDecisions
 
         if (!identityChecked)
         {
-            throw new AttemptRefusedException("Check the candidate's identity before admitting them.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "Check the candidate's identity before admitting them.");
         }
 
         yield return new CandidateAdmitted(attempt.Id, form, salt, true, actor, now);
@@ -38,13 +39,13 @@ public static class AttemptDecisions
     {
         if (string.IsNullOrWhiteSpace(reason))
         {
-            throw new AttemptRefusedException("Give the reason for refusing admission.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "Give the reason for refusing admission.");
         }
 
         AttemptLifecycle.Require(attempt, AttemptCommand.RefuseAdmission);
         if (attempt.Status is not (AttemptStatus.Waiting or AttemptStatus.Admitted))
         {
-            throw new AttemptRefusedException(attempt.Status == AttemptStatus.Refused
+            throw new RefusedException(RefusalKind.Conflict, attempt.Status == AttemptStatus.Refused
                 ? "This candidate has already been refused admission."
                 : "This candidate has already started; void the attempt instead.");
         }
@@ -78,7 +79,7 @@ public static class AttemptDecisions
     {
         if (attempt.Page != page && attempt.InProgress)
         {
-            throw new PageSupersededException();
+            throw PageSuperseded();
         }
 
         AttemptLifecycle.Require(attempt, AttemptCommand.Save);
@@ -93,7 +94,7 @@ public static class AttemptDecisions
         {
             if (!onForm.Contains(change.ItemId))
             {
-                throw new AttemptRefusedException("That question is not on your test.", StatusCodes.Status400BadRequest);
+                throw new RefusedException(RefusalKind.Invalid, "That question is not on your test.");
             }
 
             if (attempt.HasTaken(change.Sequence) || !inBatch.Add(change.Sequence))
@@ -125,17 +126,15 @@ public static class AttemptDecisions
         var writes = events.Count(e => e is AnswerSaved or ItemFlagged);
         if (writes > 0 && attempt.ChangesWrittenInMinuteOf(now) + writes > AnswerLimits.ChangesPerMinute)
         {
-            throw new AttemptRefusedException(
-                $"More than {AnswerLimits.ChangesPerMinute} changes a minute: they are kept on this computer and sent in a moment.",
-                StatusCodes.Status429TooManyRequests);
+            throw new RefusedException(RefusalKind.TooMany,
+                $"More than {AnswerLimits.ChangesPerMinute} changes a minute: they are kept on this computer and sent in a moment.");
         }
 
         var text = events.OfType<AnswerSaved>().Sum(e => (long)(e.Response.Text?.Length ?? 0));
         if (attempt.StoredText + text > AnswerLimits.StoredTextCharacters)
         {
-            throw new AttemptRefusedException(
-                $"This attempt has saved its limit of {AnswerLimits.StoredTextCharacters:N0} characters of answers over the test; tell the invigilator.",
-                StatusCodes.Status413PayloadTooLarge);
+            throw new RefusedException(RefusalKind.TooLarge,
+                $"This attempt has saved its limit of {AnswerLimits.StoredTextCharacters:N0} characters of answers over the test; tell the invigilator.");
         }
     }
 

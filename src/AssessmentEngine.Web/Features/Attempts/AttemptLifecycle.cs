@@ -1,3 +1,5 @@
+using AssessmentEngine.Web.Infrastructure;
+
 namespace AssessmentEngine.Web.Features.Attempts;
 
 /// <summary>What can be asked of an attempt.</summary>
@@ -38,7 +40,7 @@ public static class AttemptLifecycle
             return;
         }
 
-        throw new AttemptRefusedException(WhyNot(attempt));
+        throw new RefusedException(RefusalKind.Conflict, WhyNot(attempt));
     }
 
     /// <summary>Why the attempt as it stands turns away what it does not accept, in words for the candidate.</summary>

@@ -2,6 +2,7 @@ using AssessmentEngine.Web.Features.Attempts.Answering;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -60,7 +61,7 @@ public static class AttemptsApi
         var attempt = await session.OwnAttemptAsync(http.User, attemptId, http.RequestAborted);
         if (attempt.InProgress && attempt.Page != request.Page)
         {
-            throw new PageSupersededException();
+            throw AttemptDecisions.PageSuperseded();
         }
 
         var submitted = await submit.HandleAsync(attempt, http.User.Actor(), http.RequestAborted);
@@ -82,14 +83,13 @@ public static class AttemptsApi
         }
     }
 
-    /// <summary>A refusal becomes an RFC 7807 problem with its status and a message a person can act on.</summary>
     /// <summary>
     /// Reads a JSON body of at most <paramref name="limit"/> bytes, whatever the server in front enforces: a larger one is
     /// refused (413) having read no more than the limit, a malformed one is refused (400).
     /// </summary>
     private static async Task<T> BoundedBodyAsync<T>(HttpContext http, long limit, System.Text.Json.JsonSerializerOptions options)
     {
-        var tooLarge = new AttemptRefusedException($"Send at most {limit / 1024:N0} KB of changes at a time.", StatusCodes.Status413PayloadTooLarge);
+        var tooLarge = new RefusedException(RefusalKind.TooLarge, $"Send at most {limit / 1024:N0} KB of changes at a time.");
         if (http.Request.ContentLength > limit)
         {
             throw tooLarge;
@@ -111,28 +111,11 @@ public static class AttemptsApi
         try
         {
             return System.Text.Json.JsonSerializer.Deserialize<T>(body.GetBuffer().AsSpan(0, (int)body.Length), options)
-                ?? throw new AttemptRefusedException("The request had no changes.", StatusCodes.Status400BadRequest);
+                ?? throw new RefusedException(RefusalKind.Invalid, "The request had no changes.");
         }
         catch (System.Text.Json.JsonException)
         {
-            throw new AttemptRefusedException("The changes could not be read.", StatusCodes.Status400BadRequest);
-        }
-    }
-
-    private sealed class RefusalsAsProblems : IEndpointFilter
-    {
-        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-        {
-            try
-            {
-                return await next(context);
-            }
-            catch (AttemptRefusedException refused)
-            {
-                return TypedResults.Problem(refused.Message, statusCode: refused.Status,
-                    title: refused is PageSupersededException ? "Opened elsewhere" : "Not done",
-                    extensions: refused is PageSupersededException ? new Dictionary<string, object?> { ["superseded"] = true } : null);
-            }
+            throw new RefusedException(RefusalKind.Invalid, "The changes could not be read.");
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 
 namespace AssessmentEngine.Web.Features.Attempts;
@@ -12,7 +13,7 @@ public static class CandidateAttempts
     {
         var userId = user.Id();
         return await session.Query<Candidate>().FirstOrDefaultAsync(c => c.UserId == userId, cancellationToken)
-            ?? throw new AttemptRefusedException("You are not registered as a candidate.", StatusCodes.Status403Forbidden);
+            ?? throw new RefusedException(RefusalKind.Forbidden, "You are not registered as a candidate.");
     }
 
     /// <summary>The attempt, when it is this candidate's; otherwise "not found", whether it exists or not.</summary>
@@ -22,7 +23,7 @@ public static class CandidateAttempts
         var attempt = await session.LoadAsync<Attempt>(attemptId, cancellationToken);
         return attempt is not null && attempt.CandidateId == candidate.Id
             ? attempt
-            : throw new AttemptRefusedException("There is no such attempt of yours.", StatusCodes.Status404NotFound);
+            : throw new RefusedException(RefusalKind.NotFound, "There is no such attempt of yours.");
     }
 }
 
@@ -40,13 +41,13 @@ public static class AttemptRules
         var who = $"{candidate.Name} ({candidate.CandidateNumber})";
         if (enrolment.Window is not { } window)
         {
-            throw new AttemptRefusedException($"{who} has no agreed window for {enrolment.UnitCode}, so the test cannot start.");
+            throw new RefusedException(RefusalKind.Conflict, $"{who} has no agreed window for {enrolment.UnitCode}, so the test cannot start.");
         }
 
         if (!enrolment.IsOpenAt(now))
         {
             var when = now < window.Opens ? "has not opened yet" : "has closed";
-            throw new AttemptRefusedException(
+            throw new RefusedException(RefusalKind.Conflict,
                 $"{who} cannot start: their window for {enrolment.UnitCode} runs from {CentreTime.Show(window.Opens, zone)} to {CentreTime.Show(window.Closes, zone)} and {when}.");
         }
     }

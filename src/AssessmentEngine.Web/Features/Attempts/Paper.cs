@@ -5,6 +5,7 @@ using System.Text;
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.ItemBank.Sampling;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 
 namespace AssessmentEngine.Web.Features.Attempts;
@@ -40,7 +41,7 @@ public sealed class Paper
 
     public string ItemIdAt(int number) => number >= 1 && number <= _attempt.Form!.Items.Count
         ? _attempt.Form.Items[number - 1].ItemId
-        : throw new AttemptRefusedException($"There is no question {number} on your test.", StatusCodes.Status400BadRequest);
+        : throw new RefusedException(RefusalKind.Invalid, $"There is no question {number} on your test.");
 
     public int NumberOf(string itemId) => _attempt.Form!.Items.ToList().FindIndex(i => i.ItemId == itemId) + 1;
 
@@ -73,7 +74,7 @@ public sealed class Paper
         var formItem = _attempt.Form!.Items[number - 1];
         string Key(string kind, IEnumerable<string> keys, string id) =>
             keys.FirstOrDefault(key => Id(itemId, kind, key) == id)
-            ?? throw new AttemptRefusedException($"That is not one of the choices of question {number}.", StatusCodes.Status400BadRequest);
+            ?? throw new RefusedException(RefusalKind.Invalid, $"That is not one of the choices of question {number}.");
 
         var fits = item.Type switch
         {
@@ -84,12 +85,12 @@ public sealed class Paper
         };
         if (!fits)
         {
-            throw new AttemptRefusedException($"That kind of answer does not fit question {number} (a {item.Type.ToString().ToLowerInvariant()} question).", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, $"That kind of answer does not fit question {number} (a {item.Type.ToString().ToLowerInvariant()} question).");
         }
 
         if (response.Text is { Length: > MaxTextLength })
         {
-            throw new AttemptRefusedException($"The answer to question {number} is longer than {MaxTextLength:N0} characters.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, $"The answer to question {number} is longer than {MaxTextLength:N0} characters.");
         }
 
         return item.Type switch

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AssessmentEngine.Web.Infrastructure;
 
 namespace AssessmentEngine.Web.Features.Enrolments;
 
@@ -14,7 +15,7 @@ public static class CentreTime
         var local = day.ToDateTime(time);
         if (zone.IsInvalidTime(local))
         {
-            throw new EnrolmentRefusedException($"{local:HH:mm} on {day:d MMM yyyy} does not exist in {zone.Id} (the clocks go forward then).");
+            throw new RefusedException(RefusalKind.Invalid, $"{local:HH:mm} on {day:d MMM yyyy} does not exist in {zone.Id} (the clocks go forward then).");
         }
 
         return new DateTimeOffset(local, zone.GetUtcOffset(local));

@@ -1,3 +1,5 @@
+using AssessmentEngine.Web.Infrastructure;
+
 namespace AssessmentEngine.Web.Features.Enrolments;
 
 public sealed record Window(DateOnly StartDate, DateTimeOffset Opens, DateTimeOffset Closes)
@@ -22,9 +24,6 @@ public sealed record Enrolment(Guid Id, Guid CandidateId, Guid CentreId, string 
     /// <summary>Whether an attempt may be under way at <paramref name="at"/>: a unit without a window is always open.</summary>
     public bool IsOpenAt(DateTimeOffset at) => WindowWeeks is null || (Window is { } w && !Closed && at >= w.Opens && at <= w.Closes);
 }
-
-/// <summary>A refusal a person can act on; nothing was written.</summary>
-public sealed class EnrolmentRefusedException(string message) : Exception(message);
 
 /// <summary>Six calendar weeks from the agreed start, to the end of the last day, in the centre's own time zone.</summary>
 public static class WindowCalendar
@@ -58,24 +57,24 @@ public static class EnrolmentDecisions
     {
         if (enrolment.WindowWeeks is not { } weeks)
         {
-            throw new EnrolmentRefusedException($"Unit {enrolment.UnitCode} has no assessment window, so none can be agreed.");
+            throw new RefusedException(RefusalKind.Invalid, $"Unit {enrolment.UnitCode} has no assessment window, so none can be agreed.");
         }
 
         if (enrolment.Window is { } existing)
         {
-            throw new EnrolmentRefusedException(
+            throw new RefusedException(RefusalKind.Invalid,
                 $"A window starting {existing.StartDate:d MMM yyyy} is already agreed; extend it (with a reason) instead of agreeing another.");
         }
 
         if (string.IsNullOrWhiteSpace(agreedWith))
         {
-            throw new EnrolmentRefusedException("Say who the start date was agreed with (the assessor and the candidate agree it).");
+            throw new RefusedException(RefusalKind.Invalid, "Say who the start date was agreed with (the assessor and the candidate agree it).");
         }
 
         var window = WindowCalendar.For(start, weeks, zone);
         if (window.Closes < now)
         {
-            throw new EnrolmentRefusedException($"A window starting {start:d MMM yyyy} would already have closed on {window.Closes:d MMM yyyy}.");
+            throw new RefusedException(RefusalKind.Invalid, $"A window starting {start:d MMM yyyy} would already have closed on {window.Closes:d MMM yyyy}.");
         }
 
         return new WindowAgreed(enrolment.Id, start, window.Opens, window.Closes, agreedWith.Trim(), actor, now);
@@ -85,18 +84,18 @@ public static class EnrolmentDecisions
     {
         if (enrolment.Window is not { } window)
         {
-            throw new EnrolmentRefusedException("No window has been agreed yet, so there is nothing to extend.");
+            throw new RefusedException(RefusalKind.Invalid, "No window has been agreed yet, so there is nothing to extend.");
         }
 
         if (string.IsNullOrWhiteSpace(reason))
         {
-            throw new EnrolmentRefusedException("Give the reason for the extension (a reasonable adjustment or exceptional circumstances).");
+            throw new RefusedException(RefusalKind.Invalid, "Give the reason for the extension (a reasonable adjustment or exceptional circumstances).");
         }
 
         var newClose = WindowCalendar.EndOfDay(newLastDay, zone);
         if (newClose <= window.Closes)
         {
-            throw new EnrolmentRefusedException($"The window already runs to {window.Closes:d MMM yyyy}; an extension must end later.");
+            throw new RefusedException(RefusalKind.Invalid, $"The window already runs to {window.Closes:d MMM yyyy}; an extension must end later.");
         }
 
         return new WindowExtended(enrolment.Id, window.Closes, newClose, reason.Trim(), approver, now);
@@ -115,7 +114,7 @@ public static class EnrolmentDecisions
     {
         if (!enrolment.IsOpenAt(now))
         {
-            throw new EnrolmentRefusedException("A reassessment can only be arranged inside the candidate's open window.");
+            throw new RefusedException(RefusalKind.Invalid, "A reassessment can only be arranged inside the candidate's open window.");
         }
 
         return new ReassessmentArranged(enrolment.Id, enrolment.Occasions + 1, string.IsNullOrWhiteSpace(reason) ? "not yet competent" : reason.Trim(), actor, now);

@@ -2,6 +2,7 @@ using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Infrastructure.Store;
+using AssessmentEngine.Web.Infrastructure;
 using Hangfire;
 using Marten;
 
@@ -15,22 +16,22 @@ public sealed class EnrolmentService(IDocumentStore store, IBackgroundJobClient 
     {
         await using var session = store.LightweightSession();
         var unit = await session.LoadAsync<BankUnit>(unitCode, cancellationToken)
-            ?? throw new EnrolmentRefusedException($"There is no unit {unitCode} in the item bank.");
-        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new EnrolmentRefusedException("There is no such centre.");
+            ?? throw new RefusedException(RefusalKind.NotFound, $"There is no unit {unitCode} in the item bank.");
+        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "There is no such centre.");
         if (!centre.Offers(unit))
         {
-            throw new EnrolmentRefusedException($"{centre.Name} does not offer {unitCode}; the platform operator offers units to centres.");
+            throw new RefusedException(RefusalKind.Invalid, $"{centre.Name} does not offer {unitCode}; the platform operator offers units to centres.");
         }
         if (candidateIds.Count == 0)
         {
-            throw new EnrolmentRefusedException("Choose at least one candidate to enrol.");
+            throw new RefusedException(RefusalKind.Invalid, "Choose at least one candidate to enrol.");
         }
 
         var candidates = await session.LoadManyAsync<Candidate>(cancellationToken, candidateIds.ToArray());
         var strangers = candidateIds.Except(candidates.Where(c => c.CentreId == centreId).Select(c => c.Id)).Count();
         if (strangers > 0)
         {
-            throw new EnrolmentRefusedException($"{strangers} of the chosen candidates are not registered at this centre; nobody was enrolled.");
+            throw new RefusedException(RefusalKind.Invalid, $"{strangers} of the chosen candidates are not registered at this centre; nobody was enrolled.");
         }
 
         var already = (await session.Query<Enrolment>().Where(e => e.CentreId == centreId && e.UnitCode == unitCode).Select(e => e.CandidateId)
@@ -63,10 +64,10 @@ public sealed class EnrolmentService(IDocumentStore store, IBackgroundJobClient 
         var stream = await session.Events.FetchForWriting<Enrolment>(enrolmentId, cancellationToken);
         if (stream.Aggregate is not { } enrolment || enrolment.CentreId != centreId)
         {
-            throw new EnrolmentRefusedException("There is no such enrolment at this centre.");
+            throw new RefusedException(RefusalKind.NotFound, "There is no such enrolment at this centre.");
         }
 
-        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new EnrolmentRefusedException("There is no such centre.");
+        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "There is no such centre.");
         var decided = decide(enrolment, centre.Zone, time.GetUtcNow());
         stream.AppendOne(decided);
         await session.SaveChangesAsync(cancellationToken);

@@ -22,7 +22,7 @@ public sealed class CandidateHub(IDocumentStore store, SeenNotices seen, TimePro
     public async Task<Clock> Join(Guid attemptId)
     {
         await using var session = store.QuerySession();
-        var attempt = await Hubs.Guard(() => session.OwnAttemptAsync(Context.User!, attemptId, Context.ConnectionAborted));
+        var attempt = await session.OwnAttemptAsync(Context.User!, attemptId, Context.ConnectionAborted);
         Context.Items[AttemptKey] = attempt.Id;
         Context.Items[SittingKey] = (attempt.SittingId, attempt.CandidateId);
         await Groups.AddToGroupAsync(Context.ConnectionId, LiveUpdates.AttemptGroup(attempt.Id));

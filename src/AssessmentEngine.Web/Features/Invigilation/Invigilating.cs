@@ -5,6 +5,7 @@ using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Infrastructure.Store;
+using AssessmentEngine.Web.Infrastructure;
 using Hangfire;
 using Marten;
 
@@ -41,13 +42,13 @@ public sealed class Invigilating(
         var sitting = await session.LoadAsync<Sitting>(sittingId, cancellationToken);
         if (sitting is null || !sitting.InvigilatorIds.Contains(invigilator.Id))
         {
-            throw new AttemptRefusedException("There is no such sitting assigned to you.", StatusCodes.Status404NotFound);
+            throw new RefusedException(RefusalKind.NotFound, "There is no such sitting assigned to you.");
         }
 
         var account = await accounts.GetAsync(invigilator.Id, cancellationToken);
         return account is not null && account.Holds(Role.Invigilator, sitting.CentreId)
             ? sitting
-            : throw new AttemptRefusedException(NoLongerInvigilating, StatusCodes.Status403Forbidden);
+            : throw new RefusedException(RefusalKind.Forbidden, NoLongerInvigilating);
     }
 
     public async Task<Dashboard> DashboardAsync(Guid sittingId, Invigilator invigilator, CancellationToken cancellationToken = default)
@@ -113,7 +114,7 @@ public sealed class Invigilating(
             (attempt, now) => InvigilationDecisions.Void(attempt, reason, invigilator.Actor, now), cancellationToken);
         if (voided.Count == 0)
         {
-            throw new AttemptRefusedException("This candidate has no attempt to void.");
+            throw new RefusedException(RefusalKind.Conflict, "This candidate has no attempt to void.");
         }
 
     }
@@ -123,7 +124,7 @@ public sealed class Invigilating(
         var sitting = await SittingAsync(sittingId, invigilator, cancellationToken);
         if (string.IsNullOrWhiteSpace(text) || text.Trim().Length > playbook.Rules.MessageMaxLength)
         {
-            throw new AttemptRefusedException($"Write a message of 1 to {playbook.Rules.MessageMaxLength} characters.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, $"Write a message of 1 to {playbook.Rules.MessageMaxLength} characters.");
         }
 
         Named(sitting, candidateIds);
@@ -135,10 +136,10 @@ public sealed class Invigilating(
     {
         var sitting = await SittingAsync(sittingId, invigilator, cancellationToken);
         var incident = playbook.IncidentCodes.FirstOrDefault(c => string.Equals(c.Code, code?.Trim(), StringComparison.OrdinalIgnoreCase))
-            ?? throw new AttemptRefusedException($"Choose one of the incident codes: {string.Join(", ", playbook.IncidentCodes.Select(c => c.Code))}.", StatusCodes.Status400BadRequest);
+            ?? throw new RefusedException(RefusalKind.Invalid, $"Choose one of the incident codes: {string.Join(", ", playbook.IncidentCodes.Select(c => c.Code))}.");
         if (incident.NoteRequired && string.IsNullOrWhiteSpace(note))
         {
-            throw new AttemptRefusedException($"An incident of type {incident.Code} ({incident.Title}) needs a note saying what happened.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, $"An incident of type {incident.Code} ({incident.Title}) needs a note saying what happened.");
         }
 
         Bounded(note, "note");
@@ -189,24 +190,24 @@ public sealed class Invigilating(
 
         if (candidateIds.Count == 0)
         {
-            throw new AttemptRefusedException("No candidates were chosen: choose at least one, or none at all for the whole room.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "No candidates were chosen: choose at least one, or none at all for the whole room.");
         }
 
         if (candidateIds.Count > MaxNamedCandidates)
         {
-            throw new AttemptRefusedException($"Choose at most {MaxNamedCandidates} candidates at once, or none at all for the whole room.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, $"Choose at most {MaxNamedCandidates} candidates at once, or none at all for the whole room.");
         }
 
         if (candidateIds.Distinct().Count() < candidateIds.Count)
         {
-            throw new AttemptRefusedException("A candidate was chosen more than once: choose each candidate once.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "A candidate was chosen more than once: choose each candidate once.");
         }
 
         var booked = sitting.Bookings.Select(b => b.CandidateId).ToHashSet();
         var strangers = candidateIds.Count(id => !booked.Contains(id));
         return strangers == 0 ? candidateIds
-            : candidateIds.Count == 1 ? throw new AttemptRefusedException("This candidate is not booked on this sitting.", StatusCodes.Status400BadRequest)
-            : throw new AttemptRefusedException($"{strangers} of the {candidateIds.Count} chosen candidates are not booked on this sitting; nothing was done.", StatusCodes.Status400BadRequest);
+            : candidateIds.Count == 1 ? throw new RefusedException(RefusalKind.Invalid, "This candidate is not booked on this sitting.")
+            : throw new RefusedException(RefusalKind.Invalid, $"{strangers} of the {candidateIds.Count} chosen candidates are not booked on this sitting; nothing was done.");
     }
 
     /// <summary>A reason or note is kept in the record and shown on every dashboard (a reason often to the candidate too): it has a length a person writes.</summary>
@@ -215,7 +216,7 @@ public sealed class Invigilating(
         var length = text?.Trim().Length ?? 0;
         if (length > MaxNoteLength)
         {
-            throw new AttemptRefusedException($"Keep the {what} to {MaxNoteLength} characters; this one has {length}.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, $"Keep the {what} to {MaxNoteLength} characters; this one has {length}.");
         }
     }
 
@@ -238,7 +239,7 @@ public sealed class Invigilating(
         var attempts = await session.LoadManyAsync<Attempt>(cancellationToken, named.Select(c => CheckIn.IdFor(sitting.Id, c)).ToArray());
         if (!room && attempts.Count < named.Count)
         {
-            throw new AttemptRefusedException(named.Count == 1
+            throw new RefusedException(RefusalKind.Conflict, named.Count == 1
                 ? "This candidate has not checked in yet: they enter the access code on their computer first."
                 : $"{named.Count - attempts.Count} of the {named.Count} chosen candidates have not checked in yet; nothing was done.");
         }
@@ -247,7 +248,7 @@ public sealed class Invigilating(
         var refusals = acting.Select(a => Refusal(() => decide(a, time.GetUtcNow()))).OfType<string>().ToList();
         if (refusals.Count > 0)
         {
-            throw new AttemptRefusedException(acting.Count == 1
+            throw new RefusedException(RefusalKind.Conflict, acting.Count == 1
                 ? refusals[0]
                 : "Nothing was done: " + string.Join(" ", refusals.GroupBy(r => r).Select(g => $"{g.Count()} of the {acting.Count} chosen candidates: {g.Key}")));
         }
@@ -274,7 +275,7 @@ public sealed class Invigilating(
             _ = decide().ToList();
             return null;
         }
-        catch (AttemptRefusedException refused)
+        catch (RefusedException refused)
         {
             return refused.Message;
         }

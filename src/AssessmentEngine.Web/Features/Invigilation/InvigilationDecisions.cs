@@ -3,6 +3,7 @@ using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Invigilation.IssuingSignInCodes;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Infrastructure;
 
 namespace AssessmentEngine.Web.Features.Invigilation;
 
@@ -27,7 +28,7 @@ public static class InvigilationDecisions
     {
         if (!attempt.InProgress)
         {
-            throw new AttemptRefusedException("Only a test under way can be paused.");
+            throw new RefusedException(RefusalKind.Conflict, "Only a test under way can be paused.");
         }
 
         AttemptLifecycle.Require(attempt, AttemptCommand.Pause);
@@ -40,7 +41,7 @@ public static class InvigilationDecisions
     {
         if (!attempt.InProgress)
         {
-            throw new AttemptRefusedException("Only a test under way can be resumed.");
+            throw new RefusedException(RefusalKind.Conflict, "Only a test under way can be resumed.");
         }
 
         AttemptLifecycle.Require(attempt, AttemptCommand.Resume);
@@ -53,12 +54,12 @@ public static class InvigilationDecisions
     {
         if (minutes is < 1 or > 600)
         {
-            throw new AttemptRefusedException("Extend by 1 to 600 minutes.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "Extend by 1 to 600 minutes.");
         }
 
         if (string.IsNullOrWhiteSpace(reason))
         {
-            throw new AttemptRefusedException("Give the reason for the extra time.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "Give the reason for the extra time.");
         }
     }
 
@@ -67,7 +68,7 @@ public static class InvigilationDecisions
     {
         if (string.IsNullOrWhiteSpace(reason))
         {
-            throw new AttemptRefusedException("Give the reason for voiding the attempt: the candidate sees it.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "Give the reason for voiding the attempt: the candidate sees it.");
         }
     }
 
@@ -76,7 +77,7 @@ public static class InvigilationDecisions
         RequireExtension(minutes, reason);
         if (!attempt.InProgress)
         {
-            throw new AttemptRefusedException("Only a test under way can be given more time.");
+            throw new RefusedException(RefusalKind.Conflict, "Only a test under way can be given more time.");
         }
 
         AttemptLifecycle.Require(attempt, AttemptCommand.Extend);
@@ -89,7 +90,7 @@ public static class InvigilationDecisions
         RequireVoidReason(reason);
         if (attempt.Status is not (AttemptStatus.InProgress or AttemptStatus.Submitted or AttemptStatus.Admitted))
         {
-            throw new AttemptRefusedException(attempt.Status == AttemptStatus.Voided ? "This attempt is already voided." : "There is no attempt under way to void.");
+            throw new RefusedException(RefusalKind.Conflict, attempt.Status == AttemptStatus.Voided ? "This attempt is already voided." : "There is no attempt under way to void.");
         }
 
         AttemptLifecycle.Require(attempt, AttemptCommand.Void);
@@ -108,23 +109,23 @@ public static class InvigilationDecisions
         if (candidate is null || account is null || candidate.CentreId != sitting.CentreId || account.Id != candidate.UserId
             || !sitting.Bookings.Any(b => b.CandidateId == candidate.Id))
         {
-            throw new AttemptRefusedException("That candidate is not booked on this sitting.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "That candidate is not booked on this sitting.");
         }
 
         if (sitting.Ended)
         {
-            throw new AttemptRefusedException("This sitting has ended: the exam officer can give the candidate a new sign-in code.");
+            throw new RefusedException(RefusalKind.Conflict, "This sitting has ended: the exam officer can give the candidate a new sign-in code.");
         }
 
         if (account.Operator || account.Memberships.Any(m => m.CentreId != sitting.CentreId || m.Roles.Any(r => r != Role.Candidate)))
         {
-            throw new AttemptRefusedException($"{candidate.CandidateNumber}'s account holds more than a candidate's access, so only the exam officer can give it a new code.", StatusCodes.Status403Forbidden);
+            throw new RefusedException(RefusalKind.Forbidden, $"{candidate.CandidateNumber}'s account holds more than a candidate's access, so only the exam officer can give it a new code.");
         }
 
         if (issuedInTheLastMinute >= IssueSignInCode.PerSittingPerMinute)
         {
-            throw new AttemptRefusedException(
-                $"At most {IssueSignInCode.PerSittingPerMinute} new sign-in codes can be given in a sitting in a minute: wait a minute and try again.", StatusCodes.Status429TooManyRequests);
+            throw new RefusedException(RefusalKind.TooMany,
+                $"At most {IssueSignInCode.PerSittingPerMinute} new sign-in codes can be given in a sitting in a minute: wait a minute and try again.");
         }
 
         return (account with

@@ -4,6 +4,7 @@ using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -26,7 +27,7 @@ public sealed record RoomRow(Candidate Candidate, Attempt? Attempt)
 
 /// <summary>An invigilator's sitting: the access code to show, who has arrived, and admission after an identity check.</summary>
 [Authorize(Policy = Policies.Invigilator)]
-public sealed class SittingRoomModel(IQuerySession session, AdmitCandidate admit, InvigilationPlaybook playbook) : PageModel
+public sealed class SittingRoomModel(IQuerySession session, AdmitCandidate admit, InvigilationPlaybook playbook) : PageModel, IShowsRefusals
 {
     public Sitting Sitting { get; private set; } = null!;
 
@@ -36,7 +37,7 @@ public sealed class SittingRoomModel(IQuerySession session, AdmitCandidate admit
 
     public string ReadAloudHtml => playbook.ReadAloudHtml;
 
-    public string? Problem { get; private set; }
+    public string? Problem { get; set; }
 
     public string? Message { get; private set; }
 
@@ -63,19 +64,12 @@ public sealed class SittingRoomModel(IQuerySession session, AdmitCandidate admit
             return NotFound();
         }
 
-        try
-        {
-            Message = await act();
-        }
-        catch (AttemptRefusedException refused)
-        {
-            Problem = refused.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-
+        Message = await act();
         await LoadAsync(sittingId);
         return Page();
     }
+
+    public Task ReloadAsync() => LoadAsync(Sitting.Id);
 
     private async Task<bool> LoadAsync(Guid sittingId)
     {

@@ -3,6 +3,7 @@ using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Infrastructure.Store;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 
 namespace AssessmentEngine.Web.Features.Marking;
@@ -25,7 +26,7 @@ public sealed class Assessing(IDocumentStore store, TimeProvider time)
         var attempt = await session.LoadAsync<Attempt>(attemptId, cancellationToken);
         if (attempt is null || !user.Holds(role, attempt.CentreId) || attempt.Form is null)
         {
-            throw new AttemptRefusedException("There is no such attempt at your centre.", StatusCodes.Status404NotFound);
+            throw new RefusedException(RefusalKind.NotFound, "There is no such attempt at your centre.");
         }
 
         var candidate = (await session.LoadAsync<Candidate>(attempt.CandidateId, cancellationToken))!;
@@ -56,7 +57,7 @@ public sealed class Assessing(IDocumentStore store, TimeProvider time)
     public async Task MarkAsync(Guid attemptId, string itemId, decimal marks, string? comment, Staff marker, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
         var marked = await LoadAsync(attemptId, Role.Assessor, user, cancellationToken);
-        var item = marked.Items.GetValueOrDefault(itemId) ?? throw new AttemptRefusedException("That question is not on this attempt.", StatusCodes.Status400BadRequest);
+        var item = marked.Items.GetValueOrDefault(itemId) ?? throw new RefusedException(RefusalKind.Invalid, "That question is not on this attempt.");
         var now = time.GetUtcNow();
         await store.DecideAsync<Attempt>(attemptId, current => MarkingDecisions.Mark(current, item, marks, comment, marker, now), cancellationToken);
     }

@@ -1,5 +1,6 @@
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Infrastructure;
 
 namespace AssessmentEngine.Web.Features.Marking;
 
@@ -17,22 +18,22 @@ public static class MarkingDecisions
     {
         if (attempt.Status != AttemptStatus.Submitted)
         {
-            throw new AttemptRefusedException(attempt.Status == AttemptStatus.Voided ? "This attempt was voided; it is not marked." : "Only a submitted attempt is marked.");
+            throw new RefusedException(RefusalKind.Conflict, attempt.Status == AttemptStatus.Voided ? "This attempt was voided; it is not marked." : "Only a submitted attempt is marked.");
         }
 
         if (item.Type != ItemType.Extended)
         {
-            throw new AttemptRefusedException("This question was marked by the engine at submission.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "This question was marked by the engine at submission.");
         }
 
         if (marks < 0 || marks > item.Marks || decimal.Round(marks * 2) != marks * 2)
         {
-            throw new AttemptRefusedException($"Give a mark from 0 to {item.Marks}, in whole or half marks.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, $"Give a mark from 0 to {item.Marks}, in whole or half marks.");
         }
 
         if (attempt.Decision is not null)
         {
-            throw new AttemptRefusedException("The assessment decision is recorded; the marks behind it can no longer change.");
+            throw new RefusedException(RefusalKind.Conflict, "The assessment decision is recorded; the marks behind it can no longer change.");
         }
 
         var first = attempt.AssessorMarks.GetValueOrDefault(item.Id);
@@ -45,27 +46,27 @@ public static class MarkingDecisions
     {
         if (attempt.Status != AttemptStatus.Submitted)
         {
-            throw new AttemptRefusedException("Only a submitted attempt has an assessment decision.");
+            throw new RefusedException(RefusalKind.Conflict, "Only a submitted attempt has an assessment decision.");
         }
 
         if (attempt.Decision is { } recorded)
         {
-            throw new AttemptRefusedException($"The decision ({recorded.Decision}) was recorded by {recorded.Assessor}; arrange a reassessment instead of changing it.");
+            throw new RefusedException(RefusalKind.Conflict, $"The decision ({recorded.Decision}) was recorded by {recorded.Assessor}; arrange a reassessment instead of changing it.");
         }
 
         if (result.AwaitingMarks > 0)
         {
-            throw new AttemptRefusedException($"{result.AwaitingMarks} response(s) still need a mark before the decision.");
+            throw new RefusedException(RefusalKind.Conflict, $"{result.AwaitingMarks} response(s) still need a mark before the decision.");
         }
 
         if (decision is not (Decisions.Competent or Decisions.NotYetCompetent))
         {
-            throw new AttemptRefusedException("Choose competent or not yet competent.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "Choose competent or not yet competent.");
         }
 
         if (string.IsNullOrWhiteSpace(justification))
         {
-            throw new AttemptRefusedException("Give the justification for the decision.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "Give the justification for the decision.");
         }
 
         yield return new AssessmentDecisionRecorded(attempt.Id, decision, justification.Trim(), assessor.Id, assessor.Actor, now);
@@ -75,7 +76,7 @@ public static class MarkingDecisions
     {
         if (attempt.Decision is null)
         {
-            throw new AttemptRefusedException("Only an attempt with a recorded decision can be sampled for verification.");
+            throw new RefusedException(RefusalKind.Conflict, "Only an attempt with a recorded decision can be sampled for verification.");
         }
 
         return attempt.Sampled is null ? [new SampledForVerification(attempt.Id, reason, actor, now)] : [];
@@ -86,22 +87,22 @@ public static class MarkingDecisions
     {
         if (attempt.MarkedOrDecidedBy.Contains(verifier.Id))
         {
-            throw new AttemptRefusedException("You marked or decided this attempt: staff must never internally verify their own assessments.", StatusCodes.Status403Forbidden);
+            throw new RefusedException(RefusalKind.Forbidden, "You marked or decided this attempt: staff must never internally verify their own assessments.");
         }
 
         if (attempt.Decision is null)
         {
-            throw new AttemptRefusedException("There is no decision to verify yet.");
+            throw new RefusedException(RefusalKind.Conflict, "There is no decision to verify yet.");
         }
 
         if (attempt.Verification is { } done)
         {
-            throw new AttemptRefusedException($"{done.Verifier} has already verified this attempt.");
+            throw new RefusedException(RefusalKind.Conflict, $"{done.Verifier} has already verified this attempt.");
         }
 
         if (string.IsNullOrWhiteSpace(comment))
         {
-            throw new AttemptRefusedException("Give a comment with the verification.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "Give a comment with the verification.");
         }
 
         if (attempt.Sampled is null)

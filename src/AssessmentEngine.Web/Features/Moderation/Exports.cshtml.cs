@@ -1,6 +1,7 @@
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ namespace AssessmentEngine.Web.Features.Moderation;
 
 /// <summary>The verifier's moderation exports at a centre: ask for one, see the stored ones, download them.</summary>
 [Authorize(Policy = Policies.Verifier)]
-public sealed class ExportsModel(MarksExports exports, CentreRegistry registry, IQuerySession session) : PageModel
+public sealed class ExportsModel(MarksExports exports, CentreRegistry registry, IQuerySession session) : PageModel, IShowsRefusals
 {
     public Centre Centre { get; private set; } = null!;
 
@@ -20,7 +21,7 @@ public sealed class ExportsModel(MarksExports exports, CentreRegistry registry, 
 
     public DateOnly Today { get; private set; }
 
-    public string? Problem { get; private set; }
+    public string? Problem { get; set; }
 
     public Guid? Requested { get; private set; }
 
@@ -33,17 +34,8 @@ public sealed class ExportsModel(MarksExports exports, CentreRegistry registry, 
     public async Task<IActionResult> OnPostAsync(Guid centreId, string? unit, DateOnly? from, DateOnly? to)
     {
         await Load(centreId);
-        try
-        {
-            var export = await exports.RequestAsync(centreId, unit, from, to, new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
-            return Redirect($"/verify/centres/{centreId}/exports?requested={export.Id}");
-        }
-        catch (ExportRefusedException refused)
-        {
-            Problem = refused.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Page();
-        }
+        var export = await exports.RequestAsync(centreId, unit, from, to, new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
+        return Redirect($"/verify/centres/{centreId}/exports?requested={export.Id}");
     }
 
     private async Task Load(Guid centreId)

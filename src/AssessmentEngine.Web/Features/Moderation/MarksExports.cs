@@ -2,12 +2,11 @@ using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Infrastructure;
 using Hangfire;
 using Marten;
 
 namespace AssessmentEngine.Web.Features.Moderation;
-
-public sealed class ExportRefusedException(string message) : Exception(message);
 
 /// <summary>Asking for moderation exports and listing them; the work is done by <see cref="ExportMarksJob"/>.</summary>
 public sealed class MarksExports(IDocumentStore store, IBackgroundJobClient jobs, TimeProvider time)
@@ -18,26 +17,26 @@ public sealed class MarksExports(IDocumentStore store, IBackgroundJobClient jobs
     public async Task<MarksExport> RequestAsync(Guid centreId, string? unitCode, DateOnly? from, DateOnly? to, Acting acting, CancellationToken cancellationToken = default)
     {
         await using var session = store.LightweightSession();
-        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new ExportRefusedException("There is no such centre.");
+        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "There is no such centre.");
         var unit = string.IsNullOrWhiteSpace(unitCode) ? null : unitCode.Trim();
         if (unit is not null && await session.LoadAsync<BankUnit>(unit, cancellationToken) is null)
         {
-            throw new ExportRefusedException($"There is no unit {unit}.");
+            throw new RefusedException(RefusalKind.NotFound, $"There is no unit {unit}.");
         }
 
         if (from is not { } first || to is not { } last)
         {
-            throw new ExportRefusedException("Give the first and the last day of the attempts to export.");
+            throw new RefusedException(RefusalKind.Invalid, "Give the first and the last day of the attempts to export.");
         }
 
         if (last < first)
         {
-            throw new ExportRefusedException("The last day comes before the first.");
+            throw new RefusedException(RefusalKind.Invalid, "The last day comes before the first.");
         }
 
         if (last.DayNumber - first.DayNumber >= MaxDays)
         {
-            throw new ExportRefusedException($"Export at most {MaxDays} days at a time.");
+            throw new RefusedException(RefusalKind.Invalid, $"Export at most {MaxDays} days at a time.");
         }
 
         var now = time.GetUtcNow();

@@ -1,6 +1,7 @@
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ namespace AssessmentEngine.Web.Features.Platform;
 
 /// <summary>The platform operator's page: every centre, a new centre with its first exam officer, and the way to the jobs.</summary>
 [Authorize(Policy = Policies.Operator)]
-public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession session) : PageModel
+public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession session) : PageModel, IShowsRefusals
 {
     public IReadOnlyList<(Centre Centre, int ExamOfficers)> Centres { get; private set; } = [];
 
@@ -20,7 +21,7 @@ public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession s
     /// <summary>The awarding bodies named by the bank's units, and the people who author for each.</summary>
     public IReadOnlyList<(string Body, IReadOnlyList<UserAccount> Authors)> Bodies { get; private set; } = [];
 
-    public string? Problem { get; private set; }
+    public string? Problem { get; set; }
 
     public string? Message { get; private set; }
 
@@ -41,7 +42,7 @@ public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession s
 
     public Task<IActionResult> OnPostInviteAsync(Guid centreId, string? officerEmail, string? officerName) => ActAsync(async acting =>
     {
-        var centre = await session.LoadAsync<Centre>(centreId, HttpContext.RequestAborted) ?? throw new RegistryRefusedException("There is no such centre.");
+        var centre = await session.LoadAsync<Centre>(centreId, HttpContext.RequestAborted) ?? throw new RefusedException(RefusalKind.NotFound, "There is no such centre.");
         await InviteAsync(centre, officerEmail, officerName, acting);
     });
 
@@ -87,20 +88,13 @@ public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession s
 
     private async Task<IActionResult> ActAsync(Func<Acting, Task> act)
     {
-        try
-        {
-            await act(new Acting(User.Actor(), HttpContext.SourceAddress()));
-            Response.Headers.CacheControl = "no-store";
-        }
-        catch (RegistryRefusedException refused)
-        {
-            Problem = refused.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-
+        await act(new Acting(User.Actor(), HttpContext.SourceAddress()));
+        Response.Headers.CacheControl = "no-store";
         await LoadAsync();
         return Page();
     }
+
+    public Task ReloadAsync() => LoadAsync();
 
     private async Task LoadAsync()
     {

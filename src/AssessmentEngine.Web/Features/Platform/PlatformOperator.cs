@@ -1,3 +1,4 @@
+using AssessmentEngine.Web.Infrastructure;
 using JasperFx;
 using System.Text.RegularExpressions;
 using AssessmentEngine.Web.Features.Identity;
@@ -51,7 +52,7 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
     {
         if (CentreRegistry.StaffProblem(officerEmail, officerName, [Role.Admin]) is { } problem)
         {
-            throw new RegistryRefusedException($"The first exam officer: {problem}");
+            throw new RefusedException(RefusalKind.Invalid, $"The first exam officer: {problem}");
         }
 
         IReadOnlyList<string> offered;
@@ -72,23 +73,23 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
         timeZone = string.IsNullOrWhiteSpace(timeZone) ? Centre.DefaultTimeZone : timeZone.Trim();
         if (!CentreNumber().IsMatch(number))
         {
-            throw new RegistryRefusedException("Enter the centre number the awarding body gave the centre: 3 to 12 letters and digits.");
+            throw new RefusedException(RefusalKind.Invalid, "Enter the centre number the awarding body gave the centre: 3 to 12 letters and digits.");
         }
 
         if (name.Length is 0 or > 100)
         {
-            throw new RegistryRefusedException("Enter the centre's name (at most 100 characters).");
+            throw new RefusedException(RefusalKind.Invalid, "Enter the centre's name (at most 100 characters).");
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
         {
-            throw new RegistryRefusedException($"'{timeZone}' is not a time zone this server knows; use a name such as Europe/London.");
+            throw new RefusedException(RefusalKind.Invalid, $"'{timeZone}' is not a time zone this server knows; use a name such as Europe/London.");
         }
 
         await using var session = store.LightweightSession();
         if (await session.Query<Centre>().AnyAsync(c => c.Number == number, cancellationToken))
         {
-            throw new RegistryRefusedException($"There is already a centre with the number {number}.");
+            throw new RefusedException(RefusalKind.Invalid, $"There is already a centre with the number {number}.");
         }
 
         var centre = new Centre(Guid.CreateVersion7(), name, number, timeZone, OfferedUnits: offered);
@@ -106,7 +107,7 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
     public async Task<Centre> OfferUnitAsync(Guid centreId, string? unitCode, bool offer, Acting acting, CancellationToken cancellationToken = default)
     {
         await using var session = store.LightweightSession();
-        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new RegistryRefusedException("There is no such centre.");
+        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "There is no such centre.");
         var code = (await OfferableAsync(session, [unitCode ?? ""], cancellationToken)).Single();
         var before = centre.OfferedUnits ?? [];
         var offered = Toggled(before, code, offer);
@@ -130,12 +131,12 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
         var body = awardingBody?.Trim() ?? "";
         if (body.Length is 0 or > BankOwners.MaximumNameLength)
         {
-            throw new RegistryRefusedException($"Enter the awarding body's name as its units give it (at most {BankOwners.MaximumNameLength} characters), such as SQA.");
+            throw new RefusedException(RefusalKind.Invalid, $"Enter the awarding body's name as its units give it (at most {BankOwners.MaximumNameLength} characters), such as SQA.");
         }
 
         await using var session = store.LightweightSession();
         var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.SignInName == name, cancellationToken)
-            ?? throw new RegistryRefusedException($"There is no account with the email {name}; invite them to a centre first, or appoint them with ./ae operator create.");
+            ?? throw new RefusedException(RefusalKind.NotFound, $"There is no account with the email {name}; invite them to a centre first, or appoint them with ./ae operator create.");
         var owner = BankOwners.ForAwardingBody(body);
         var before = account.AuthorFor ?? [];
         var authorFor = Toggled(before, owner, grant);
@@ -162,7 +163,7 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
         var wanted = codes.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         if (codes.Count > 0 && wanted.Length == 0)
         {
-            throw new RegistryRefusedException("Choose a unit.");
+            throw new RefusedException(RefusalKind.Invalid, "Choose a unit.");
         }
 
         var units = (await session.LoadManyAsync<ItemBank.BankUnit>(cancellationToken, wanted)).ToDictionary(u => u.Id, StringComparer.Ordinal);
@@ -170,12 +171,12 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
         {
             if (!units.TryGetValue(code, out var unit))
             {
-                throw new RegistryRefusedException($"There is no unit {code} in the item bank; import it first (./ae itembank import).");
+                throw new RefusedException(RefusalKind.NotFound, $"There is no unit {code} in the item bank; import it first (./ae itembank import).");
             }
 
             if (!BankOwners.IsAwardingBody(unit.OwnerId))
             {
-                throw new RegistryRefusedException($"{code} is a centre's own bank: it is sat only at that centre.");
+                throw new RefusedException(RefusalKind.Invalid, $"{code} is a centre's own bank: it is sat only at that centre.");
             }
         }
 
@@ -199,7 +200,7 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
         var now = time.GetUtcNow();
         await using var session = store.LightweightSession();
         var account = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.SignInName == name, cancellationToken)
-            ?? throw new RegistryRefusedException($"There is no account with the email {name}.");
+            ?? throw new RefusedException(RefusalKind.NotFound, $"There is no account with the email {name}.");
         var (reset, code) = Secrets.WithResetCode(account, now);
         session.Store(reset);
         Identity.SigningIn.SignInThrottle.ForgetAll(session, account.SignInName); // its waits end too
@@ -222,7 +223,7 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
         var trimmed = email.Trim();
         return trimmed.Length is > 3 and <= 200 && trimmed.IndexOf('@', StringComparison.Ordinal) is > 0 and var at && at < trimmed.Length - 1 && !trimmed.Contains(' ', StringComparison.Ordinal)
             ? SignInNames.ForStaff(trimmed)
-            : throw new RegistryRefusedException($"'{(trimmed.Length > 60 ? trimmed[..60] + "…" : trimmed)}' is not an email address.");
+            : throw new RefusedException(RefusalKind.Invalid, $"'{(trimmed.Length > 60 ? trimmed[..60] + "…" : trimmed)}' is not an email address.");
     }
 
     private static async Task SaveAsync(IDocumentSession session, string duplicate, CancellationToken cancellationToken)
@@ -233,7 +234,7 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
         }
         catch (Exception exception) when (exception is DocumentAlreadyExistsException or MartenCommandException { InnerException: Npgsql.PostgresException { SqlState: "23505" } })
         {
-            throw new RegistryRefusedException(duplicate);
+            throw new RefusedException(RefusalKind.Invalid, duplicate);
         }
     }
 

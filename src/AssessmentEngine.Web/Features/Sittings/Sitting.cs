@@ -1,5 +1,6 @@
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Infrastructure;
 
 namespace AssessmentEngine.Web.Features.Sittings;
 
@@ -37,8 +38,6 @@ public sealed record Sitting(
     public DateTimeOffset EndsAtFor(int extraTimePercent) => StartsAt.AddMinutes(DurationMinutes * (1 + extraTimePercent / 100.0));
 }
 
-public sealed class SittingRefusedException(string message) : Exception(message);
-
 /// <summary>Access codes: six characters that cannot be misread (no 0/O, 1/I/L).</summary>
 public static class AccessCodes
 {
@@ -55,27 +54,27 @@ public static class SittingDecisions
     {
         if (string.IsNullOrWhiteSpace(testId))
         {
-            throw new SittingRefusedException($"Unit {unitCode} has no test blueprint, so no sitting can be scheduled for it.");
+            throw new RefusedException(RefusalKind.Invalid, $"Unit {unitCode} has no test blueprint, so no sitting can be scheduled for it.");
         }
 
         if (string.IsNullOrWhiteSpace(room) || room.Length > 100)
         {
-            throw new SittingRefusedException("Give the room (at most 100 characters).");
+            throw new RefusedException(RefusalKind.Invalid, "Give the room (at most 100 characters).");
         }
 
         if (durationMinutes is < 1 or > 24 * 60)
         {
-            throw new SittingRefusedException("The duration must be from 1 minute to 24 hours.");
+            throw new RefusedException(RefusalKind.Invalid, "The duration must be from 1 minute to 24 hours.");
         }
 
         if (startsAt < now.AddMinutes(-5))
         {
-            throw new SittingRefusedException("A sitting cannot be scheduled in the past.");
+            throw new RefusedException(RefusalKind.Invalid, "A sitting cannot be scheduled in the past.");
         }
 
         if (invigilators.Count == 0)
         {
-            throw new SittingRefusedException("Assign at least one invigilator.");
+            throw new RefusedException(RefusalKind.Invalid, "Assign at least one invigilator.");
         }
 
         return new SittingScheduled(id, centreId, unitCode, testId.Trim(), room.Trim(), startsAt, durationMinutes, invigilators.Distinct().ToList(), actor, now);
@@ -91,12 +90,12 @@ public static class SittingDecisions
 
         if (candidate.CentreId != sitting.CentreId || enrolment.CandidateId != candidate.Id)
         {
-            throw new SittingRefusedException($"{Who(candidate)} is not a candidate of this sitting's centre.");
+            throw new RefusedException(RefusalKind.Invalid, $"{Who(candidate)} is not a candidate of this sitting's centre.");
         }
 
         if (enrolment.UnitCode != sitting.UnitCode)
         {
-            throw new SittingRefusedException($"{Who(candidate)} is enrolled on {enrolment.UnitCode}, not on {sitting.UnitCode}.");
+            throw new RefusedException(RefusalKind.Invalid, $"{Who(candidate)} is enrolled on {enrolment.UnitCode}, not on {sitting.UnitCode}.");
         }
 
         var extra = candidate.Adjustments.ExtraTimePercent;
@@ -105,12 +104,12 @@ public static class SittingDecisions
         {
             if (enrolment.Window is not { } window)
             {
-                throw new SittingRefusedException($"{Who(candidate)} has no agreed window for {sitting.UnitCode} yet; agree its start date first.");
+                throw new RefusedException(RefusalKind.Invalid, $"{Who(candidate)} has no agreed window for {sitting.UnitCode} yet; agree its start date first.");
             }
 
             if (enrolment.Closed || !window.Covers(sitting.StartsAt, ends))
             {
-                throw new SittingRefusedException(
+                throw new RefusedException(RefusalKind.Invalid,
                     $"{Who(candidate)} cannot be booked: their window for {sitting.UnitCode} runs from {CentreTime.Show(window.Opens, zone)} to {CentreTime.Show(window.Closes, zone)}" +
                     $"{(enrolment.Closed ? " and has closed" : "")}, and this sitting runs from {CentreTime.Show(sitting.StartsAt, zone)} to {CentreTime.Show(ends, zone)}" +
                     $"{(extra > 0 ? $" with their {extra} % extra time" : "")}.");

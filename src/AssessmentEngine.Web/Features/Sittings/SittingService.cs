@@ -4,6 +4,7 @@ using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Infrastructure.Store;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 
 namespace AssessmentEngine.Web.Features.Sittings;
@@ -15,22 +16,22 @@ public sealed class SittingService(IDocumentStore store, TimeProvider time)
         IReadOnlyList<Guid> invigilatorIds, Acting acting, CancellationToken cancellationToken = default)
     {
         await using var session = store.LightweightSession();
-        var unit = await session.UnitAsync(unitCode, cancellationToken) ?? throw new SittingRefusedException($"There is no unit {unitCode} in the item bank.");
-        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new SittingRefusedException("There is no such centre.");
+        var unit = await session.UnitAsync(unitCode, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, $"There is no unit {unitCode} in the item bank.");
+        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "There is no such centre.");
         if (!centre.Offers((await session.LoadAsync<BankUnit>(unitCode, cancellationToken))!))
         {
-            throw new SittingRefusedException($"{centre.Name} does not offer {unitCode}; the platform operator offers units to centres.");
+            throw new RefusedException(RefusalKind.Invalid, $"{centre.Name} does not offer {unitCode}; the platform operator offers units to centres.");
         }
         var blueprint = unit.Blueprints.Count > 0 ? unit.Blueprints[0] : null;
         if (blueprint is not null && Feasibility.Check(unit, blueprint with { Occasions = 1 }, DateOnly.FromDateTime(startsAt.UtcDateTime)) is { Count: > 0 } shortfalls)
         {
-            throw new SittingRefusedException($"The bank for {unitCode} cannot serve its test on that day: {string.Join("; ", shortfalls.Select(s => s.Describe(blueprint)))}");
+            throw new RefusedException(RefusalKind.Invalid, $"The bank for {unitCode} cannot serve its test on that day: {string.Join("; ", shortfalls.Select(s => s.Describe(blueprint)))}");
         }
 
         var accounts = await session.LoadManyAsync<UserAccount>(cancellationToken, invigilatorIds.ToArray());
         if (accounts.Count != invigilatorIds.Distinct().Count() || accounts.Any(a => !a.Holds(Role.Invigilator, centreId)))
         {
-            throw new SittingRefusedException("Every invigilator must hold the invigilator role at this centre.");
+            throw new RefusedException(RefusalKind.Invalid, "Every invigilator must hold the invigilator role at this centre.");
         }
 
         var scheduled = SittingDecisions.Schedule(Guid.CreateVersion7(), centreId, unitCode, blueprint?.Id, room, startsAt, durationMinutes,
@@ -48,10 +49,10 @@ public sealed class SittingService(IDocumentStore store, TimeProvider time)
         var stream = await session.Events.FetchForWriting<Sitting>(sittingId, cancellationToken);
         if (stream.Aggregate is not { } sitting || sitting.CentreId != centreId)
         {
-            throw new SittingRefusedException("There is no such sitting at this centre.");
+            throw new RefusedException(RefusalKind.NotFound, "There is no such sitting at this centre.");
         }
 
-        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new SittingRefusedException("There is no such centre.");
+        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "There is no such centre.");
         var candidates = await session.LoadManyAsync<Candidate>(cancellationToken, candidateIds.ToArray());
         var ids = candidates.Select(c => c.Id).ToArray();
         var enrolments = (await session.Query<Enrolment>().Where(e => e.UnitCode == sitting.UnitCode && e.CandidateId.IsOneOf(ids)).ToListAsync(cancellationToken))
@@ -71,7 +72,7 @@ public sealed class SittingService(IDocumentStore store, TimeProvider time)
             {
                 events.AddRange(SittingDecisions.Book(sitting, candidate, enrolment, centre.Zone, acting.Actor, now));
             }
-            catch (SittingRefusedException refused)
+            catch (RefusedException refused)
             {
                 refusals.Add(refused.Message);
             }
@@ -84,7 +85,7 @@ public sealed class SittingService(IDocumentStore store, TimeProvider time)
 
         if (refusals.Count > 0)
         {
-            throw new SittingRefusedException("Nobody was booked. " + string.Join(" ", refusals));
+            throw new RefusedException(RefusalKind.Invalid, "Nobody was booked. " + string.Join(" ", refusals));
         }
 
         stream.AppendMany(events);

@@ -17,6 +17,7 @@ public static class RealtimeSetup
             options.EnableDetailedErrors = false;
             options.AddFilter<AssessmentEngine.Web.Features.Invigilation.HubThrottle>();
             options.AddFilter<AssessmentEngine.Web.Features.Identity.CurrentAccessHubFilter>();
+            options.AddFilter<RefusalsAsHubErrors>();
         });
 
         var redis = configuration.GetConnectionString(RedisConnectionStringName);

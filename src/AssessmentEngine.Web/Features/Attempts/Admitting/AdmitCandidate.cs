@@ -5,6 +5,7 @@ using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Infrastructure.Store;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 
 namespace AssessmentEngine.Web.Features.Attempts.Admitting;
@@ -25,7 +26,7 @@ public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposure
         }
 
         await using var session = store.QuerySession();
-        var centre = await session.LoadAsync<Centre>(sitting.CentreId, cancellationToken) ?? throw new AttemptRefusedException("There is no such centre.");
+        var centre = await session.LoadAsync<Centre>(sitting.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such centre.");
         var now = time.GetUtcNow();
         var form = await AssembleAsync(session, sitting, attempt, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, centre.Zone).DateTime), cancellationToken);
         var salt = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
@@ -48,11 +49,11 @@ public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposure
         var sitting = await session.LoadAsync<Sitting>(sittingId, cancellationToken);
         if (sitting is null || !sitting.InvigilatorIds.Contains(invigilatorId))
         {
-            throw new AttemptRefusedException("There is no such sitting assigned to you.", StatusCodes.Status404NotFound);
+            throw new RefusedException(RefusalKind.NotFound, "There is no such sitting assigned to you.");
         }
 
         var attempt = await session.LoadAsync<Attempt>(CheckIn.IdFor(sittingId, candidateId), cancellationToken)
-            ?? throw new AttemptRefusedException("This candidate has not checked in yet: they enter the access code on their computer first.");
+            ?? throw new RefusedException(RefusalKind.Conflict, "This candidate has not checked in yet: they enter the access code on their computer first.");
         return (sitting, attempt);
     }
 
@@ -65,9 +66,9 @@ public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposure
 
     private async Task<Form> AssembleAsync(IQuerySession session, Sitting sitting, Attempt attempt, DateOnly today, CancellationToken cancellationToken)
     {
-        var unit = await session.UnitAsync(sitting.UnitCode, cancellationToken) ?? throw new AttemptRefusedException($"There is no unit {sitting.UnitCode} in the item bank.");
+        var unit = await session.UnitAsync(sitting.UnitCode, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, $"There is no unit {sitting.UnitCode} in the item bank.");
         var blueprint = unit.Blueprints.FirstOrDefault(b => b.Id == sitting.TestId)
-            ?? throw new AttemptRefusedException($"The test {sitting.TestId} is no longer in the bank for {sitting.UnitCode}; ask the exam officer.");
+            ?? throw new RefusedException(RefusalKind.Conflict, $"The test {sitting.TestId} is no longer in the bank for {sitting.UnitCode}; ask the exam officer.");
         var earlier = await session.Query<Attempt>().Where(a => a.CandidateId == attempt.CandidateId && a.UnitCode == unit.Code && a.StartedAt != null)
             .OrderBy(a => a.StartedAt).ToListAsync(cancellationToken);
         var history = earlier.Aggregate(CandidateHistory.None, (h, a) => h.After(a.Form!, a.StartedAt!.Value));
@@ -79,7 +80,7 @@ public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposure
         }
         catch (InfeasibleBlueprintException infeasible)
         {
-            throw new AttemptRefusedException($"The bank for {unit.Code} cannot serve its test today: {infeasible.Message}");
+            throw new RefusedException(RefusalKind.Conflict, $"The bank for {unit.Code} cannot serve its test today: {infeasible.Message}");
         }
     }
 }

@@ -1,4 +1,5 @@
 using AssessmentEngine.Web.Infrastructure.Store;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 
 namespace AssessmentEngine.Web.Features.Attempts.Answering;
@@ -37,12 +38,12 @@ public sealed class Answering(IDocumentStore store, TimeProvider time)
     {
         if (!attempt.InProgress)
         {
-            throw new AttemptRefusedException(attempt.Status == AttemptStatus.Submitted ? "This test has been submitted." : "The test has not started yet.");
+            throw new RefusedException(RefusalKind.Conflict, attempt.Status == AttemptStatus.Submitted ? "This test has been submitted." : "The test has not started yet.");
         }
 
         if (string.IsNullOrWhiteSpace(page) || page.Length > 64)
         {
-            throw new AttemptRefusedException("The page did not say who it is.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "The page did not say who it is.");
         }
 
         var now = time.GetUtcNow();
@@ -61,18 +62,18 @@ public sealed class Answering(IDocumentStore store, TimeProvider time)
     {
         if (request.Changes is not { Count: > 0 and <= 500 })
         {
-            throw new AttemptRefusedException("Send from 1 to 500 changes at a time.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "Send from 1 to 500 changes at a time.");
         }
 
         if (attempt.Form is null)
         {
-            throw new AttemptRefusedException("The test has not started yet.");
+            throw new RefusedException(RefusalKind.Conflict, "The test has not started yet.");
         }
 
         await using var session = store.QuerySession();
         var paper = new Paper(attempt, await PinnedItems.LoadAsync(session, attempt.Form, cancellationToken));
         var changes = request.Changes.Select(change => change.Sequence <= 0
-            ? throw new AttemptRefusedException("Sequence numbers start at 1.", StatusCodes.Status400BadRequest)
+            ? throw new RefusedException(RefusalKind.Invalid, "Sequence numbers start at 1.")
             : new Change(change.Sequence, paper.ItemIdAt(change.Item), change.Flagged is null ? paper.Translate(change.Item, change.Response ?? new PaperResponse()) : null, change.Flagged))
             .ToList();
         var now = time.GetUtcNow();

@@ -1,5 +1,6 @@
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
@@ -24,7 +25,7 @@ public sealed class TestPageModel(IQuerySession session, IAntiforgery antiforger
         {
             Attempt = await session.OwnAttemptAsync(User, attemptId, HttpContext.RequestAborted);
         }
-        catch (AttemptRefusedException)
+        catch (RefusedException)
         {
             return NotFound();
         }

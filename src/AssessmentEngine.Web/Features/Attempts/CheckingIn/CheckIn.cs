@@ -2,6 +2,7 @@ using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Infrastructure.Store;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 
 namespace AssessmentEngine.Web.Features.Attempts.CheckingIn;
@@ -23,7 +24,7 @@ public sealed class CheckIn(IDocumentStore store, TimeProvider time)
         var booking = sitting?.Bookings.FirstOrDefault(b => b.CandidateId == candidate.Id);
         if (sitting is null || booking is null)
         {
-            throw new AttemptRefusedException("You are not booked on this sitting.", StatusCodes.Status404NotFound);
+            throw new RefusedException(RefusalKind.NotFound, "You are not booked on this sitting.");
         }
 
         if (await session.LoadAsync<Attempt>(attemptId, cancellationToken) is { } existing)
@@ -33,23 +34,23 @@ public sealed class CheckIn(IDocumentStore store, TimeProvider time)
 
         if (sitting.Ended)
         {
-            throw new AttemptRefusedException("This sitting has ended.");
+            throw new RefusedException(RefusalKind.Conflict, "This sitting has ended.");
         }
 
         if (!sitting.AccessCodeIs(accessCode))
         {
-            throw new AttemptRefusedException("That is not the access code for this sitting. Check the code the invigilator shows and try again.", StatusCodes.Status400BadRequest);
+            throw new RefusedException(RefusalKind.Invalid, "That is not the access code for this sitting. Check the code the invigilator shows and try again.");
         }
 
         var now = time.GetUtcNow();
-        var centre = await session.LoadAsync<Centre>(sitting.CentreId, cancellationToken) ?? throw new AttemptRefusedException("There is no such centre.");
+        var centre = await session.LoadAsync<Centre>(sitting.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such centre.");
         if (now < sitting.StartsAt - OpensBefore)
         {
-            throw new AttemptRefusedException($"Check-in opens at {CentreTime.Show(sitting.StartsAt - OpensBefore, centre.Zone)}, an hour before the sitting starts.");
+            throw new RefusedException(RefusalKind.Conflict, $"Check-in opens at {CentreTime.Show(sitting.StartsAt - OpensBefore, centre.Zone)}, an hour before the sitting starts.");
         }
 
         var enrolment = await session.LoadAsync<Enrolment>(booking.EnrolmentId, cancellationToken)
-            ?? throw new AttemptRefusedException($"You are not enrolled on {sitting.UnitCode}.");
+            ?? throw new RefusedException(RefusalKind.Conflict, $"You are not enrolled on {sitting.UnitCode}.");
         AttemptRules.StartsInsideTheWindow(enrolment, candidate, centre.Zone, now);
 
         // Checked in at the same moment from another tab: whichever started the stream first stands.

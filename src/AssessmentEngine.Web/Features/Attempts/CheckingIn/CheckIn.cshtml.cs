@@ -1,6 +1,7 @@
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +13,7 @@ namespace AssessmentEngine.Web.Features.Attempts.CheckingIn;
 /// <summary>The candidate types the access code the invigilator shows, and goes to the waiting room.</summary>
 [Authorize(Policy = Policies.Candidate)]
 [EnableRateLimiting(AttemptsSetup.CheckInRateLimit)]
-public sealed class CheckInModel(IQuerySession session, CheckIn checkIn) : PageModel
+public sealed class CheckInModel(IQuerySession session, CheckIn checkIn) : PageModel, IShowsRefusals
 {
     public Candidate Candidate { get; private set; } = null!;
 
@@ -20,7 +21,7 @@ public sealed class CheckInModel(IQuerySession session, CheckIn checkIn) : PageM
 
     public string StartsAt { get; private set; } = "";
 
-    public string? Problem { get; private set; }
+    public string? Problem { get; set; }
 
     public async Task<IActionResult> OnGetAsync(Guid sittingId)
     {
@@ -41,17 +42,8 @@ public sealed class CheckInModel(IQuerySession session, CheckIn checkIn) : PageM
             return NotFound();
         }
 
-        try
-        {
-            var attempt = await checkIn.HandleAsync(sittingId, Candidate, accessCode, User.Actor(), HttpContext.RequestAborted);
-            return Redirect($"/candidate/attempts/{attempt.Id}");
-        }
-        catch (AttemptRefusedException refused)
-        {
-            Problem = refused.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Page();
-        }
+        var attempt = await checkIn.HandleAsync(sittingId, Candidate, accessCode, User.Actor(), HttpContext.RequestAborted);
+        return Redirect($"/candidate/attempts/{attempt.Id}");
     }
 
     private async Task<bool> LoadAsync(Guid sittingId)

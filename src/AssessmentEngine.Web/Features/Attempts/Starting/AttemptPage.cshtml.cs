@@ -1,6 +1,7 @@
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +14,7 @@ namespace AssessmentEngine.Web.Features.Attempts.Starting;
 /// (the test's own and the centre's), their adjustments, and Start. Once started it is the test page; once submitted, the receipt.
 /// </summary>
 [Authorize(Policy = Policies.Candidate)]
-public sealed class AttemptPageModel(IQuerySession session, StartAttempt start, InvigilationPlaybook playbook) : PageModel
+public sealed class AttemptPageModel(IQuerySession session, StartAttempt start, InvigilationPlaybook playbook) : PageModel, IShowsRefusals
 {
     public Attempt Attempt { get; private set; } = null!;
 
@@ -29,7 +30,7 @@ public sealed class AttemptPageModel(IQuerySession session, StartAttempt start, 
 
     public int DurationMinutes => Sitting.DurationMinutes;
 
-    public string? Problem { get; private set; }
+    public string? Problem { get; set; }
 
     public async Task<IActionResult> OnGetAsync(Guid attemptId)
     {
@@ -37,7 +38,7 @@ public sealed class AttemptPageModel(IQuerySession session, StartAttempt start, 
         {
             await LoadAsync(attemptId);
         }
-        catch (AttemptRefusedException)
+        catch (RefusedException)
         {
             return NotFound();
         }
@@ -55,20 +56,18 @@ public sealed class AttemptPageModel(IQuerySession session, StartAttempt start, 
         try
         {
             await LoadAsync(attemptId);
-            await start.HandleAsync(Attempt, User.Actor(), HttpContext.RequestAborted);
-            return Redirect($"/candidate/attempts/{Attempt.Id}/test");
         }
-        catch (AttemptRefusedException refused) when (Attempt is not null)
+        catch (RefusedException)
         {
-            Problem = refused.Message;
-            Response.StatusCode = StatusCodes.Status409Conflict;
-            return Page();
+            return NotFound(); // not this candidate's attempt: as if there were none
         }
-        catch (AttemptRefusedException)
-        {
-            return NotFound();
-        }
+
+        await start.HandleAsync(Attempt, User.Actor(), HttpContext.RequestAborted);
+        return Redirect($"/candidate/attempts/{Attempt.Id}/test");
     }
+
+    /// <summary>Starting is refused by the attempt's state (not admitted yet, the window closed).</summary>
+    public int StatusFor(RefusedException refused) => StatusCodes.Status409Conflict;
 
     private async Task LoadAsync(Guid attemptId)
     {

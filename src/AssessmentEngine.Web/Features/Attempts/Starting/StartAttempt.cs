@@ -4,6 +4,7 @@ using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Infrastructure.Store;
+using AssessmentEngine.Web.Infrastructure;
 using Hangfire;
 using Marten;
 
@@ -18,24 +19,24 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
     public async Task<Attempt> HandleAsync(Attempt attempt, string actor, CancellationToken cancellationToken = default)
     {
         await using var session = store.QuerySession();
-        attempt = await session.LoadAsync<Attempt>(attempt.Id, cancellationToken) ?? throw new AttemptRefusedException("There is no such attempt.", StatusCodes.Status404NotFound);
+        attempt = await session.LoadAsync<Attempt>(attempt.Id, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "There is no such attempt.");
         if (attempt.InProgress)
         {
             return attempt;
         }
 
-        var candidate = await session.LoadAsync<Candidate>(attempt.CandidateId, cancellationToken) ?? throw new AttemptRefusedException("There is no such candidate.");
-        var sitting = await session.LoadAsync<Sitting>(attempt.SittingId, cancellationToken) ?? throw new AttemptRefusedException("There is no such sitting.");
-        var enrolment = await session.LoadAsync<Enrolment>(attempt.EnrolmentId, cancellationToken) ?? throw new AttemptRefusedException("There is no such enrolment.");
-        var centre = await session.LoadAsync<Centre>(attempt.CentreId, cancellationToken) ?? throw new AttemptRefusedException("There is no such centre.");
+        var candidate = await session.LoadAsync<Candidate>(attempt.CandidateId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such candidate.");
+        var sitting = await session.LoadAsync<Sitting>(attempt.SittingId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such sitting.");
+        var enrolment = await session.LoadAsync<Enrolment>(attempt.EnrolmentId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such enrolment.");
+        var centre = await session.LoadAsync<Centre>(attempt.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such centre.");
         var unit = await session.LoadAsync<BankUnit>(attempt.UnitCode, cancellationToken);
         var blueprint = unit?.Blueprints.FirstOrDefault(b => b.Id == attempt.TestId)
-            ?? throw new AttemptRefusedException($"The test {attempt.TestId} is no longer in the bank for {attempt.UnitCode}; tell the invigilator.");
+            ?? throw new RefusedException(RefusalKind.Conflict, $"The test {attempt.TestId} is no longer in the bank for {attempt.UnitCode}; tell the invigilator.");
         var now = time.GetUtcNow();
         AttemptRules.StartsInsideTheWindow(enrolment, candidate, centre.Zone, now);
         if (sitting.Ended)
         {
-            throw new AttemptRefusedException("The invigilator has ended this sitting, so the test cannot start.");
+            throw new RefusedException(RefusalKind.Conflict, "The invigilator has ended this sitting, so the test cannot start.");
         }
 
         await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.Start(current, sitting.DurationMinutes, candidate.Adjustments.ExtraTimePercent,

@@ -1,5 +1,6 @@
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -30,7 +31,7 @@ public sealed class ReceiptModel(IQuerySession session) : PageModel
         {
             Attempt = await session.OwnAttemptAsync(User, attemptId, HttpContext.RequestAborted);
         }
-        catch (AttemptRefusedException)
+        catch (RefusedException)
         {
             return NotFound();
         }

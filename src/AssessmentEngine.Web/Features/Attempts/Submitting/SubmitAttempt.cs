@@ -1,4 +1,5 @@
 using AssessmentEngine.Web.Infrastructure.Store;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 
 namespace AssessmentEngine.Web.Features.Attempts.Submitting;
@@ -10,7 +11,7 @@ public sealed class SubmitAttempt(IDocumentStore store, TimeProvider time)
     {
         if (attempt.Form is null)
         {
-            throw new AttemptRefusedException("The test has not started yet.");
+            throw new RefusedException(RefusalKind.Conflict, "The test has not started yet.");
         }
 
         await using var session = store.QuerySession();
@@ -19,6 +20,6 @@ public sealed class SubmitAttempt(IDocumentStore store, TimeProvider time)
         await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.HandIn(current, actor, now, items), cancellationToken);
         var handedIn = (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
         // Submitting what was never started, or was voided, changes nothing: the candidate is told why, not shown a receipt.
-        return handedIn.Status == AttemptStatus.Submitted ? handedIn : throw new AttemptRefusedException(AttemptLifecycle.WhyNot(handedIn));
+        return handedIn.Status == AttemptStatus.Submitted ? handedIn : throw new RefusedException(RefusalKind.Conflict, AttemptLifecycle.WhyNot(handedIn));
     }
 }

@@ -1,6 +1,7 @@
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,7 @@ namespace AssessmentEngine.Web.Features.Enrolments.Pages;
 public sealed record EnrolmentRow(Enrolment Enrolment, Candidate Candidate);
 
 [Authorize(Policy = Policies.Admin)]
-public sealed class EnrolmentsModel(EnrolmentService enrolments, CentreRegistry registry, IQuerySession session, TimeProvider time) : PageModel
+public sealed class EnrolmentsModel(EnrolmentService enrolments, CentreRegistry registry, IQuerySession session, TimeProvider time) : PageModel, IShowsRefusals
 {
     public Centre Centre { get; private set; } = null!;
 
@@ -23,7 +24,7 @@ public sealed class EnrolmentsModel(EnrolmentService enrolments, CentreRegistry 
         .Where(r => r.Enrolment is { Closed: false, Window: { } w } && w.Closes > time.GetUtcNow() && w.Closes <= time.GetUtcNow().AddDays(14))
         .OrderBy(r => r.Enrolment.Window!.Closes).ToList();
 
-    public string? Problem { get; private set; }
+    public string? Problem { get; set; }
 
     public string? Message { get; private set; }
 
@@ -36,7 +37,7 @@ public sealed class EnrolmentsModel(EnrolmentService enrolments, CentreRegistry 
         var unknown = wanted.Except(candidates.Select(c => c.CandidateNumber)).ToList();
         if (unknown.Count > 0)
         {
-            throw new EnrolmentRefusedException($"No candidate here has the number(s) {string.Join(", ", unknown.Take(20))}; nobody was enrolled.");
+            throw new RefusedException(RefusalKind.Invalid, $"No candidate here has the number(s) {string.Join(", ", unknown.Take(20))}; nobody was enrolled.");
         }
 
         var chosen = wanted.Count == 0 ? candidates : candidates.Where(c => wanted.Contains(c.CandidateNumber)).ToList();
@@ -46,14 +47,14 @@ public sealed class EnrolmentsModel(EnrolmentService enrolments, CentreRegistry 
 
     public Task<IActionResult> OnPostAgreeAsync(Guid centreId, Guid enrolmentId, DateOnly? start, string? agreedWith) => Act(centreId, async acting =>
     {
-        var enrolment = await enrolments.AgreeWindowAsync(centreId, enrolmentId, start ?? throw new EnrolmentRefusedException("Give the agreed start date."),
+        var enrolment = await enrolments.AgreeWindowAsync(centreId, enrolmentId, start ?? throw new RefusedException(RefusalKind.Invalid, "Give the agreed start date."),
             agreedWith ?? "", acting, HttpContext.RequestAborted);
         Message = $"Window agreed: it closes {CentreTime.Show(enrolment.Window!.Closes, Centre.Zone)}.";
     });
 
     public Task<IActionResult> OnPostExtendAsync(Guid centreId, Guid enrolmentId, DateOnly? lastDay, string? reason) => Act(centreId, async acting =>
     {
-        var enrolment = await enrolments.ExtendWindowAsync(centreId, enrolmentId, lastDay ?? throw new EnrolmentRefusedException("Give the new last day."),
+        var enrolment = await enrolments.ExtendWindowAsync(centreId, enrolmentId, lastDay ?? throw new RefusedException(RefusalKind.Invalid, "Give the new last day."),
             reason, acting, HttpContext.RequestAborted);
         Message = $"Window extended: it now closes {CentreTime.Show(enrolment.Window!.Closes, Centre.Zone)}.";
     });
@@ -61,19 +62,12 @@ public sealed class EnrolmentsModel(EnrolmentService enrolments, CentreRegistry 
     private async Task<IActionResult> Act(Guid centreId, Func<Acting, Task> action)
     {
         Centre = await registry.CentreAsync(centreId, HttpContext.RequestAborted);
-        try
-        {
-            await action(new Acting(User.Actor(), HttpContext.SourceAddress()));
-        }
-        catch (EnrolmentRefusedException refused)
-        {
-            Problem = refused.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-
+        await action(new Acting(User.Actor(), HttpContext.SourceAddress()));
         await Load(centreId);
         return Page();
     }
+
+    public Task ReloadAsync() => Load(Centre.Id);
 
     private async Task Load(Guid centreId)
     {

@@ -1,4 +1,5 @@
 using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -7,11 +8,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AssessmentEngine.Web.Features.Identity.Pages;
 
 [Authorize(Policy = Policies.Admin)]
-public sealed class CandidateDetailModel(CentreRegistry registry, IQuerySession session) : PageModel
+public sealed class CandidateDetailModel(CentreRegistry registry, IQuerySession session) : PageModel, IShowsRefusals
 {
     public Candidate Candidate { get; private set; } = null!;
 
-    public string? Problem { get; private set; }
+    public string? Problem { get; set; }
 
     public bool Saved { get; private set; }
 
@@ -25,19 +26,10 @@ public sealed class CandidateDetailModel(CentreRegistry registry, IQuerySession 
             return NotFound();
         }
 
-        try
-        {
-            Candidate = await registry.ApproveAdjustmentsAsync(centreId, candidateId,
-                new Adjustments(extraTime, restBreaks, largeText, highContrast, string.IsNullOrWhiteSpace(notes) ? null : notes.Trim()),
-                new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
-            Saved = true;
-        }
-        catch (RegistryRefusedException refused)
-        {
-            Problem = refused.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-
+        Candidate = await registry.ApproveAdjustmentsAsync(centreId, candidateId,
+            new Adjustments(extraTime, restBreaks, largeText, highContrast, string.IsNullOrWhiteSpace(notes) ? null : notes.Trim()),
+            new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
+        Saved = true;
         return Page();
     }
 

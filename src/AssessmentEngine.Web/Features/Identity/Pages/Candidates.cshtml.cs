@@ -1,4 +1,5 @@
 using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -67,7 +68,7 @@ public sealed class CandidatesModel(CentreRegistry registry, IQuerySession sessi
             Message = $"Registered {registered.Count} candidate(s).";
             return await Show(centreId, []);
         }
-        catch (RegistryRefusedException refused)
+        catch (RefusedException refused) // shown as a row error beside the file's, not as the page's problem
         {
             return await Show(centreId, [new RowError(0, refused.Message)]);
         }

@@ -1,4 +1,5 @@
 using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,27 +8,19 @@ namespace AssessmentEngine.Web.Features.Identity.Pages;
 
 /// <summary>The invitations waiting for the signed-in person: only they can accept one, and each only once.</summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class InvitationsModel(CentreRegistry registry) : PageModel
+public sealed class InvitationsModel(CentreRegistry registry) : PageModel, IShowsRefusals
 {
     public IReadOnlyList<(Invitation Invitation, Centre Centre)> Waiting { get; private set; } = [];
 
-    public string? Problem { get; private set; }
+    public string? Problem { get; set; }
 
     public async Task OnGetAsync() => Waiting = await registry.InvitationsForAsync(User.Id(), HttpContext.RequestAborted);
 
     public async Task<IActionResult> OnPostAcceptAsync(Guid centreId)
     {
-        try
-        {
-            await registry.AcceptInvitationAsync(User.Id(), centreId, HttpContext.SourceAddress(), HttpContext.RequestAborted);
-            return LocalRedirect("/");
-        }
-        catch (RegistryRefusedException refused)
-        {
-            Problem = refused.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            await OnGetAsync();
-            return Page();
-        }
+        await registry.AcceptInvitationAsync(User.Id(), centreId, HttpContext.SourceAddress(), HttpContext.RequestAborted);
+        return LocalRedirect("/");
     }
+
+    public Task ReloadAsync() => OnGetAsync();
 }

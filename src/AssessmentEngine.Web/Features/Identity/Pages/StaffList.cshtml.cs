@@ -1,4 +1,5 @@
 using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AssessmentEngine.Web.Features.Identity.Pages;
 
 [Authorize(Policy = Policies.Admin)]
-public sealed class StaffListModel(CentreRegistry registry, IQuerySession session, TimeProvider time) : PageModel
+public sealed class StaffListModel(CentreRegistry registry, IQuerySession session, TimeProvider time) : PageModel, IShowsRefusals
 {
     public Centre Centre { get; private set; } = null!;
 
@@ -15,7 +16,9 @@ public sealed class StaffListModel(CentreRegistry registry, IQuerySession sessio
 
     public DateTimeOffset Now => time.GetUtcNow();
 
-    public string? Problem { get; private set; }
+    private Guid _centreId;
+
+    public string? Problem { get; set; }
 
     public string? Message { get; private set; }
 
@@ -62,25 +65,19 @@ public sealed class StaffListModel(CentreRegistry registry, IQuerySession sessio
         Message = "The invitation was withdrawn.";
     });
 
+    public Task ReloadAsync() => Load(_centreId);
+
     private async Task<IActionResult> Act(Guid centreId, Func<Acting, Task> action)
     {
-        try
-        {
-            await action(new Acting(User.Actor(), HttpContext.SourceAddress()));
-            Response.Headers.CacheControl = "no-store";
-        }
-        catch (RegistryRefusedException refused)
-        {
-            Problem = refused.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-
+        _centreId = centreId;
+        await action(new Acting(User.Actor(), HttpContext.SourceAddress()));
+        Response.Headers.CacheControl = "no-store";
         await Load(centreId);
         return Page();
     }
 
     private static List<Role> ParseRoles(string[]? names) =>
-        (names ?? []).Select(name => Roles.TryParse(name, out var role) ? role : throw new RegistryRefusedException($"'{name}' is not a role."))
+        (names ?? []).Select(name => Roles.TryParse(name, out var role) ? role : throw new RefusedException(RefusalKind.Invalid, $"'{name}' is not a role."))
             .Distinct().ToList();
 
     private async Task Load(Guid centreId)

@@ -1,7 +1,6 @@
-namespace AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Infrastructure;
 
-/// <summary>A registration file refused before it is parsed: the message names the limit it passed.</summary>
-internal sealed class FileRefusedException(string message) : Exception(message);
+namespace AssessmentEngine.Web.Features.Identity.Registering;
 
 /// <summary>
 /// Reads at most <paramref name="maximum"/> bytes of a stream and refuses the file at the next one, whatever length the
@@ -31,7 +30,7 @@ internal sealed class BoundedStream(Stream inner, long maximum, string refusal) 
     {
         var read = inner.Read(buffer);
         _read += read;
-        return _read > maximum ? throw new FileRefusedException(refusal) : read;
+        return _read > maximum ? throw new RefusedException(RefusalKind.Invalid, refusal) : read;
     }
 
     public override void Flush()
@@ -115,7 +114,7 @@ internal sealed class LineLengthReader(TextReader inner, int maximum) : TextRead
         }
         else if (++_length > maximum)
         {
-            throw new FileRefusedException(CandidateFileReader.LineTooLong(_line, maximum));
+            throw new RefusedException(RefusalKind.Invalid, CandidateFileReader.LineTooLong(_line, maximum));
         }
 
         _afterCarriageReturn = character == '\r';

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using AssessmentEngine.Web.Infrastructure;
 using ClosedXML.Excel;
 using CsvHelper;
 using CsvHelper.Configuration;
@@ -77,7 +78,7 @@ public static partial class CandidateFileReader
         {
             table = workbook ? ReadWorkbook(content) : ReadCsv(content);
         }
-        catch (FileRefusedException refused)
+        catch (RefusedException refused)
         {
             return Fail(refused.Message);
         }
@@ -314,7 +315,7 @@ public static partial class CandidateFileReader
     /// <summary>The upload as it is, or refused when it is over <see cref="MaximumBytes"/>; bounded as it is read if it cannot say its length.</summary>
     private static Stream WithinSize(Stream content) =>
         !content.CanSeek ? new BoundedStream(content, MaximumBytes, TooLarge)
-        : content.Length > MaximumBytes ? throw new FileRefusedException(TooLarge)
+        : content.Length > MaximumBytes ? throw new RefusedException(RefusalKind.Invalid, TooLarge)
         : content;
 
     private static List<string[]> ReadCsv(Stream content)
@@ -338,12 +339,12 @@ public static partial class CandidateFileReader
             {
                 if (table.Count > MaximumRows + 1)
                 {
-                    throw new FileRefusedException($"the file has more than {MaximumRows:N0} rows; register at most {MaximumRows:N0} candidates per file. Split it and upload each part.");
+                    throw new RefusedException(RefusalKind.Invalid, $"the file has more than {MaximumRows:N0} rows; register at most {MaximumRows:N0} candidates per file. Split it and upload each part.");
                 }
 
                 if (csv.Count > MaximumColumns)
                 {
-                    throw new FileRefusedException(TooManyColumns(csv.Count));
+                    throw new RefusedException(RefusalKind.Invalid, TooManyColumns(csv.Count));
                 }
 
                 table.Add(csv.Record ?? []);
@@ -351,7 +352,7 @@ public static partial class CandidateFileReader
         }
         catch (MaxFieldSizeException)
         {
-            throw new FileRefusedException(
+            throw new RefusedException(RefusalKind.Invalid,
                 $"a value on row {csv.Row:N0} is longer than {MaximumLineLength:N0} characters; a registration file's values are at most {MaximumLineLength:N0} characters. Check that it is the candidates' file.");
         }
 

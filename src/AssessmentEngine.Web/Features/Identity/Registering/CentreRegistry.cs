@@ -1,11 +1,9 @@
+using AssessmentEngine.Web.Infrastructure;
 using JasperFx;
 using Marten;
 using Marten.Exceptions;
 
 namespace AssessmentEngine.Web.Features.Identity.Registering;
-
-/// <summary>A refusal whose message says what to change; nothing was written.</summary>
-public sealed class RegistryRefusedException(string message) : Exception(message);
 
 /// <summary>Who did something, from where: recorded on every change.</summary>
 public sealed record Acting(string Actor, string SourceAddress);
@@ -16,7 +14,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
     public async Task<Centre> CentreAsync(Guid centreId, CancellationToken cancellationToken = default)
     {
         await using var session = store.QuerySession();
-        return await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new RegistryRefusedException("There is no such centre.");
+        return await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "There is no such centre.");
     }
 
     public async Task<IReadOnlySet<string>> RegisteredNumbersAsync(Guid centreId, CancellationToken cancellationToken = default)
@@ -59,7 +57,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
     {
         if (adjustments.ExtraTimePercent is < 0 or > 100)
         {
-            throw new RegistryRefusedException("Extra time must be from 0 to 100 per cent.");
+            throw new RefusedException(RefusalKind.Invalid, "Extra time must be from 0 to 100 per cent.");
         }
 
         var now = time.GetUtcNow();
@@ -67,7 +65,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
         var candidate = await session.LoadAsync<Candidate>(candidateId, cancellationToken);
         if (candidate is null || candidate.CentreId != centreId)
         {
-            throw new RegistryRefusedException("There is no such candidate at this centre.");
+            throw new RefusedException(RefusalKind.NotFound, "There is no such candidate at this centre.");
         }
 
         var approved = adjustments with { ApprovedBy = acting.Actor, ApprovedAt = now };
@@ -124,7 +122,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
     {
         if (StaffProblem(email, displayName, roles) is { } problem)
         {
-            throw new RegistryRefusedException(problem);
+            throw new RefusedException(RefusalKind.Invalid, problem);
         }
 
         var now = time.GetUtcNow();
@@ -135,7 +133,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
         {
             if (existing.Memberships.Any(m => m.CentreId == centreId))
             {
-                throw new RegistryRefusedException($"{name} is already a member of staff here; change their roles instead.");
+                throw new RefusedException(RefusalKind.Invalid, $"{name} is already a member of staff here; change their roles instead.");
             }
 
             // Someone with an account elsewhere is invited: their account stays theirs, and only they can say yes.
@@ -169,7 +167,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
         var account = await MemberAsync(session, centreId, userId, cancellationToken);
         if (roles.Contains(Role.Candidate) != account.Holds(Role.Candidate, centreId))
         {
-            throw new RegistryRefusedException("The candidate role comes with registration as a candidate; it cannot be given or taken here.");
+            throw new RefusedException(RefusalKind.Invalid, "The candidate role comes with registration as a candidate; it cannot be given or taken here.");
         }
 
         if (!roles.Contains(Role.Admin) && account.Holds(Role.Admin, centreId))
@@ -180,7 +178,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
 #pragma warning restore CA1847
             if (!admins.Any(a => a.Holds(Role.Admin, centreId)))
             {
-                throw new RegistryRefusedException("This is the centre's only exam officer; give another person the admin role first.");
+                throw new RefusedException(RefusalKind.Invalid, "This is the centre's only exam officer; give another person the admin role first.");
             }
         }
 
@@ -234,7 +232,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
         var account = await session.LoadAsync<UserAccount>(userId, cancellationToken);
         if (invitation is null || !invitation.IsOpen(now) || account is null)
         {
-            throw new RegistryRefusedException("There is no invitation to that centre waiting for you: it may have been accepted already, withdrawn, or have expired. Ask the centre's exam officer to invite you again.");
+            throw new RefusedException(RefusalKind.NotFound, "There is no invitation to that centre waiting for you: it may have been accepted already, withdrawn, or have expired. Ask the centre's exam officer to invite you again.");
         }
 
         var joined = account with
@@ -257,7 +255,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
         var account = await session.LoadAsync<UserAccount>(userId, cancellationToken);
         if (invitation is null || account is null)
         {
-            throw new RegistryRefusedException("There is no invitation waiting for that person.");
+            throw new RefusedException(RefusalKind.NotFound, "There is no invitation waiting for that person.");
         }
 
         session.Delete(invitation);
@@ -274,7 +272,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
         if (account.Operator || account.Memberships.Any(m => m.CentreId != centreId))
         {
             // One account serves every centre the person works at: no single centre may take it over.
-            throw new RegistryRefusedException($"{account.DisplayName} also works at another centre, so their account is not this centre's to reset: the platform operator resets it from their page.");
+            throw new RefusedException(RefusalKind.Invalid, $"{account.DisplayName} also works at another centre, so their account is not this centre's to reset: the platform operator resets it from their page.");
         }
 
         var (reset, code) = Secrets.WithResetCode(account, now);
@@ -290,7 +288,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
         var account = await session.LoadAsync<UserAccount>(userId, cancellationToken);
         return account is not null && account.Memberships.Any(m => m.CentreId == centreId)
             ? account
-            : throw new RegistryRefusedException("There is no such person at this centre.");
+            : throw new RefusedException(RefusalKind.NotFound, "There is no such person at this centre.");
     }
 
     private static async Task SaveRefusingDuplicatesAsync(IDocumentSession session, string message, CancellationToken cancellationToken)
@@ -301,7 +299,7 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
         }
         catch (Exception exception) when (exception is DocumentAlreadyExistsException or MartenCommandException { InnerException: Npgsql.PostgresException { SqlState: "23505" } })
         {
-            throw new RegistryRefusedException(message);
+            throw new RefusedException(RefusalKind.Invalid, message);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Xml;
+using AssessmentEngine.Web.Infrastructure;
 using static AssessmentEngine.Web.Features.Identity.Registering.CandidateFileReader;
 
 namespace AssessmentEngine.Web.Features.Identity.Registering;
@@ -9,7 +10,7 @@ namespace AssessmentEngine.Web.Features.Identity.Registering;
 /// Measures an uploaded .xlsx package before ClosedXML, which holds every sheet of a workbook in memory, opens it: how
 /// many parts it has, what they unpack to and how much they are compressed (from the zip's directory), then how far each
 /// worksheet reaches, streamed from its cells. A sheet's dimension element is checked as well, but not trusted: the
-/// cells decide. Anything past a limit is refused with a <see cref="FileRefusedException"/> naming it.
+/// cells decide. Anything past a limit is refused with a <see cref="RefusedException"/> naming it.
 /// </summary>
 internal static class WorkbookPackage
 {
@@ -39,7 +40,7 @@ internal static class WorkbookPackage
         using var package = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
         if (package.Entries.Count > MaximumParts)
         {
-            throw new FileRefusedException(TooManyParts((ulong)package.Entries.Count));
+            throw new RefusedException(RefusalKind.Invalid, TooManyParts((ulong)package.Entries.Count));
         }
 
         long unpacked = 0;
@@ -50,7 +51,7 @@ internal static class WorkbookPackage
 
         if (unpacked > MaximumUnpackedBytes)
         {
-            throw new FileRefusedException(UnpacksTooLarge(unpacked));
+            throw new RefusedException(RefusalKind.Invalid, UnpacksTooLarge(unpacked));
         }
 
         foreach (var part in package.Entries.Where(p => p.Length >= SmallestPartRatioChecked))
@@ -58,7 +59,7 @@ internal static class WorkbookPackage
             var ratio = part.Length / Math.Max(part.CompressedLength, 1);
             if (ratio > MaximumCompressionRatio)
             {
-                throw new FileRefusedException(CompressedTooTightly(part.FullName, ratio));
+                throw new RefusedException(RefusalKind.Invalid, CompressedTooTightly(part.FullName, ratio));
             }
         }
 
@@ -103,7 +104,7 @@ internal static class WorkbookPackage
 
         if (declared > MaximumParts)
         {
-            throw new FileRefusedException(TooManyParts(declared));
+            throw new RefusedException(RefusalKind.Invalid, TooManyParts(declared));
         }
     }
 
@@ -155,12 +156,12 @@ internal static class WorkbookPackage
     {
         if (lastRow > MaximumRows + 1)
         {
-            throw new FileRefusedException(TooManyRows(lastRow - 1));
+            throw new RefusedException(RefusalKind.Invalid, TooManyRows(lastRow - 1));
         }
 
         if (lastColumn > MaximumColumns)
         {
-            throw new FileRefusedException(TooManyColumns(lastColumn));
+            throw new RefusedException(RefusalKind.Invalid, TooManyColumns(lastColumn));
         }
     }
 
@@ -176,7 +177,7 @@ internal static class WorkbookPackage
             column = Math.Min(column * 26 + (char.ToUpperInvariant(reference[letters]) - 'A' + 1), int.MaxValue);
         }
 
-        return letters == 0 ? throw new FileRefusedException(NotReadableWorkbook) : (Number(reference[letters..]), (int)column);
+        return letters == 0 ? throw new RefusedException(RefusalKind.Invalid, NotReadableWorkbook) : (Number(reference[letters..]), (int)column);
     }
 
     /// <summary>A row number (1 or more); one too large for an int counts as int.MaxValue.</summary>
@@ -185,10 +186,10 @@ internal static class WorkbookPackage
         long number = 0;
         foreach (var digit in digits)
         {
-            number = char.IsAsciiDigit(digit) ? Math.Min(number * 10 + (digit - '0'), int.MaxValue) : throw new FileRefusedException(NotReadableWorkbook);
+            number = char.IsAsciiDigit(digit) ? Math.Min(number * 10 + (digit - '0'), int.MaxValue) : throw new RefusedException(RefusalKind.Invalid, NotReadableWorkbook);
         }
 
-        return number == 0 ? throw new FileRefusedException(NotReadableWorkbook) : (int)number;
+        return number == 0 ? throw new RefusedException(RefusalKind.Invalid, NotReadableWorkbook) : (int)number;
     }
 
     /// <summary>Where a sheet's rows and cells reach; rows and cells without a reference follow the one before.</summary>

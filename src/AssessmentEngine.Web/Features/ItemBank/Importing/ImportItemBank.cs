@@ -1,6 +1,7 @@
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Infrastructure.Store;
+using AssessmentEngine.Web.Infrastructure;
 using JasperFx;
 using Marten;
 using Marten.Exceptions;
@@ -16,9 +17,6 @@ public sealed record ImportCounts(int Published, int Revised, int Retired, int U
 public sealed record PlannedItemEvent(Guid StreamId, long DecidedAtVersion, object Event);
 
 public sealed record ImportPlan(IReadOnlyList<PlannedItemEvent> Events, ImportCounts Counts);
-
-/// <summary>Refused imports: the message says what to do.</summary>
-public sealed class ImportRefusedException(string message) : Exception(message);
 
 /// <summary>
 /// Brings the event store in line with the Markdown bank: new files publish, changed files revise, deleted files
@@ -52,7 +50,7 @@ public static class ImportItemBank
             {
                 if (current.UnitCode != item.UnitCode)
                 {
-                    throw new ImportRefusedException(
+                    throw new RefusedException(RefusalKind.Invalid,
                         $"{item.SourcePath}: item id {item.Id} already belongs to unit {current.UnitCode}; item ids are never reused — give this item a new id.");
                 }
 
@@ -95,7 +93,7 @@ public static class ImportItemBank
         if (bank.HasErrors)
         {
             var errors = bank.Diagnostics.Count(d => d.Severity == Severity.Error);
-            throw new ImportRefusedException($"the item bank has {errors} lint error(s); nothing was imported. Fix them (./ae itembank lint) and import again.");
+            throw new RefusedException(RefusalKind.Invalid, $"the item bank has {errors} lint error(s); nothing was imported. Fix them (./ae itembank lint) and import again.");
         }
 
         var now = time.GetUtcNow();
@@ -111,7 +109,7 @@ public static class ImportItemBank
             var owner = storedUnits.TryGetValue(unit.Code, out var stored) ? stored.OwnerId : rights.OwnerOfNew(unit);
             if (!rights.MayWrite(owner))
             {
-                throw new ImportRefusedException(
+                throw new RefusedException(RefusalKind.Invalid,
                     $"Unit {unit.Code} belongs to {BankOwners.Describe(owner)}; only its authors may publish, revise or retire its items. Nothing was imported.");
             }
 
@@ -153,7 +151,7 @@ public static class ImportItemBank
         }
         catch (Exception exception) when (exception is ConcurrencyException or ExistingStreamIdCollisionException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
         {
-            throw new ImportRefusedException("another import changed the same items at the same time; nothing was imported by this one. Run it again.");
+            throw new RefusedException(RefusalKind.Invalid, "another import changed the same items at the same time; nothing was imported by this one. Run it again.");
         }
 
         return plan.Counts;

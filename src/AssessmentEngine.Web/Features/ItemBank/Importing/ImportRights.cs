@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Infrastructure;
 
 namespace AssessmentEngine.Web.Features.ItemBank.Importing;
 
@@ -19,7 +20,7 @@ public sealed record ImportRights(IReadOnlySet<string>? Owners, string? NewUnitO
         var chosen = string.IsNullOrWhiteSpace(chosenOwner) ? (owners.Count == 1 ? owners.Single() : null) : chosenOwner;
         if (chosen is not null && !owners.Contains(chosen))
         {
-            throw new ImportRefusedException("You do not author for the bank you chose; nothing was imported.");
+            throw new RefusedException(RefusalKind.Invalid, "You do not author for the bank you chose; nothing was imported.");
         }
 
         return new ImportRights(owners, chosen);
@@ -29,6 +30,6 @@ public sealed record ImportRights(IReadOnlySet<string>? Owners, string? NewUnitO
 
     public string OwnerOfNew(Unit unit) =>
         Owners is null ? BankOwners.ForAwardingBody(unit.AwardingBody)
-        : NewUnitOwner ?? throw new ImportRefusedException(
+        : NewUnitOwner ?? throw new RefusedException(RefusalKind.Invalid,
             $"Unit {unit.Code} is new: choose whose bank it belongs to (you author for more than one); nothing was imported.");
 }

@@ -2,6 +2,7 @@ using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Centres;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -45,7 +46,7 @@ public sealed class TutorHomeModel(IQuerySession session, TutorUpload upload, It
                 await using var stream = file.OpenReadStream();
                 Outcome = await upload.HandleAsync(file.FileName, stream, unitFolder, mode == "import", ImportRights.For(User, owner), User.Actor(), HttpContext.RequestAborted);
             }
-            catch (ImportRefusedException refused)
+            catch (RefusedException refused) // shown as the upload's outcome, beside the lint's findings
             {
                 Outcome = new UploadOutcome([], 0, null, refused.Message);
             }

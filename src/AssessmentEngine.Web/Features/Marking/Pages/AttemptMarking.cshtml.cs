@@ -1,5 +1,5 @@
-using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +12,7 @@ namespace AssessmentEngine.Web.Features.Marking.Pages;
 /// its marks, the marking guidance, the result per outcome; the assessor marks and decides, the verifier verifies.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class AttemptMarkingModel(IQuerySession session, Assessing assessing) : PageModel
+public sealed class AttemptMarkingModel(IQuerySession session, Assessing assessing) : PageModel, IShowsRefusals
 {
     public MarkedAttempt Marked { get; private set; } = null!;
 
@@ -20,7 +20,7 @@ public sealed class AttemptMarkingModel(IQuerySession session, Assessing assessi
 
     public bool Verifying { get; private set; }
 
-    public string? Problem { get; private set; }
+    public string? Problem { get; set; }
 
     public string? Message { get; private set; }
 
@@ -53,20 +53,16 @@ public sealed class AttemptMarkingModel(IQuerySession session, Assessing assessi
             return NotFound();
         }
 
-        try
-        {
-            await act();
-            Message = done;
-        }
-        catch (AttemptRefusedException refused)
-        {
-            Problem = refused.Message;
-            Response.StatusCode = refused.Status == StatusCodes.Status404NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
-        }
-
+        await act();
+        Message = done;
         await LoadAsync(area, attemptId);
         return Page();
     }
+
+    public int StatusFor(RefusedException refused) =>
+        refused.Kind == RefusalKind.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
+
+    public Task ReloadAsync() => LoadAsync(Verifying ? "verify" : "assess", Marked.Attempt.Id);
 
     private async Task<bool> LoadAsync(string area, Guid attemptId)
     {
@@ -75,7 +71,7 @@ public sealed class AttemptMarkingModel(IQuerySession session, Assessing assessi
         {
             Marked = await assessing.LoadAsync(attemptId, RoleHere(area), User, HttpContext.RequestAborted);
         }
-        catch (AttemptRefusedException)
+        catch (RefusedException)
         {
             return false;
         }

@@ -1,6 +1,7 @@
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AssessmentEngine.Web.Features.Sittings.Pages;
 
 [Authorize(Policy = Policies.Admin)]
-public sealed class SittingDetailModel(SittingService sittings, CentreRegistry registry, IQuerySession session) : PageModel
+public sealed class SittingDetailModel(SittingService sittings, CentreRegistry registry, IQuerySession session) : PageModel, IShowsRefusals
 {
     public Centre Centre { get; private set; } = null!;
 
@@ -19,7 +20,7 @@ public sealed class SittingDetailModel(SittingService sittings, CentreRegistry r
 
     public IReadOnlyList<(Booking Booking, Candidate Candidate)> Booked { get; private set; } = [];
 
-    public string? Problem { get; private set; }
+    public string? Problem { get; set; }
 
     public string? Message { get; private set; }
 
@@ -32,43 +33,36 @@ public sealed class SittingDetailModel(SittingService sittings, CentreRegistry r
             return NotFound();
         }
 
-        try
+        var wanted = (numbers ?? "").Split([',', ' ', '\n', '\r', '\t', ';'], StringSplitOptions.RemoveEmptyEntries).Select(n => n.ToUpperInvariant()).ToHashSet();
+        var candidates = await session.Query<Candidate>().Where(c => c.CentreId == centreId).ToListAsync(HttpContext.RequestAborted);
+        List<Guid> chosen;
+        if (wanted.Count > 0)
         {
-            var wanted = (numbers ?? "").Split([',', ' ', '\n', '\r', '\t', ';'], StringSplitOptions.RemoveEmptyEntries).Select(n => n.ToUpperInvariant()).ToHashSet();
-            var candidates = await session.Query<Candidate>().Where(c => c.CentreId == centreId).ToListAsync(HttpContext.RequestAborted);
-            List<Guid> chosen;
-            if (wanted.Count > 0)
+            var unknown = wanted.Except(candidates.Select(c => c.CandidateNumber)).ToList();
+            if (unknown.Count > 0)
             {
-                var unknown = wanted.Except(candidates.Select(c => c.CandidateNumber)).ToList();
-                if (unknown.Count > 0)
-                {
-                    throw new SittingRefusedException($"No candidate here has the number(s) {string.Join(", ", unknown.Take(20))}.");
-                }
-
-                chosen = candidates.Where(c => wanted.Contains(c.CandidateNumber)).Select(c => c.Id).ToList();
-            }
-            else
-            {
-                // Everyone enrolled on the unit whose window covers the sitting (with their own extra time).
-                var byId = candidates.ToDictionary(c => c.Id);
-                var enrolled = await session.Query<Enrolment>().Where(e => e.CentreId == centreId && e.UnitCode == Sitting.UnitCode).ToListAsync(HttpContext.RequestAborted);
-                chosen = enrolled.Where(e => byId.ContainsKey(e.CandidateId) && (e.WindowWeeks is null
-                        || (e.Window is { } w && !e.Closed && w.Covers(Sitting.StartsAt, Sitting.EndsAtFor(byId[e.CandidateId].Adjustments.ExtraTimePercent)))))
-                    .Select(e => e.CandidateId).ToList();
+                throw new RefusedException(RefusalKind.Invalid, $"No candidate here has the number(s) {string.Join(", ", unknown.Take(20))}.");
             }
 
-            var booked = await sittings.BookAsync(centreId, sittingId, chosen, new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
-            Message = $"Booked {booked} candidate(s).";
+            chosen = candidates.Where(c => wanted.Contains(c.CandidateNumber)).Select(c => c.Id).ToList();
         }
-        catch (SittingRefusedException refused)
+        else
         {
-            Problem = refused.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            // Everyone enrolled on the unit whose window covers the sitting (with their own extra time).
+            var byId = candidates.ToDictionary(c => c.Id);
+            var enrolled = await session.Query<Enrolment>().Where(e => e.CentreId == centreId && e.UnitCode == Sitting.UnitCode).ToListAsync(HttpContext.RequestAborted);
+            chosen = enrolled.Where(e => byId.ContainsKey(e.CandidateId) && (e.WindowWeeks is null
+                    || (e.Window is { } w && !e.Closed && w.Covers(Sitting.StartsAt, Sitting.EndsAtFor(byId[e.CandidateId].Adjustments.ExtraTimePercent)))))
+                .Select(e => e.CandidateId).ToList();
         }
 
+        var booked = await sittings.BookAsync(centreId, sittingId, chosen, new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
+        Message = $"Booked {booked} candidate(s).";
         await Load(centreId, sittingId);
         return Page();
     }
+
+    public Task ReloadAsync() => Load(Centre.Id, Sitting.Id);
 
     private async Task<bool> Load(Guid centreId, Guid sittingId)
     {

@@ -2,6 +2,7 @@ using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AssessmentEngine.Web.Features.Sittings.Pages;
 
 [Authorize(Policy = Policies.Admin)]
-public sealed class SittingsModel(SittingService sittings, CentreRegistry registry, IQuerySession session) : PageModel
+public sealed class SittingsModel(SittingService sittings, CentreRegistry registry, IQuerySession session) : PageModel, IShowsRefusals
 {
     public Centre Centre { get; private set; } = null!;
 
@@ -20,34 +21,25 @@ public sealed class SittingsModel(SittingService sittings, CentreRegistry regist
 
     public IReadOnlyList<Sitting> List { get; private set; } = [];
 
-    public string? Problem { get; private set; }
+    public string? Problem { get; set; }
 
     public async Task OnGetAsync(Guid centreId) => await Load(centreId);
 
     public async Task<IActionResult> OnPostAsync(Guid centreId, string? unit, string? room, DateOnly? day, TimeOnly? time, int? duration, Guid[]? invigilators)
     {
         await Load(centreId);
-        try
+        var test = Units.FirstOrDefault(u => u.Code == unit) is { Blueprints.Count: > 0 } chosen
+            ? chosen.Blueprints[0]
+            : throw new RefusedException(RefusalKind.Invalid, "Choose a unit that has a test.");
+        if (day is null || time is null)
         {
-            var test = Units.FirstOrDefault(u => u.Code == unit) is { Blueprints.Count: > 0 } chosen
-                ? chosen.Blueprints[0]
-                : throw new SittingRefusedException("Choose a unit that has a test.");
-            if (day is null || time is null)
-            {
-                throw new SittingRefusedException("Give the date and the start time.");
-            }
+            throw new RefusedException(RefusalKind.Invalid, "Give the date and the start time.");
+        }
 
-            var starts = CentreTime.FromLocal(day.Value, time.Value, Centre.Zone);
-            var sitting = await sittings.ScheduleAsync(centreId, test.UnitCode, room, starts, duration ?? test.DurationMinutes, invigilators ?? [],
-                new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
-            return Redirect($"/centres/{centreId}/sittings/{sitting.Id}");
-        }
-        catch (Exception refused) when (refused is SittingRefusedException or EnrolmentRefusedException)
-        {
-            Problem = refused.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Page();
-        }
+        var starts = CentreTime.FromLocal(day.Value, time.Value, Centre.Zone);
+        var sitting = await sittings.ScheduleAsync(centreId, test.UnitCode, room, starts, duration ?? test.DurationMinutes, invigilators ?? [],
+            new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
+        return Redirect($"/centres/{centreId}/sittings/{sitting.Id}");
     }
 
     private async Task Load(Guid centreId)

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AssessmentEngine.Web.Features.Attempts;
@@ -9,6 +9,8 @@ using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Invigilation;
+using AssessmentEngine.Web.Features.Invigilation.Pausing;
+using AssessmentEngine.Web.Features.Invigilation.Voiding;
 using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
@@ -206,7 +208,7 @@ public sealed partial class AnsweringApiTests(TestDatabase database) : IClassFix
         return (await query.LoadAsync<Attempt>(id))!;
     }
 
-    private static Invigilating Invigilating(IServiceScope scope) => scope.ServiceProvider.GetRequiredService<Invigilating>();
+    private static T Desk<T>(IServiceScope scope) where T : notnull => scope.ServiceProvider.GetRequiredService<T>();
 
     /// <summary>Single-choice changes on the attempt's first choice question, numbered from <paramref name="from"/>.</summary>
     private static List<(long Sequence, int Item, JsonObject Response)> ChoiceChanges(JsonObject opened, long from, int count)
@@ -287,7 +289,7 @@ public sealed partial class AnsweringApiTests(TestDatabase database) : IClassFix
         var invigilator = new Invigilator(sitting.Invigilator.Id, sitting.Invigilator.SignInName);
         using (var scope = _engine.Services.CreateScope())
         {
-            await Invigilating(scope).VoidAsync(sitting.Sitting.Id, candidate.Id, "notes found on the desk", invigilator);
+            await Desk<VoidAttempt>(scope).HandleAsync(sitting.Sitting.Id, candidate.Id, "notes found on the desk", invigilator);
         }
 
         // The candidate asks to start again (with an antiforgery token of theirs from another page); the invigilator admits them again.
@@ -320,7 +322,7 @@ public sealed partial class AnsweringApiTests(TestDatabase database) : IClassFix
         var invigilator = new Invigilator(sitting.Invigilator.Id, sitting.Invigilator.SignInName);
         using (var scope = _engine.Services.CreateScope())
         {
-            await Invigilating(scope).PauseAsync(sitting.Sitting.Id, [candidate.Id], "fire alarm", invigilator);
+            await Desk<PauseCandidates>(scope).HandleAsync(sitting.Sitting.Id, [candidate.Id], "fire alarm", invigilator);
         }
 
         using (var refused = await sitter.PostAsync("answers", Body(sitter.Page, changes.Take(2))))
@@ -334,7 +336,7 @@ public sealed partial class AnsweringApiTests(TestDatabase database) : IClassFix
 
         using (var scope = _engine.Services.CreateScope())
         {
-            await Invigilating(scope).ResumeAsync(sitting.Sitting.Id, [candidate.Id], invigilator);
+            await Desk<ResumeCandidates>(scope).HandleAsync(sitting.Sitting.Id, [candidate.Id], invigilator);
         }
 
         var result = await sitter.PostOkAsync("answers", Body(sitter.Page, changes.Take(2)));

@@ -5,6 +5,9 @@ using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Invigilation;
+using AssessmentEngine.Web.Features.Invigilation.Admitting;
+using AssessmentEngine.Web.Features.Invigilation.Pausing;
+using AssessmentEngine.Web.Features.Invigilation.Voiding;
 using AssessmentEngine.Web.Infrastructure.Jobs;
 using AssessmentEngine.Web.Infrastructure.Store;
 using AssessmentEngine.Web.Tests.Attempts;
@@ -402,7 +405,6 @@ public sealed class HostileHubCallsTests(TestDatabase database, ITestOutputHelpe
         var candidates = sitting.Candidates;
         var me = new Invigilator(sitting.Invigilator.Id, "invigilator");
         using var scope = services.CreateScope();
-        var invigilating = scope.ServiceProvider.GetRequiredService<Invigilating>();
 
         await AttemptBuilder.InProgressAsync(services, sitting.Sitting, candidates[0]);
         await AttemptBuilder.CheckedInAsync(services, sitting.Sitting, candidates[2]);
@@ -410,11 +412,11 @@ public sealed class HostileHubCallsTests(TestDatabase database, ITestOutputHelpe
         var submitting = await AttemptBuilder.InProgressAsync(services, sitting.Sitting, candidates[4]);
         await scope.ServiceProvider.GetRequiredService<SubmitAttempt>().HandleAsync(submitting, "candidate");
         await AttemptBuilder.InProgressAsync(services, sitting.Sitting, candidates[5]);
-        await invigilating.VoidAsync(room.Id, room.Voided, "notes found", me);
+        await scope.ServiceProvider.GetRequiredService<VoidAttempt>().HandleAsync(room.Id, room.Voided, "notes found", me);
         await AttemptBuilder.CheckedInAsync(services, sitting.Sitting, candidates[6]);
-        await invigilating.RefuseAsync(room.Id, room.Refused, "no identification", me);
+        await scope.ServiceProvider.GetRequiredService<RefuseAtTheDesk>().HandleAsync(room.Id, room.Refused, "no identification", me);
         await AttemptBuilder.InProgressAsync(services, sitting.Sitting, candidates[7]);
-        await invigilating.PauseAsync(room.Id, [room.Paused], "rest break", me);
+        await scope.ServiceProvider.GetRequiredService<PauseCandidates>().HandleAsync(room.Id, [room.Paused], "rest break", me);
         await AttemptBuilder.InProgressAsync(services, elsewhere.Sitting, elsewhere.Candidates[0]);
         return room;
     }

@@ -10,6 +10,7 @@ using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.Identity.SigningIn;
 using AssessmentEngine.Web.Features.Invigilation;
+using AssessmentEngine.Web.Features.Invigilation.Ending;
 using AssessmentEngine.Web.Features.Invigilation.IssuingSignInCodes;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Tests.Attempts;
@@ -339,7 +340,7 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         await Task.WhenAll(accounts.Select(account => Task.Run(async () =>
         {
             using var scope = _engine.Services.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<Invigilating>().EndAsync(sitting.Sitting.Id, new Invigilator(account.Id, account.SignInName), CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<EndSitting>().HandleAsync(sitting.Sitting.Id, new Invigilator(account.Id, account.SignInName), CancellationToken.None);
         })));
 
         await using var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession();

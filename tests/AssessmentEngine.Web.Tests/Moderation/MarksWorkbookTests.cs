@@ -1,4 +1,3 @@
-using AssessmentEngine.Web.Features.Sittings;
 using System.Globalization;
 using System.Net;
 using AssessmentEngine.ItemBank;
@@ -7,9 +6,12 @@ using AssessmentEngine.Web.Features.Attempts.Answering;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Invigilation;
+using AssessmentEngine.Web.Features.Invigilation.LoggingIncidents;
+using AssessmentEngine.Web.Features.Invigilation.Voiding;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.Marking;
 using AssessmentEngine.Web.Features.Moderation;
+using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using ClosedXML.Excel;
@@ -68,7 +70,7 @@ public sealed class MarksWorkbookTests(TestDatabase database) : IClassFixture<Te
             if (n == 3)
             {
                 using var scope = _engine.Services.CreateScope();
-                await scope.ServiceProvider.GetRequiredService<Invigilating>().VoidAsync(sitting.Sitting.Id, candidate.Id, "notes found on the desk", invigilator);
+                await scope.ServiceProvider.GetRequiredService<VoidAttempt>().HandleAsync(sitting.Sitting.Id, candidate.Id, "notes found on the desk", invigilator);
                 continue;
             }
 
@@ -100,7 +102,7 @@ public sealed class MarksWorkbookTests(TestDatabase database) : IClassFixture<Te
         using (var scope = _engine.Services.CreateScope())
         {
             var code = scope.ServiceProvider.GetRequiredService<InvigilationPlaybook>().IncidentCodes.First(c => c.Code == "ILL");
-            await scope.ServiceProvider.GetRequiredService<Invigilating>().LogIncidentAsync(sitting.Sitting.Id, code.Code, "felt faint, rested 5 minutes", [sitting.Candidates[2].Id], invigilator);
+            await scope.ServiceProvider.GetRequiredService<LogIncident>().HandleAsync(sitting.Sitting.Id, code.Code, "felt faint, rested 5 minutes", [sitting.Candidates[2].Id], invigilator);
         }
 
         return new Built(sitting, assessor, verifier, sitting.Candidates[3].Id, sitting.Candidates[2].Id);

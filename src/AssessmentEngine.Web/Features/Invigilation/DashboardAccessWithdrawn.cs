@@ -18,7 +18,7 @@ public sealed class DashboardAccessWithdrawn(IHubContext<InvigilationHub, IInvig
 
         try
         {
-            await hub.Clients.User(userId.ToString()).AccessWithdrawn(centreId, Invigilating.NoLongerInvigilating);
+            await hub.Clients.User(userId.ToString()).AccessWithdrawn(centreId, InvigilatedSittings.NoLongerInvigilating);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

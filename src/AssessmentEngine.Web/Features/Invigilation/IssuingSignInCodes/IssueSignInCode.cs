@@ -12,7 +12,7 @@ namespace AssessmentEngine.Web.Features.Invigilation.IssuingSignInCodes;
 /// waits for the candidate's name end; sessions the candidate already has go on. The code goes back to the invigilator who
 /// asked and to nobody else: the other invigilators see only that it was given.
 /// </summary>
-public sealed class IssueSignInCode(IDocumentStore store, Invigilating invigilating, TimeProvider time)
+public sealed class IssueSignInCode(IDocumentStore store, InvigilatedSittings sittings, TimeProvider time)
 {
     /// <summary>New codes a sitting may give in any minute: enough for a room's mishaps, too few to flood with.</summary>
     public const int PerSittingPerMinute = 5;
@@ -22,7 +22,7 @@ public sealed class IssueSignInCode(IDocumentStore store, Invigilating invigilat
 
     public async Task<string> IssueAsync(Guid sittingId, Guid candidateId, Invigilator invigilator, string sourceAddress, CancellationToken cancellationToken = default)
     {
-        await invigilating.SittingAsync(sittingId, invigilator, cancellationToken);
+        await sittings.SittingAsync(sittingId, invigilator, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             try

@@ -10,6 +10,7 @@ using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Marking;
+using AssessmentEngine.Web.Features.Marking.MarkingResponses;
 using AssessmentEngine.Web.Features.Moderation;
 using AssessmentEngine.Web.Features.Platform;
 using AssessmentEngine.Web.Tests.Attempts;
@@ -442,13 +443,12 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
             await AttemptBuilder.InProgressAsync(_engine.Services, sitting.Sitting, sitting.Candidates[1]), "candidate");
         var marker = await Centres.StaffAsync(store, owning, $"marker{run}@example.org", Role.Assessor);
         var markerClaims = EngineClaims.For(marker, "test", TimeProvider.System.GetUtcNow());
-        var assessing = services.GetRequiredService<Assessing>();
-        var marked = await assessing.LoadAsync(submitted.Id, Role.Assessor, markerClaims);
+        var marked = await services.GetRequiredService<MarkedAttempts>().LoadAsync(submitted.Id, Role.Assessor, markerClaims);
         var extended = submitted.Form!.Items.Select(i => i.ItemId).Where(id => marked.Items[id].Type == ItemType.Extended).ToList();
         Assert.NotEmpty(extended);
         foreach (var item in extended)
         {
-            await assessing.MarkAsync(submitted.Id, item, 0, null, new Staff(marker.Id, marker.SignInName), markerClaims);
+            await services.GetRequiredService<MarkResponse>().HandleAsync(submitted.Id, item, 0, null, new Staff(marker.Id, marker.SignInName), markerClaims);
         }
 
         await AttemptBuilder.CheckedInAsync(_engine.Services, sitting.Sitting, sitting.Candidates[2]);

@@ -4,6 +4,10 @@ using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Marking;
+using AssessmentEngine.Web.Features.Marking.Deciding;
+using AssessmentEngine.Web.Features.Marking.MarkingResponses;
+using AssessmentEngine.Web.Features.Marking.Queueing;
+using AssessmentEngine.Web.Features.Marking.Verifying;
 using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
@@ -28,7 +32,7 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
 
     public async Task DisposeAsync() => await _engine.DisposeAsync();
 
-    private Assessing Assessing() => _engine.Services.CreateScope().ServiceProvider.GetRequiredService<Assessing>();
+    private T Use<T>() where T : notnull => _engine.Services.CreateScope().ServiceProvider.GetRequiredService<T>();
 
     private static (Staff Staff, ClaimsPrincipal User) As(UserAccount account) =>
         (new Staff(account.Id, account.SignInName), EngineClaims.For(account, "test", DateTimeOffset.UtcNow));
@@ -72,30 +76,30 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
         var second = As(await Centres.StaffAsync(_store, sitting.Centre, $"second{sitting.Centre.Number}@example.org", Role.Assessor));
         var extended = await ExtendedItemsAsync(attempt);
         Assert.Equal(2, extended.Count);
-        Assert.Equal(2, (await Assessing().QueueAsync(sitting.Centre.Id)).Count(w => w.Attempt.Id == attempt.Id));
+        Assert.Equal(2, (await Use<ResponsesToMark>().HandleAsync(sitting.Centre.Id)).Count(w => w.Attempt.Id == attempt.Id));
 
-        var early = await Assert.ThrowsAsync<RefusedException>(() => Assessing().DecideAsync(attempt.Id, Decisions.Competent, "good", assessor.Staff, assessor.User));
+        var early = await Assert.ThrowsAsync<RefusedException>(() => Use<RecordDecision>().HandleAsync(attempt.Id, Decisions.Competent, "good", assessor.Staff, assessor.User));
         Assert.Equal("2 response(s) still need a mark before the decision.", early.Message);
-        var tooMany = await Assert.ThrowsAsync<RefusedException>(() => Assessing().MarkAsync(attempt.Id, extended[0].Id, extended[0].Marks + 1, null, assessor.Staff, assessor.User));
+        var tooMany = await Assert.ThrowsAsync<RefusedException>(() => Use<MarkResponse>().HandleAsync(attempt.Id, extended[0].Id, extended[0].Marks + 1, null, assessor.Staff, assessor.User));
         Assert.StartsWith("Give a mark from 0 to", tooMany.Message, StringComparison.Ordinal);
 
-        await Assessing().MarkAsync(attempt.Id, extended[0].Id, extended[0].Marks, "clear, with a council example", assessor.Staff, assessor.User);
-        await Assessing().MarkAsync(attempt.Id, extended[1].Id, 1, "thin", assessor.Staff, assessor.User);
-        await Assessing().MarkAsync(attempt.Id, extended[1].Id, 1.5m, "second look", second.Staff, second.User);
+        await Use<MarkResponse>().HandleAsync(attempt.Id, extended[0].Id, extended[0].Marks, "clear, with a council example", assessor.Staff, assessor.User);
+        await Use<MarkResponse>().HandleAsync(attempt.Id, extended[1].Id, 1, "thin", assessor.Staff, assessor.User);
+        await Use<MarkResponse>().HandleAsync(attempt.Id, extended[1].Id, 1.5m, "second look", second.Staff, second.User);
         var marked = await LoadAsync(attempt.Id);
         Assert.Equal(1m, marked.AssessorMarks[extended[1].Id].Marks);       // the first marker's mark counts
         Assert.Equal(1.5m, marked.SecondMarks[extended[1].Id].Marks);       // and the second is kept beside it
-        Assert.Empty(await Assessing().QueueAsync(sitting.Centre.Id));
+        Assert.Empty(await Use<ResponsesToMark>().HandleAsync(sitting.Centre.Id));
 
-        await Assessing().DecideAsync(attempt.Id, Decisions.NotYetCompetent, "outcome 2 not shown", assessor.Staff, assessor.User);
+        await Use<RecordDecision>().HandleAsync(attempt.Id, Decisions.NotYetCompetent, "outcome 2 not shown", assessor.Staff, assessor.User);
         var decided = await LoadAsync(attempt.Id);
         Assert.Equal(Decisions.NotYetCompetent, decided.Decision!.Decision);
         Assert.Equal("not yet competent", decided.Sampled!.Reason);            // every not-yet-competent decision is sampled
-        var result = (await Assessing().LoadAsync(attempt.Id, Role.Assessor, assessor.User)).Result;
+        var result = (await Use<MarkedAttempts>().LoadAsync(attempt.Id, Role.Assessor, assessor.User)).Result;
         Assert.Equal(extended[0].Marks + 1, result.Total);
         Assert.Equal(0, result.AwaitingMarks);
 
-        var changed = await Assert.ThrowsAsync<RefusedException>(() => Assessing().MarkAsync(attempt.Id, extended[0].Id, 0, null, assessor.Staff, assessor.User));
+        var changed = await Assert.ThrowsAsync<RefusedException>(() => Use<MarkResponse>().HandleAsync(attempt.Id, extended[0].Id, 0, null, assessor.Staff, assessor.User));
         Assert.Contains("can no longer change", changed.Message, StringComparison.Ordinal);
     }
 
@@ -109,12 +113,12 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
         var verifier = As(await Centres.StaffAsync(_store, sitting.Centre, $"iv{sitting.Centre.Number}@example.org", Role.Verifier));
         foreach (var item in await ExtendedItemsAsync(attempt))
         {
-            await Assessing().MarkAsync(attempt.Id, item.Id, item.Marks, null, both.Staff, both.User);
+            await Use<MarkResponse>().HandleAsync(attempt.Id, item.Id, item.Marks, null, both.Staff, both.User);
         }
 
-        await Assessing().DecideAsync(attempt.Id, Decisions.Competent, "meets every statement", both.Staff, both.User);
+        await Use<RecordDecision>().HandleAsync(attempt.Id, Decisions.Competent, "meets every statement", both.Staff, both.User);
 
-        var own = await Assert.ThrowsAsync<RefusedException>(() => Assessing().VerifyAsync(attempt.Id, true, "fine", both.Staff, both.User));
+        var own = await Assert.ThrowsAsync<RefusedException>(() => Use<VerifyDecision>().HandleAsync(attempt.Id, true, "fine", both.Staff, both.User));
         Assert.Equal("You marked or decided this attempt: staff must never internally verify their own assessments.", own.Message);
         Assert.Equal(0, await EventsOf(attempt.Id, "verification_recorded"));
 
@@ -130,9 +134,9 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
             Assert.DoesNotContain("Record the verification", page, StringComparison.Ordinal);
         }
 
-        var noComment = await Assert.ThrowsAsync<RefusedException>(() => Assessing().VerifyAsync(attempt.Id, true, " ", verifier.Staff, verifier.User));
+        var noComment = await Assert.ThrowsAsync<RefusedException>(() => Use<VerifyDecision>().HandleAsync(attempt.Id, true, " ", verifier.Staff, verifier.User));
         Assert.Equal("Give a comment with the verification.", noComment.Message);
-        await Assessing().VerifyAsync(attempt.Id, false, "outcome 2 answer is thin for full marks", verifier.Staff, verifier.User);
+        await Use<VerifyDecision>().HandleAsync(attempt.Id, false, "outcome 2 answer is thin for full marks", verifier.Staff, verifier.User);
         var verified = await LoadAsync(attempt.Id);
         Assert.False(verified.Verification!.Agrees);
         Assert.Equal(verifier.Staff.Actor, verified.Verification.Verifier);
@@ -149,10 +153,10 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
         {
             foreach (var item in await ExtendedItemsAsync(attempt))
             {
-                await Assessing().MarkAsync(attempt.Id, item.Id, item.Marks, null, assessor.Staff, assessor.User);
+                await Use<MarkResponse>().HandleAsync(attempt.Id, item.Id, item.Marks, null, assessor.Staff, assessor.User);
             }
 
-            await Assessing().DecideAsync(attempt.Id, Decisions.Competent, "sound", assessor.Staff, assessor.User);
+            await Use<RecordDecision>().HandleAsync(attempt.Id, Decisions.Competent, "sound", assessor.Staff, assessor.User);
         }
 
         var decided = await Task.WhenAll(attempts.Select(a => LoadAsync(a.Id)));
@@ -163,14 +167,14 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
         var unsampled = decided.FirstOrDefault(a => a.Sampled is null);
         if (unsampled is not null)
         {
-            await Assessing().SampleAsync(unsampled.Id, verifier.Staff, verifier.User);
+            await Use<SampleForVerification>().HandleAsync(unsampled.Id, verifier.Staff, verifier.User);
             Assert.Equal("chosen by the verifier", (await LoadAsync(unsampled.Id)).Sampled!.Reason);
         }
 
         // An assessor elsewhere cannot reach these attempts at all.
         var elsewhere = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "SMX");
         var stranger = As(await Centres.StaffAsync(_store, elsewhere.Centre, $"x{elsewhere.Centre.Number}@example.org", Role.Assessor));
-        var notHere = await Assert.ThrowsAsync<RefusedException>(() => Assessing().MarkAsync(attempts[0].Id, "any", 0, null, stranger.Staff, stranger.User));
+        var notHere = await Assert.ThrowsAsync<RefusedException>(() => Use<MarkResponse>().HandleAsync(attempts[0].Id, "any", 0, null, stranger.Staff, stranger.User));
         Assert.Equal("There is no such attempt at your centre.", notHere.Message);
     }
 
@@ -182,10 +186,10 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
         var assessor = As(await Centres.StaffAsync(_store, sitting.Centre, $"r{sitting.Centre.Number}@example.org", Role.Assessor));
         foreach (var item in await ExtendedItemsAsync(first))
         {
-            await Assessing().MarkAsync(first.Id, item.Id, 0, null, assessor.Staff, assessor.User);
+            await Use<MarkResponse>().HandleAsync(first.Id, item.Id, 0, null, assessor.Staff, assessor.User);
         }
 
-        await Assessing().DecideAsync(first.Id, Decisions.NotYetCompetent, "no evidence for either outcome", assessor.Staff, assessor.User);
+        await Use<RecordDecision>().HandleAsync(first.Id, Decisions.NotYetCompetent, "no evidence for either outcome", assessor.Staff, assessor.User);
         var officer = new AssessmentEngine.Web.Features.Identity.Registering.Acting("officer@example.org", "192.0.2.1");
         using var scope = _engine.Services.CreateScope();
         var enrolment = await scope.ServiceProvider.GetRequiredService<AssessmentEngine.Web.Features.Enrolments.EnrolmentService>()

@@ -10,6 +10,9 @@ using AssessmentEngine.Web.Features.Invigilation.LoggingIncidents;
 using AssessmentEngine.Web.Features.Invigilation.Voiding;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.Marking;
+using AssessmentEngine.Web.Features.Marking.Deciding;
+using AssessmentEngine.Web.Features.Marking.MarkingResponses;
+using AssessmentEngine.Web.Features.Marking.Verifying;
 using AssessmentEngine.Web.Features.Moderation;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Tests.Attempts;
@@ -59,7 +62,7 @@ public sealed class MarksWorkbookTests(TestDatabase database) : IClassFixture<Te
         }
 
         var now = DateTimeOffset.UtcNow;
-        var assessing = ActivatorUtilities.CreateInstance<Assessing>(_engine.Services);
+        T Use<T>() where T : notnull => _engine.Services.CreateScope().ServiceProvider.GetRequiredService<T>();
         var assessorUser = EngineClaims.For(assessor, "test", now);
         var verifierUser = EngineClaims.For(verifier, "test", now);
         var invigilator = new Invigilator(sitting.Invigilator.Id, sitting.Invigilator.SignInName);
@@ -86,16 +89,16 @@ public sealed class MarksWorkbookTests(TestDatabase database) : IClassFixture<Te
                 continue;
             }
 
-            var marked = await assessing.LoadAsync(attempt.Id, Role.Assessor, assessorUser);
+            var marked = await Use<MarkedAttempts>().LoadAsync(attempt.Id, Role.Assessor, assessorUser);
             foreach (var item in marked.Items.Values.Where(i => i.Type == ItemType.Extended))
             {
-                await assessing.MarkAsync(attempt.Id, item.Id, n == 1 ? 0 : item.Marks, "marked", new Staff(assessor.Id, assessor.SignInName), assessorUser);
+                await Use<MarkResponse>().HandleAsync(attempt.Id, item.Id, n == 1 ? 0 : item.Marks, "marked", new Staff(assessor.Id, assessor.SignInName), assessorUser);
             }
 
-            await assessing.DecideAsync(attempt.Id, n == 1 ? Decisions.NotYetCompetent : Decisions.Competent, "as the marks show", new Staff(assessor.Id, assessor.SignInName), assessorUser);
+            await Use<RecordDecision>().HandleAsync(attempt.Id, n == 1 ? Decisions.NotYetCompetent : Decisions.Competent, "as the marks show", new Staff(assessor.Id, assessor.SignInName), assessorUser);
             if (n == 0)
             {
-                await assessing.VerifyAsync(attempt.Id, agrees: true, "=agreed, well evidenced", new Staff(verifier.Id, verifier.SignInName), verifierUser);
+                await Use<VerifyDecision>().HandleAsync(attempt.Id, agrees: true, "=agreed, well evidenced", new Staff(verifier.Id, verifier.SignInName), verifierUser);
             }
         }
 

@@ -1,4 +1,7 @@
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Marking.Deciding;
+using AssessmentEngine.Web.Features.Marking.MarkingResponses;
+using AssessmentEngine.Web.Features.Marking.Verifying;
 using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -12,7 +15,7 @@ namespace AssessmentEngine.Web.Features.Marking.Pages;
 /// its marks, the marking guidance, the result per outcome; the assessor marks and decides, the verifier verifies.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class AttemptMarkingModel(IQuerySession session, Assessing assessing) : PageModel, IShowsRefusals
+public sealed class AttemptMarkingModel(IQuerySession session, MarkedAttempts attempts) : PageModel, IShowsRefusals
 {
     public MarkedAttempt Marked { get; private set; } = null!;
 
@@ -34,17 +37,17 @@ public sealed class AttemptMarkingModel(IQuerySession session, Assessing assessi
 
     public async Task<IActionResult> OnGetAsync(string area, Guid attemptId) => await LoadAsync(area, attemptId) ? Page() : NotFound();
 
-    public Task<IActionResult> OnPostMarkAsync(string area, Guid attemptId, string itemId, decimal marks, string? comment) =>
-        ActAsync(area, attemptId, Role.Assessor, () => assessing.MarkAsync(attemptId, itemId, marks, comment, Me, User, HttpContext.RequestAborted), "Mark saved.");
+    public Task<IActionResult> OnPostMarkAsync(string area, Guid attemptId, string itemId, decimal marks, string? comment, [FromServices] MarkResponse marking) =>
+        ActAsync(area, attemptId, Role.Assessor, () => marking.HandleAsync(attemptId, itemId, marks, comment, Me, User, HttpContext.RequestAborted), "Mark saved.");
 
-    public Task<IActionResult> OnPostDecideAsync(string area, Guid attemptId, string? decision, string? justification) =>
-        ActAsync(area, attemptId, Role.Assessor, () => assessing.DecideAsync(attemptId, decision, justification, Me, User, HttpContext.RequestAborted), "Decision recorded.");
+    public Task<IActionResult> OnPostDecideAsync(string area, Guid attemptId, string? decision, string? justification, [FromServices] RecordDecision deciding) =>
+        ActAsync(area, attemptId, Role.Assessor, () => deciding.HandleAsync(attemptId, decision, justification, Me, User, HttpContext.RequestAborted), "Decision recorded.");
 
-    public Task<IActionResult> OnPostVerifyAsync(string area, Guid attemptId, bool agrees, string? comment) =>
-        ActAsync(area, attemptId, Role.Verifier, () => assessing.VerifyAsync(attemptId, agrees, comment, Me, User, HttpContext.RequestAborted), "Verification recorded.");
+    public Task<IActionResult> OnPostVerifyAsync(string area, Guid attemptId, bool agrees, string? comment, [FromServices] VerifyDecision verifying) =>
+        ActAsync(area, attemptId, Role.Verifier, () => verifying.HandleAsync(attemptId, agrees, comment, Me, User, HttpContext.RequestAborted), "Verification recorded.");
 
-    public Task<IActionResult> OnPostSampleAsync(string area, Guid attemptId) =>
-        ActAsync(area, attemptId, Role.Verifier, () => assessing.SampleAsync(attemptId, Me, User, HttpContext.RequestAborted), "Added to the sample.");
+    public Task<IActionResult> OnPostSampleAsync(string area, Guid attemptId, [FromServices] SampleForVerification sampling) =>
+        ActAsync(area, attemptId, Role.Verifier, () => sampling.HandleAsync(attemptId, Me, User, HttpContext.RequestAborted), "Added to the sample.");
 
     private async Task<IActionResult> ActAsync(string area, Guid attemptId, Role role, Func<Task> act, string done)
     {
@@ -69,7 +72,7 @@ public sealed class AttemptMarkingModel(IQuerySession session, Assessing assessi
         Verifying = area == "verify";
         try
         {
-            Marked = await assessing.LoadAsync(attemptId, RoleHere(area), User, HttpContext.RequestAborted);
+            Marked = await attempts.LoadAsync(attemptId, RoleHere(area), User, HttpContext.RequestAborted);
         }
         catch (RefusedException)
         {

@@ -1,5 +1,6 @@
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Marking.Queueing;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,7 @@ namespace AssessmentEngine.Web.Features.Marking.Pages;
 
 /// <summary>The assessor's queue at a centre: responses waiting for a mark, and attempts waiting for a decision.</summary>
 [Authorize(Policy = Policies.Assessor)]
-public sealed class MarkingQueueModel(IQuerySession session, Assessing assessing) : PageModel
+public sealed class MarkingQueueModel(IQuerySession session, ResponsesToMark responses) : PageModel
 {
     public Centre Centre { get; private set; } = null!;
 
@@ -28,7 +29,7 @@ public sealed class MarkingQueueModel(IQuerySession session, Assessing assessing
         }
 
         Centre = centre;
-        Waiting = await assessing.QueueAsync(centreId, HttpContext.RequestAborted);
+        Waiting = await responses.HandleAsync(centreId, HttpContext.RequestAborted);
         var decided = await session.Query<Attempt>().Where(a => a.CentreId == centreId && a.Decision != null).OrderByDescending(a => a.SubmittedAt).Take(200).ToListAsync(HttpContext.RequestAborted);
         var candidates = (await session.LoadManyAsync<Candidate>(HttpContext.RequestAborted, decided.Select(a => a.CandidateId).Distinct().ToArray())).ToDictionary(c => c.Id);
         Decided = decided.Select(a => (a, candidates[a.CandidateId])).ToList();

@@ -546,6 +546,24 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task The_sitting_pages_refuse_form_is_held_to_the_same_rules_as_the_hub()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "FRM");
+        var candidate = sitting.Candidates[0];
+        await using var page = await CheckedInAsync(sitting, candidate);
+        var room = $"/invigilate/sittings/{sitting.Sitting.Id}";
+
+        using var invigilator = await LiveClient.StaffAsync(_base, sitting.Invigilator.SignInName);
+        using var refused = await invigilator.Page.PostFormAsync(room, $"{room}?handler=Refuse",
+            [new("candidateId", candidate.Id.ToString()), new("reason", new string('x', 1_001))]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Keep the reason to 1000 characters", await refused.Content.ReadAsStringAsync());
+        await using var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        Assert.Equal(AttemptStatus.Waiting, (await query.LoadAsync<Attempt>(page.AttemptId))!.Status);
+    }
+
+    [Fact]
     public async Task Focus_and_connection_are_shown_live_and_recorded()
     {
         var (watcher, candidate, page) = await OneCandidateUnderWayAsync("FOC");

@@ -1,8 +1,8 @@
 using AssessmentEngine.Web.Features.Attempts;
-using AssessmentEngine.Web.Features.Attempts.Admitting;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Invigilation.Admitting;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Infrastructure;
 using Marten;
@@ -14,20 +14,26 @@ namespace AssessmentEngine.Web.Features.Invigilation;
 
 public sealed record RoomRow(Candidate Candidate, Attempt? Attempt)
 {
-    public string State => Attempt?.Status switch
+    /// <summary>The dashboard's state (<see cref="SittingDashboard.StateOf"/>), in words.</summary>
+    public string State => SittingDashboard.StateOf(Attempt) switch
     {
-        null => "Not arrived",
-        AttemptStatus.Waiting => "Waiting for admission",
-        AttemptStatus.Admitted => "Admitted, reading instructions",
-        AttemptStatus.InProgress => "In progress",
-        AttemptStatus.Submitted => "Submitted",
+        "not-arrived" => "Not arrived",
+        "waiting" => "Waiting for admission",
+        "admitted" => "Admitted, reading instructions",
+        "paused" => "Paused",
+        "in-progress" => "In progress",
+        "submitted" => "Submitted",
+        "voided" => "Voided",
         _ => "Refused admission",
     };
 }
 
-/// <summary>An invigilator's sitting: the access code to show, who has arrived, and admission after an identity check.</summary>
+/// <summary>
+/// An invigilator's sitting: the access code to show, who has arrived, and admission after an identity check. Its forms
+/// are a second way to the hub's Admit and Refuse use cases (for a desk without the live dashboard), held to the same checks.
+/// </summary>
 [Authorize(Policy = Policies.Invigilator)]
-public sealed class SittingRoomModel(IQuerySession session, AdmitCandidate admit, InvigilationPlaybook playbook) : PageModel, IShowsRefusals
+public sealed class SittingRoomModel(IQuerySession session, InvigilationPlaybook playbook) : PageModel, IShowsRefusals
 {
     public Sitting Sitting { get; private set; } = null!;
 
@@ -43,17 +49,19 @@ public sealed class SittingRoomModel(IQuerySession session, AdmitCandidate admit
 
     public async Task<IActionResult> OnGetAsync(Guid sittingId) => await LoadAsync(sittingId) ? Page() : NotFound();
 
-    public Task<IActionResult> OnPostAdmitAsync(Guid sittingId, Guid candidateId, bool identityChecked) =>
+    private Invigilator Me => new(User.Id(), User.Actor());
+
+    public Task<IActionResult> OnPostAdmitAsync(Guid sittingId, Guid candidateId, bool identityChecked, [FromServices] AdmitAtTheDesk admitting) =>
         ActAsync(sittingId, async () =>
         {
-            await admit.AdmitAsync(sittingId, candidateId, identityChecked, User.Id(), User.Actor(), HttpContext.RequestAborted);
+            await admitting.HandleAsync(sittingId, candidateId, identityChecked, Me, HttpContext.RequestAborted);
             return "Admitted.";
         });
 
-    public Task<IActionResult> OnPostRefuseAsync(Guid sittingId, Guid candidateId, string? reason) =>
+    public Task<IActionResult> OnPostRefuseAsync(Guid sittingId, Guid candidateId, string? reason, [FromServices] RefuseAtTheDesk refusing) =>
         ActAsync(sittingId, async () =>
         {
-            await admit.RefuseAsync(sittingId, candidateId, reason, User.Id(), User.Actor(), HttpContext.RequestAborted);
+            await refusing.HandleAsync(sittingId, candidateId, reason, Me, HttpContext.RequestAborted);
             return "Admission refused.";
         });
 

@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Features.Enrolments.Enrolling;
+using AssessmentEngine.Web.Features.Enrolments.Windows;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.Identity.SigningIn;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Features.Sittings.BookingCandidates;
+using AssessmentEngine.Web.Features.Sittings.Scheduling;
 using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Infrastructure.Jobs;
 using AssessmentEngine.Web.Infrastructure.Store;
@@ -80,8 +84,11 @@ public static class LoadTestCommands
         services.AddStore(configuration, roles);
         // Enqueue only: agreeing a window schedules its close, which the engine's worker runs.
         services.AddJobs(roles);
-        services.AddScoped<EnrolmentService>();
-        services.AddScoped<SittingService>();
+        services.AddScoped<EnrolmentWrites>();
+        services.AddScoped<EnrolCandidates>();
+        services.AddScoped<AgreeWindow>();
+        services.AddScoped<ScheduleSitting>();
+        services.AddScoped<BookCandidates>();
         await using var provider = services.BuildServiceProvider();
         var store = provider.GetRequiredService<IDocumentStore>();
         await using (var query = store.QuerySession())
@@ -105,7 +112,7 @@ public static class LoadTestCommands
         var ids = people.Select(p => p.Id).ToList();
         using (var scope = provider.CreateScope())
         {
-            await scope.ServiceProvider.GetRequiredService<EnrolmentService>().EnrolAsync(centre.Id, UnitCode, ids, acting, cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<EnrolCandidates>().HandleAsync(centre.Id, UnitCode, ids, acting, cancellationToken);
         }
 
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), centre.Zone).DateTime);
@@ -118,17 +125,17 @@ public static class LoadTestCommands
         await Parallel.ForEachAsync(enrolments, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, token) =>
         {
             using var scope = provider.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<EnrolmentService>().AgreeWindowAsync(centre.Id, id, today, "assessor and candidate (load test)", acting, token);
+            await scope.ServiceProvider.GetRequiredService<AgreeWindow>().HandleAsync(centre.Id, id, today, "assessor and candidate (load test)", acting, token);
         });
 
         Sitting sitting;
         using (var scope = provider.CreateScope())
         {
-            var sittings = scope.ServiceProvider.GetRequiredService<SittingService>();
             var now = time.GetUtcNow();
             var startsAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, now.Offset);
-            sitting = await sittings.ScheduleAsync(centre.Id, UnitCode, "Load test hall", startsAt, minutes, staff.Select(s => s.Id).ToList(), acting, cancellationToken);
-            await sittings.BookAsync(centre.Id, sitting.Id, ids, acting, cancellationToken);
+            sitting = await scope.ServiceProvider.GetRequiredService<ScheduleSitting>()
+                .HandleAsync(centre.Id, UnitCode, "Load test hall", startsAt, minutes, staff.Select(s => s.Id).ToList(), acting, cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<BookCandidates>().HandleAsync(centre.Id, sitting.Id, ids, acting, cancellationToken);
         }
 
         var result = new LoadTestSitting(sitting.Id, sitting.AccessCode!, UnitCode, centre.Number, CandidatePassword, staff[0].SignInName, StaffPassword,

@@ -1,10 +1,14 @@
 using System.Globalization;
 using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Features.Enrolments.Enrolling;
+using AssessmentEngine.Web.Features.Enrolments.Windows;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Features.Sittings.BookingCandidates;
+using AssessmentEngine.Web.Features.Sittings.Scheduling;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using AssessmentEngine.Web.Tests.ItemBank;
 using Marten;
@@ -39,20 +43,19 @@ public sealed record SittingNow(Centre Centre, UserAccount Invigilator, UserAcco
         }
 
         using var scope = services.CreateScope();
-        var enrolments = scope.ServiceProvider.GetRequiredService<EnrolmentService>();
-        await enrolments.EnrolAsync(centre.Id, "FE6V 35", people.Select(p => p.Id).ToList(), Officer);
+        await scope.ServiceProvider.GetRequiredService<EnrolCandidates>().HandleAsync(centre.Id, "FE6V 35", people.Select(p => p.Id).ToList(), Officer);
+        var agreeing = scope.ServiceProvider.GetRequiredService<AgreeWindow>();
         var now = time.GetUtcNow();
         await using (var query = store.QuerySession())
         {
             foreach (var enrolment in await query.Query<Enrolment>().Where(e => e.CentreId == centre.Id).ToListAsync())
             {
-                await enrolments.AgreeWindowAsync(centre.Id, enrolment.Id, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, centre.Zone).DateTime), "assessor", Officer);
+                await agreeing.HandleAsync(centre.Id, enrolment.Id, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, centre.Zone).DateTime), "assessor", Officer);
             }
         }
 
-        var sittings = scope.ServiceProvider.GetRequiredService<SittingService>();
-        var sitting = await sittings.ScheduleAsync(centre.Id, "FE6V 35", "Room 9", now, 60, [invigilator.Id, second.Id], Officer);
-        await sittings.BookAsync(centre.Id, sitting.Id, people.Select(p => p.Id).ToList(), Officer);
+        var sitting = await scope.ServiceProvider.GetRequiredService<ScheduleSitting>().HandleAsync(centre.Id, "FE6V 35", "Room 9", now, 60, [invigilator.Id, second.Id], Officer);
+        await scope.ServiceProvider.GetRequiredService<BookCandidates>().HandleAsync(centre.Id, sitting.Id, people.Select(p => p.Id).ToList(), Officer);
         await using var read = store.QuerySession();
         return new SittingNow(centre, invigilator, second, (await read.LoadAsync<Sitting>(sitting.Id))!, people);
     }

@@ -6,10 +6,14 @@ using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Admitting;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Features.Enrolments.Enrolling;
+using AssessmentEngine.Web.Features.Enrolments.Windows;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Features.Sittings.BookingCandidates;
+using AssessmentEngine.Web.Features.Sittings.Scheduling;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using AssessmentEngine.Web.Tests.ItemBank;
 using Marten;
@@ -334,16 +338,15 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
     private async Task<(Candidate Candidate, Sitting Sitting)> BookedAsync(string number, Adjustments? adjustments = null)
     {
         var candidate = await Centres.CandidateAsync(_store, _centre, number, adjustments);
-        await Service<EnrolmentService>().EnrolAsync(_centre.Id, Unit, [candidate.Id], Officer);
+        await Service<EnrolCandidates>().HandleAsync(_centre.Id, Unit, [candidate.Id], Officer);
         await using var query = _store.QuerySession();
         var enrolment = await query.Query<Enrolment>().SingleAsync(e => e.CandidateId == candidate.Id);
         // The window opens on the day the sitting starts (read once: a run crossing midnight must not put them on different days).
         var startsAt = DateTimeOffset.UtcNow.AddMinutes(-1);
         var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(startsAt, _centre.Zone).DateTime);
-        await Service<EnrolmentService>().AgreeWindowAsync(_centre.Id, enrolment.Id, day, "the candidate and their assessor", Officer);
-        var sittings = Service<SittingService>();
-        var sitting = await sittings.ScheduleAsync(_centre.Id, Unit, "Room 1", startsAt, 60, [_invigilator], Officer);
-        await sittings.BookAsync(_centre.Id, sitting.Id, [candidate.Id], Officer);
+        await Service<AgreeWindow>().HandleAsync(_centre.Id, enrolment.Id, day, "the candidate and their assessor", Officer);
+        var sitting = await Service<ScheduleSitting>().HandleAsync(_centre.Id, Unit, "Room 1", startsAt, 60, [_invigilator], Officer);
+        await Service<BookCandidates>().HandleAsync(_centre.Id, sitting.Id, [candidate.Id], Officer);
         return (candidate, sitting);
     }
 

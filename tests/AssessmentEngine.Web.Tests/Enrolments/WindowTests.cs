@@ -3,12 +3,16 @@ using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Attempts.Starting;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Features.Enrolments.Enrolling;
+using AssessmentEngine.Web.Features.Enrolments.Windows;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Notifications;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Features.Sittings.BookingCandidates;
+using AssessmentEngine.Web.Features.Sittings.Scheduling;
 using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using AssessmentEngine.Web.Tests.ItemBank;
@@ -52,12 +56,12 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
     private async Task<(Candidate Candidate, Enrolment Enrolment)> EnrolledAsync(string number, int extraTime = 0, DateOnly? start = null)
     {
         var candidate = await Centres.CandidateAsync(_store, _centre, number, new Adjustments(ExtraTimePercent: extraTime));
-        await Service<EnrolmentService>().EnrolAsync(_centre.Id, "FE6V 35", [candidate.Id], Officer);
+        await Service<EnrolCandidates>().HandleAsync(_centre.Id, "FE6V 35", [candidate.Id], Officer);
         await using var query = _store.QuerySession();
         var enrolment = await query.Query<Enrolment>().SingleAsync(e => e.CandidateId == candidate.Id);
         if (start is { } day)
         {
-            enrolment = await Service<EnrolmentService>().AgreeWindowAsync(_centre.Id, enrolment.Id, day, "Ann Assessor and the candidate", Officer);
+            enrolment = await Service<AgreeWindow>().HandleAsync(_centre.Id, enrolment.Id, day, "Ann Assessor and the candidate", Officer);
         }
 
         return (candidate, enrolment);
@@ -100,13 +104,13 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
     public async Task An_extension_needs_a_reason_and_moves_the_close_and_nothing_is_written_when_refused()
     {
         var (_, enrolment) = await EnrolledAsync("WIN0003", start: new DateOnly(2027, 3, 1));
-        var service = Service<EnrolmentService>();
+        var extending = Service<ExtendWindow>();
 
-        var refusal = await Assert.ThrowsAsync<RefusedException>(() => service.ExtendWindowAsync(_centre.Id, enrolment.Id, new DateOnly(2027, 4, 25), " ", Officer));
+        var refusal = await Assert.ThrowsAsync<RefusedException>(() => extending.HandleAsync(_centre.Id, enrolment.Id, new DateOnly(2027, 4, 25), " ", Officer));
         Assert.Contains("reason", refusal.Message, StringComparison.Ordinal);
         Assert.Equal(0, await EventsOf(enrolment.Id, "window_extended"));
 
-        var extended = await service.ExtendWindowAsync(_centre.Id, enrolment.Id, new DateOnly(2027, 4, 25), "25 % extra time agreed late", Officer);
+        var extended = await extending.HandleAsync(_centre.Id, enrolment.Id, new DateOnly(2027, 4, 25), "25 % extra time agreed late", Officer);
         Assert.Equal(new DateTime(2027, 4, 25, 23, 59, 59), TimeZoneInfo.ConvertTime(extended.Window!.Closes, _centre.Zone).DateTime);
 
         // The job scheduled for the old close finds the window still open and does nothing.
@@ -120,28 +124,28 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
     {
         var (inside, _) = await EnrolledAsync("WIN0010", start: new DateOnly(2027, 3, 1));
         var (late, _) = await EnrolledAsync("WIN0011", start: new DateOnly(2027, 1, 20));
-        var sittings = Service<SittingService>();
-        var sitting = await sittings.ScheduleAsync(_centre.Id, "FE6V 35", "Room 4", DateTimeOffset.Parse("2027-03-10T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 60, [_invigilator], Officer);
+        var booking = Service<BookCandidates>();
+        var sitting = await Service<ScheduleSitting>().HandleAsync(_centre.Id, "FE6V 35", "Room 4", DateTimeOffset.Parse("2027-03-10T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 60, [_invigilator], Officer);
 
-        var refusal = await Assert.ThrowsAsync<RefusedException>(() => sittings.BookAsync(_centre.Id, sitting.Id, [inside.Id, late.Id], Officer));
+        var refusal = await Assert.ThrowsAsync<RefusedException>(() => booking.HandleAsync(_centre.Id, sitting.Id, [inside.Id, late.Id], Officer));
 
         Assert.StartsWith("Nobody was booked.", refusal.Message, StringComparison.Ordinal);
         Assert.Contains($"{late.Name} ({late.CandidateNumber}) cannot be booked: their window for FE6V 35 runs from Wed 20 Jan 2027 00:00 to Tue 2 Mar 2027 23:59", refusal.Message, StringComparison.Ordinal);
         Assert.Equal(0, await EventsOf(sitting.Id, "candidate_booked"));
 
-        Assert.Equal(1, await sittings.BookAsync(_centre.Id, sitting.Id, [inside.Id], Officer));
-        Assert.Equal(0, await sittings.BookAsync(_centre.Id, sitting.Id, [inside.Id], Officer)); // booking twice changes nothing
+        Assert.Equal(1, await booking.HandleAsync(_centre.Id, sitting.Id, [inside.Id], Officer));
+        Assert.Equal(0, await booking.HandleAsync(_centre.Id, sitting.Id, [inside.Id], Officer)); // booking twice changes nothing
     }
 
     [Fact]
     public async Task Extra_time_that_would_run_past_the_window_refuses_the_booking()
     {
         var (slow, _) = await EnrolledAsync("WIN0020", extraTime: 50, start: new DateOnly(2027, 1, 26));
-        var sittings = Service<SittingService>();
+        var booking = Service<BookCandidates>();
         // The window ends 8 March 23:59:59; a 60-minute sitting at 23:00 ends 23:59 on time but 00:29 with 50 % extra time.
-        var sitting = await sittings.ScheduleAsync(_centre.Id, "FE6V 35", "Hall", DateTimeOffset.Parse("2027-03-08T23:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 59, [_invigilator], Officer);
+        var sitting = await Service<ScheduleSitting>().HandleAsync(_centre.Id, "FE6V 35", "Hall", DateTimeOffset.Parse("2027-03-08T23:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 59, [_invigilator], Officer);
 
-        var refusal = await Assert.ThrowsAsync<RefusedException>(() => sittings.BookAsync(_centre.Id, sitting.Id, [slow.Id], Officer));
+        var refusal = await Assert.ThrowsAsync<RefusedException>(() => booking.HandleAsync(_centre.Id, sitting.Id, [slow.Id], Officer));
         Assert.Contains("with their 50 % extra time", refusal.Message, StringComparison.Ordinal);
     }
 
@@ -149,10 +153,10 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
     public async Task A_candidate_without_an_agreed_window_cannot_be_booked()
     {
         var (candidate, _) = await EnrolledAsync("WIN0030");
-        var sittings = Service<SittingService>();
-        var sitting = await sittings.ScheduleAsync(_centre.Id, "FE6V 35", "Room 1", DateTimeOffset.Parse("2027-03-10T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 60, [_invigilator], Officer);
+        var booking = Service<BookCandidates>();
+        var sitting = await Service<ScheduleSitting>().HandleAsync(_centre.Id, "FE6V 35", "Room 1", DateTimeOffset.Parse("2027-03-10T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 60, [_invigilator], Officer);
 
-        var refusal = await Assert.ThrowsAsync<RefusedException>(() => sittings.BookAsync(_centre.Id, sitting.Id, [candidate.Id], Officer));
+        var refusal = await Assert.ThrowsAsync<RefusedException>(() => booking.HandleAsync(_centre.Id, sitting.Id, [candidate.Id], Officer));
         Assert.Contains("has no agreed window for FE6V 35 yet", refusal.Message, StringComparison.Ordinal);
     }
 
@@ -183,9 +187,9 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
     private async Task<(Candidate Candidate, Enrolment Enrolment, Sitting Sitting)> BookedAsync(string number, DateOnly start, string sittingStartsUtc)
     {
         var (candidate, enrolment) = await EnrolledAsync(number, start: start);
-        var sittings = Service<SittingService>();
-        var sitting = await sittings.ScheduleAsync(_centre.Id, "FE6V 35", "Room 2", DateTimeOffset.Parse(sittingStartsUtc, InvariantCulture), 60, [_invigilator], Officer);
-        await sittings.BookAsync(_centre.Id, sitting.Id, [candidate.Id], Officer);
+        var booking = Service<BookCandidates>();
+        var sitting = await Service<ScheduleSitting>().HandleAsync(_centre.Id, "FE6V 35", "Room 2", DateTimeOffset.Parse(sittingStartsUtc, InvariantCulture), 60, [_invigilator], Officer);
+        await booking.HandleAsync(_centre.Id, sitting.Id, [candidate.Id], Officer);
         return (candidate, enrolment, sitting);
     }
 

@@ -6,12 +6,15 @@ using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Features.Enrolments.Enrolling;
+using AssessmentEngine.Web.Features.Enrolments.Windows;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Marking;
 using AssessmentEngine.Web.Features.Marking.MarkingResponses;
 using AssessmentEngine.Web.Features.Moderation;
+using AssessmentEngine.Web.Features.Moderation.Requesting;
 using AssessmentEngine.Web.Features.Platform;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
@@ -354,7 +357,7 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         Guid export;
         using (var scope = _engine.Services.CreateScope())
         {
-            export = (await scope.ServiceProvider.GetRequiredService<MarksExports>().RequestAsync(owning.Id, null, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-7)), DateOnly.FromDateTime(DateTime.UtcNow), new Acting("verifier@example.org", "192.0.2.1"))).Id;
+            export = (await scope.ServiceProvider.GetRequiredService<RequestExport>().HandleAsync(owning.Id, null, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-7)), DateOnly.FromDateTime(DateTime.UtcNow), new Acting("verifier@example.org", "192.0.2.1"))).Id;
             await scope.ServiceProvider.GetRequiredService<ExportMarksJob>().RunAsync(export, CancellationToken.None); // the workbook, as a worker makes it
         }
 
@@ -459,17 +462,16 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         var invited = await Centres.StaffAsync(store, other, $"invited{run}@example.org", Role.Tutor);
         await services.GetRequiredService<CentreRegistry>().AddStaffAsync(owning.Id, invited.SignInName, "Invited", [Role.Assessor], Officer);
 
-        var enrolments = services.GetRequiredService<EnrolmentService>();
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), owning.Zone).DateTime);
         var unenrolled = await Centres.CandidateAsync(store, owning, $"UNE{run}");
         var unbooked = await Centres.CandidateAsync(store, owning, $"UNB{run}");
         var unagreed = await Centres.CandidateAsync(store, owning, $"UNA{run}");
-        await enrolments.EnrolAsync(owning.Id, "FE6V 35", [unbooked.Id, unagreed.Id], Officer);
+        await services.GetRequiredService<EnrolCandidates>().HandleAsync(owning.Id, "FE6V 35", [unbooked.Id, unagreed.Id], Officer);
         Guid enrolment;
         await using (var query = store.QuerySession())
         {
             var both = await query.Query<Enrolment>().Where(e => e.CandidateId == unbooked.Id || e.CandidateId == unagreed.Id).ToListAsync();
-            await enrolments.AgreeWindowAsync(owning.Id, both.Single(e => e.CandidateId == unbooked.Id).Id, today, "the assessor", Officer);
+            await services.GetRequiredService<AgreeWindow>().HandleAsync(owning.Id, both.Single(e => e.CandidateId == unbooked.Id).Id, today, "the assessor", Officer);
             enrolment = both.Single(e => e.CandidateId == unagreed.Id).Id;
         }
 

@@ -13,6 +13,7 @@ using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Features.Invigilation.Ending;
 using AssessmentEngine.Web.Features.Invigilation.IssuingSignInCodes;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Features.Sittings.Scheduling;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
@@ -408,7 +409,7 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         var otherRoom = await Centres.StaffAsync(store, sitting.Centre, $"inv3-{sitting.Centre.Number}@example.org", Role.Invigilator);
         using (var scope = _engine.Services.CreateScope())
         {
-            await scope.ServiceProvider.GetRequiredService<SittingService>().ScheduleAsync(
+            await scope.ServiceProvider.GetRequiredService<ScheduleSitting>().HandleAsync(
                 sitting.Centre.Id, "FE6V 35", "Room 10", DateTimeOffset.UtcNow, 60, [otherRoom.Id], new("officer@example.org", "192.0.2.1"));
         }
 

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Enrolments.Enrolling;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
@@ -157,9 +158,9 @@ public sealed class BankOwnershipTests(TestDatabase database) : IClassFixture<Te
 
         // A centre not offered the unit cannot enrol anyone on it.
         var candidate = await Centres.CandidateAsync(_store, elsewhere, "C0001");
-        var enrolments = _engine.Services.GetRequiredService<Features.Enrolments.EnrolmentService>();
+        var enrolling = _engine.Services.GetRequiredService<EnrolCandidates>();
         var refused = await Assert.ThrowsAsync<RefusedException>(() =>
-            enrolments.EnrolAsync(elsewhere.Id, code, [candidate.Id], new Acting("officer@example.org", "192.0.2.1")));
+            enrolling.HandleAsync(elsewhere.Id, code, [candidate.Id], new Acting("officer@example.org", "192.0.2.1")));
         Assert.Contains("does not offer", refused.Message, StringComparison.Ordinal);
     }
 

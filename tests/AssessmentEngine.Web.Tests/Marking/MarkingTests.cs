@@ -2,12 +2,15 @@ using System.Security.Claims;
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
+using AssessmentEngine.Web.Features.Enrolments.Windows;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Marking;
 using AssessmentEngine.Web.Features.Marking.Deciding;
 using AssessmentEngine.Web.Features.Marking.MarkingResponses;
 using AssessmentEngine.Web.Features.Marking.Queueing;
 using AssessmentEngine.Web.Features.Marking.Verifying;
+using AssessmentEngine.Web.Features.Sittings.BookingCandidates;
+using AssessmentEngine.Web.Features.Sittings.Scheduling;
 using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
@@ -191,14 +194,11 @@ public sealed class MarkingTests(TestDatabase database) : IClassFixture<TestData
 
         await Use<RecordDecision>().HandleAsync(first.Id, Decisions.NotYetCompetent, "no evidence for either outcome", assessor.Staff, assessor.User);
         var officer = new AssessmentEngine.Web.Features.Identity.Registering.Acting("officer@example.org", "192.0.2.1");
-        using var scope = _engine.Services.CreateScope();
-        var enrolment = await scope.ServiceProvider.GetRequiredService<AssessmentEngine.Web.Features.Enrolments.EnrolmentService>()
-            .ArrangeReassessmentAsync(sitting.Centre.Id, first.EnrolmentId, "not yet competent on occasion 1", officer);
+        var enrolment = await Use<ArrangeReassessment>().HandleAsync(sitting.Centre.Id, first.EnrolmentId, "not yet competent on occasion 1", officer);
         Assert.Equal(2, enrolment.Occasions);
 
-        var sittings = scope.ServiceProvider.GetRequiredService<AssessmentEngine.Web.Features.Sittings.SittingService>();
-        var again = await sittings.ScheduleAsync(sitting.Centre.Id, "FE6V 35", "Room 3", DateTimeOffset.UtcNow, 60, [sitting.Invigilator.Id], officer);
-        await sittings.BookAsync(sitting.Centre.Id, again.Id, [sitting.Candidates[0].Id], officer);
+        var again = await Use<ScheduleSitting>().HandleAsync(sitting.Centre.Id, "FE6V 35", "Room 3", DateTimeOffset.UtcNow, 60, [sitting.Invigilator.Id], officer);
+        await Use<BookCandidates>().HandleAsync(sitting.Centre.Id, again.Id, [sitting.Candidates[0].Id], officer);
         await using var query = _store.QuerySession();
         var second = await AttemptBuilder.InProgressAsync(_engine.Services, (await query.LoadAsync<AssessmentEngine.Web.Features.Sittings.Sitting>(again.Id))!, sitting.Candidates[0]);
 

@@ -14,6 +14,7 @@ using AssessmentEngine.Web.Features.Marking.Deciding;
 using AssessmentEngine.Web.Features.Marking.MarkingResponses;
 using AssessmentEngine.Web.Features.Marking.Verifying;
 using AssessmentEngine.Web.Features.Moderation;
+using AssessmentEngine.Web.Features.Moderation.Requesting;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
@@ -142,8 +143,8 @@ public sealed class MarksWorkbookTests(TestDatabase database) : IClassFixture<Te
     {
         using var scope = _engine.Services.CreateScope();
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, built.Sitting.Centre.Zone).DateTime);
-        var export = await scope.ServiceProvider.GetRequiredService<MarksExports>()
-            .RequestAsync(built.Sitting.Centre.Id, "FE6V 35", today.AddDays(-1), today, new(built.Verifier.SignInName, "192.0.2.9"));
+        var export = await scope.ServiceProvider.GetRequiredService<RequestExport>()
+            .HandleAsync(built.Sitting.Centre.Id, "FE6V 35", today.AddDays(-1), today, new(built.Verifier.SignInName, "192.0.2.9"));
         await scope.ServiceProvider.GetRequiredService<ExportMarksJob>().RunAsync(export.Id, CancellationToken.None);
         await using var session = _store.QuerySession();
         return (await session.LoadAsync<MarksExport>(export.Id))!;

@@ -1,10 +1,14 @@
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Features.Enrolments.Enrolling;
+using AssessmentEngine.Web.Features.Enrolments.Windows;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Features.Sittings.BookingCandidates;
+using AssessmentEngine.Web.Features.Sittings.Scheduling;
 using AssessmentEngine.Web.Infrastructure.Store;
 using Bogus;
 using Marten;
@@ -101,24 +105,23 @@ public sealed class DemoData(
 
         await OfferAsync(store, [unitCode], cancellationToken);
         var candidates = await session.Query<Candidate>().Where(c => c.CentreId == centre.Id).ToListAsync(cancellationToken);
-        var enrolments = services.GetRequiredService<EnrolmentService>();
-        await enrolments.EnrolAsync(centre.Id, unitCode, candidates.Select(c => c.Id).ToList(), acting, cancellationToken);
+        await services.GetRequiredService<EnrolCandidates>().HandleAsync(centre.Id, unitCode, candidates.Select(c => c.Id).ToList(), acting, cancellationToken);
+        var agreeing = services.GetRequiredService<AgreeWindow>();
         var assessor = StaffMembers.First(s => s.Role == Role.Assessor).Name;
         foreach (var enrolment in await session.Query<Enrolment>().Where(e => e.CentreId == centre.Id && e.UnitCode == unitCode).ToListAsync(cancellationToken))
         {
             if (enrolment.Window is null || enrolment.Closed || enrolment.Window.Closes < now)
             {
-                await enrolments.AgreeWindowAsync(centre.Id, enrolment.Id, today, $"{assessor} (assessor) and the candidate", acting, cancellationToken);
+                await agreeing.HandleAsync(centre.Id, enrolment.Id, today, $"{assessor} (assessor) and the candidate", acting, cancellationToken);
             }
         }
 
         var invigilatorNames = StaffMembers.Where(s => s.Role == Role.Invigilator).Select(s => SignInNames.ForStaff(s.Email)).ToArray();
         var invigilators = await session.Query<UserAccount>().Where(a => a.SignInName.IsOneOf(invigilatorNames)).ToListAsync(cancellationToken);
-        var sittings = services.GetRequiredService<SittingService>();
         var startsAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, now.Offset);
-        var sitting = await sittings.ScheduleAsync(centre.Id, unitCode, "Room 1", startsAt, 60,
+        var sitting = await services.GetRequiredService<ScheduleSitting>().HandleAsync(centre.Id, unitCode, "Room 1", startsAt, 60,
             invigilators.Where(a => a.Holds(Role.Invigilator, centre.Id)).Select(a => a.Id).ToList(), acting, cancellationToken);
-        await sittings.BookAsync(centre.Id, sitting.Id, candidates.Select(c => c.Id).ToList(), acting, cancellationToken);
+        await services.GetRequiredService<BookCandidates>().HandleAsync(centre.Id, sitting.Id, candidates.Select(c => c.Id).ToList(), acting, cancellationToken);
         return sitting;
     }
 

@@ -1,6 +1,8 @@
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Features.Moderation.Listing;
+using AssessmentEngine.Web.Features.Moderation.Requesting;
 using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -11,7 +13,7 @@ namespace AssessmentEngine.Web.Features.Moderation;
 
 /// <summary>The verifier's moderation exports at a centre: ask for one, see the stored ones, download them.</summary>
 [Authorize(Policy = Policies.Verifier)]
-public sealed class ExportsModel(MarksExports exports, CentreRegistry registry, IQuerySession session) : PageModel, IShowsRefusals
+public sealed class ExportsModel(CentreExports exports, CentreRegistry registry, IQuerySession session) : PageModel, IShowsRefusals
 {
     public Centre Centre { get; private set; } = null!;
 
@@ -31,10 +33,10 @@ public sealed class ExportsModel(MarksExports exports, CentreRegistry registry, 
         Requested = requested;
     }
 
-    public async Task<IActionResult> OnPostAsync(Guid centreId, string? unit, DateOnly? from, DateOnly? to)
+    public async Task<IActionResult> OnPostAsync(Guid centreId, string? unit, DateOnly? from, DateOnly? to, [FromServices] RequestExport requesting)
     {
         await Load(centreId);
-        var export = await exports.RequestAsync(centreId, unit, from, to, new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
+        var export = await requesting.HandleAsync(centreId, unit, from, to, new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
         return Redirect($"/verify/centres/{centreId}/exports?requested={export.Id}");
     }
 
@@ -42,7 +44,7 @@ public sealed class ExportsModel(MarksExports exports, CentreRegistry registry, 
     {
         Centre = await registry.CentreAsync(centreId, HttpContext.RequestAborted);
         Units = await session.UnitsAsync(Centre.Offers, HttpContext.RequestAborted);
-        List = await exports.ListAsync(centreId, HttpContext.RequestAborted);
+        List = await exports.HandleAsync(centreId, HttpContext.RequestAborted);
         Today = exports.Today(Centre);
     }
 }

@@ -1,3 +1,5 @@
+using AssessmentEngine.Web.Features.Enrolments.Enrolling;
+using AssessmentEngine.Web.Features.Enrolments.Windows;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
@@ -12,7 +14,7 @@ namespace AssessmentEngine.Web.Features.Enrolments.Pages;
 public sealed record EnrolmentRow(Enrolment Enrolment, Candidate Candidate);
 
 [Authorize(Policy = Policies.Admin)]
-public sealed class EnrolmentsModel(EnrolmentService enrolments, CentreRegistry registry, IQuerySession session, TimeProvider time) : PageModel, IShowsRefusals
+public sealed class EnrolmentsModel(CentreRegistry registry, IQuerySession session, TimeProvider time) : PageModel, IShowsRefusals
 {
     public Centre Centre { get; private set; } = null!;
 
@@ -30,7 +32,7 @@ public sealed class EnrolmentsModel(EnrolmentService enrolments, CentreRegistry 
 
     public async Task OnGetAsync(Guid centreId) => await Load(centreId);
 
-    public Task<IActionResult> OnPostEnrolAsync(Guid centreId, string? unit, string? numbers) => Act(centreId, async acting =>
+    public Task<IActionResult> OnPostEnrolAsync(Guid centreId, string? unit, string? numbers, [FromServices] EnrolCandidates enrolling) => Act(centreId, async acting =>
     {
         var candidates = await session.Query<Candidate>().Where(c => c.CentreId == centreId).ToListAsync(HttpContext.RequestAborted);
         var wanted = (numbers ?? "").Split([',', ' ', '\n', '\r', '\t', ';'], StringSplitOptions.RemoveEmptyEntries).Select(n => n.ToUpperInvariant()).ToHashSet();
@@ -41,20 +43,20 @@ public sealed class EnrolmentsModel(EnrolmentService enrolments, CentreRegistry 
         }
 
         var chosen = wanted.Count == 0 ? candidates : candidates.Where(c => wanted.Contains(c.CandidateNumber)).ToList();
-        var count = await enrolments.EnrolAsync(centreId, unit ?? "", chosen.Select(c => c.Id).ToList(), acting, HttpContext.RequestAborted);
+        var count = await enrolling.HandleAsync(centreId, unit ?? "", chosen.Select(c => c.Id).ToList(), acting, HttpContext.RequestAborted);
         Message = $"Enrolled {count} candidate(s) on {unit}{(chosen.Count > count ? $"; {chosen.Count - count} already were" : "")}.";
     });
 
-    public Task<IActionResult> OnPostAgreeAsync(Guid centreId, Guid enrolmentId, DateOnly? start, string? agreedWith) => Act(centreId, async acting =>
+    public Task<IActionResult> OnPostAgreeAsync(Guid centreId, Guid enrolmentId, DateOnly? start, string? agreedWith, [FromServices] AgreeWindow agreeing) => Act(centreId, async acting =>
     {
-        var enrolment = await enrolments.AgreeWindowAsync(centreId, enrolmentId, start ?? throw new RefusedException(RefusalKind.Invalid, "Give the agreed start date."),
+        var enrolment = await agreeing.HandleAsync(centreId, enrolmentId, start ?? throw new RefusedException(RefusalKind.Invalid, "Give the agreed start date."),
             agreedWith ?? "", acting, HttpContext.RequestAborted);
         Message = $"Window agreed: it closes {CentreTime.Show(enrolment.Window!.Closes, Centre.Zone)}.";
     });
 
-    public Task<IActionResult> OnPostExtendAsync(Guid centreId, Guid enrolmentId, DateOnly? lastDay, string? reason) => Act(centreId, async acting =>
+    public Task<IActionResult> OnPostExtendAsync(Guid centreId, Guid enrolmentId, DateOnly? lastDay, string? reason, [FromServices] ExtendWindow extending) => Act(centreId, async acting =>
     {
-        var enrolment = await enrolments.ExtendWindowAsync(centreId, enrolmentId, lastDay ?? throw new RefusedException(RefusalKind.Invalid, "Give the new last day."),
+        var enrolment = await extending.HandleAsync(centreId, enrolmentId, lastDay ?? throw new RefusedException(RefusalKind.Invalid, "Give the new last day."),
             reason, acting, HttpContext.RequestAborted);
         Message = $"Window extended: it now closes {CentreTime.Show(enrolment.Window!.Closes, Centre.Zone)}.";
     });

@@ -1,6 +1,7 @@
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Features.Sittings.BookingCandidates;
 using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -10,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AssessmentEngine.Web.Features.Sittings.Pages;
 
 [Authorize(Policy = Policies.Admin)]
-public sealed class SittingDetailModel(SittingService sittings, CentreRegistry registry, IQuerySession session) : PageModel, IShowsRefusals
+public sealed class SittingDetailModel(CentreRegistry registry, IQuerySession session) : PageModel, IShowsRefusals
 {
     public Centre Centre { get; private set; } = null!;
 
@@ -26,7 +27,7 @@ public sealed class SittingDetailModel(SittingService sittings, CentreRegistry r
 
     public async Task<IActionResult> OnGetAsync(Guid centreId, Guid sittingId) => await Load(centreId, sittingId) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostAsync(Guid centreId, Guid sittingId, string? numbers)
+    public async Task<IActionResult> OnPostAsync(Guid centreId, Guid sittingId, string? numbers, [FromServices] BookCandidates booking)
     {
         if (!await Load(centreId, sittingId))
         {
@@ -56,7 +57,7 @@ public sealed class SittingDetailModel(SittingService sittings, CentreRegistry r
                 .Select(e => e.CandidateId).ToList();
         }
 
-        var booked = await sittings.BookAsync(centreId, sittingId, chosen, new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
+        var booked = await booking.HandleAsync(centreId, sittingId, chosen, new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
         Message = $"Booked {booked} candidate(s).";
         await Load(centreId, sittingId);
         return Page();

@@ -2,6 +2,7 @@ using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Features.Sittings.Scheduling;
 using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -11,7 +12,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AssessmentEngine.Web.Features.Sittings.Pages;
 
 [Authorize(Policy = Policies.Admin)]
-public sealed class SittingsModel(SittingService sittings, CentreRegistry registry, IQuerySession session) : PageModel, IShowsRefusals
+public sealed class SittingsModel(ScheduleSitting scheduling, CentreRegistry registry, IQuerySession session) : PageModel, IShowsRefusals
 {
     public Centre Centre { get; private set; } = null!;
 
@@ -37,7 +38,7 @@ public sealed class SittingsModel(SittingService sittings, CentreRegistry regist
         }
 
         var starts = CentreTime.FromLocal(day.Value, time.Value, Centre.Zone);
-        var sitting = await sittings.ScheduleAsync(centreId, test.UnitCode, room, starts, duration ?? test.DurationMinutes, invigilators ?? [],
+        var sitting = await scheduling.HandleAsync(centreId, test.UnitCode, room, starts, duration ?? test.DurationMinutes, invigilators ?? [],
             new Acting(User.Actor(), HttpContext.SourceAddress()), HttpContext.RequestAborted);
         return Redirect($"/centres/{centreId}/sittings/{sitting.Id}");
     }

@@ -1,4 +1,3 @@
-using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
@@ -6,15 +5,17 @@ using AssessmentEngine.Web.Infrastructure;
 using Hangfire;
 using Marten;
 
-namespace AssessmentEngine.Web.Features.Moderation;
+namespace AssessmentEngine.Web.Features.Moderation.Requesting;
 
-/// <summary>Asking for moderation exports and listing them; the work is done by <see cref="ExportMarksJob"/>.</summary>
-public sealed class MarksExports(IDocumentStore store, IBackgroundJobClient jobs, TimeProvider time)
+/// <summary>
+/// Asks for a moderation export: records the request (and its audit event) and enqueues <see cref="ExportMarksJob"/>,
+/// which does the work; the days are the centre's, both included.
+/// </summary>
+public sealed class RequestExport(IDocumentStore store, IBackgroundJobClient jobs, TimeProvider time)
 {
     public const int MaxDays = 366;
 
-    /// <summary>Records the request (and its audit event) and enqueues the job; the days are the centre's, both included.</summary>
-    public async Task<MarksExport> RequestAsync(Guid centreId, string? unitCode, DateOnly? from, DateOnly? to, Acting acting, CancellationToken cancellationToken = default)
+    public async Task<MarksExport> HandleAsync(Guid centreId, string? unitCode, DateOnly? from, DateOnly? to, Acting acting, CancellationToken cancellationToken = default)
     {
         await using var session = store.LightweightSession();
         var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "There is no such centre.");
@@ -46,28 +47,5 @@ public sealed class MarksExports(IDocumentStore store, IBackgroundJobClient jobs
         await session.SaveChangesAsync(cancellationToken);
         jobs.Enqueue<ExportMarksJob>(job => job.RunAsync(export.Id, CancellationToken.None));
         return export;
-    }
-
-    public async Task<IReadOnlyList<MarksExport>> ListAsync(Guid centreId, CancellationToken cancellationToken = default)
-    {
-        await using var session = store.QuerySession();
-        return await session.Query<MarksExport>().Where(e => e.CentreId == centreId).OrderByDescending(e => e.RequestedAt).Take(100).ToListAsync(cancellationToken);
-    }
-
-    /// <summary>The centre's day today, for the form's defaults.</summary>
-    public DateOnly Today(Centre centre) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), centre.Zone).DateTime);
-
-    /// <summary>Shown to people: the time in the centre's zone.</summary>
-    public static string Show(DateTimeOffset at, Centre centre) => CentreTime.Show(at, centre.Zone);
-}
-
-public static class ModerationSetup
-{
-    public static IServiceCollection AddModeration(this IServiceCollection services)
-    {
-        services.AddSingleton<ExportFiles>();
-        services.AddScoped<MarksExports>();
-        services.AddScoped<ExportMarksJob>();
-        return services;
     }
 }

@@ -60,7 +60,7 @@ public static class ItemBankLoader
             }
 
             var draft = new Unit(context.Folder, context.Code, context.Title, context.AwardingBody, context.Level, context.Aliases,
-                context.Policy, context.Outcomes, items, []);
+                context.Policy, context.Outcomes, items, []) { Methods = context.Methods };
             var blueprints = new List<Blueprint>();
             foreach (var parsed in unit.Blueprints)
             {
@@ -80,11 +80,30 @@ public static class ItemBankLoader
                 }
             }
 
+            if (whole)
+            {
+                ReportTestAgainstMethods(context, unit);
+            }
+
             units.Add(draft with { Blueprints = blueprints });
         }
 
         var ordered = diagnostics.OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ToList();
         return new BankLoad(units.OrderBy(unit => unit.Folder, StringComparer.Ordinal).ToList(), ordered);
+    }
+
+    /// <summary>A test blueprint (test.md) on a unit whose methods do not include an online test is worth a look.</summary>
+    private static void ReportTestAgainstMethods(UnitContext context, LoadedUnit unit)
+    {
+        if (context.Methods.Count == 0)
+        {
+            return;
+        }
+
+        if (unit.Blueprints.Count > 0 && !context.Methods.Any(method => method.Method == AssessmentMethod.OnlineTest))
+        {
+            unit.UnitReport!.Warning(1, "the unit has an online test (test.md) but its methods do not include online_test: the specification does not assess it that way");
+        }
     }
 
     private static LoadedUnit LoadUnit(UnitSource source, List<Diagnostic> diagnostics, LoadOptions options)
@@ -212,8 +231,10 @@ public static class ItemBankLoader
         var online = context.Outcomes.SelectMany(outcome => outcome.Statements).Where(statement => statement.Online).ToList();
         if (unit.Source.Items.Count == 0 && unit.Source.Tests.Count == 0)
         {
-            // A unit whose bank has not been started: one line, not one per statement.
-            if (online.Count > 0)
+            // A unit whose bank has not been started: one line, not one per statement. A unit whose methods do not
+            // include an online test (a portfolio, an assignment) needs no items.
+            var testedOnline = context.Methods.Count == 0 || context.Methods.Any(method => method.Method == AssessmentMethod.OnlineTest);
+            if (online.Count > 0 && testedOnline)
             {
                 unit.UnitReport!.Warning(context.CodeLine, $"unit {context.Code} has no items yet; its {online.Count} online statement(s) need them");
             }

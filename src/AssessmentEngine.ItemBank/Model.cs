@@ -25,6 +25,31 @@ public sealed record Outcome(int Number, string Title, IReadOnlyList<Statement> 
 /// <summary>A unit's assessment policy; a null window means no window applies.</summary>
 public sealed record UnitPolicy(int? WindowWeeks, bool OpenBook, bool Invigilated);
 
+/// <summary>
+/// One way the awarding body assesses a unit, as unit.md states it with the line of the specification that says so:
+/// the method, the evidence it accepts (for submitted evidence and portfolios), and the outcomes and statements it must
+/// cover (an outcome number covers every statement of that outcome).
+/// </summary>
+public sealed record AssessmentMethod(string Method, IReadOnlyList<string> Evidence, IReadOnlyList<string> Covers, string Seed, string? Note)
+{
+    public const string OnlineTest = "online_test";
+
+    /// <summary>The methods a unit may state.</summary>
+    public static readonly IReadOnlyList<string> Known = [OnlineTest, "submitted_evidence", "assignment", "portfolio"];
+
+    /// <summary>The kinds of evidence a submitted-evidence or portfolio method may accept.</summary>
+    public static readonly IReadOnlyList<string> EvidenceTypes =
+    [
+        "report", "plan", "presentation", "recording", "blog", "case_study", "direct_observation", "product", "witness_testimony",
+        "personal_statement", "questioning", "professional_discussion", "simulation", "assignment", "prior_learning",
+    ];
+
+    /// <summary>Whether the method takes evidence of the kinds in <see cref="Evidence"/> (an online test takes answers).</summary>
+    public bool TakesEvidence => TakesEvidenceFor(Method);
+
+    public static bool TakesEvidenceFor(string method) => method is "submitted_evidence" or "portfolio" or "assignment";
+}
+
 /// <summary>A unit folder as loaded: its definition from unit.md, its error-free items and blueprints.</summary>
 public sealed record Unit(
     string Folder,
@@ -41,6 +66,9 @@ public sealed record Unit(
     /// <summary>Every statement of every outcome, in natural order of reference (3.9 before 3.10).</summary>
     public IReadOnlyList<Statement> Statements =>
         Outcomes.SelectMany(outcome => outcome.Statements).OrderBy(statement => statement.Reference, NaturalOrder.Comparer).ToList();
+
+    /// <summary>How the awarding body assesses the unit (unit.md's methods); empty where unit.md does not say.</summary>
+    public IReadOnlyList<AssessmentMethod> Methods { get; init; } = [];
 
     public Statement? StatementByReference(string reference) =>
         Outcomes.SelectMany(outcome => outcome.Statements).FirstOrDefault(statement => statement.Reference == reference);

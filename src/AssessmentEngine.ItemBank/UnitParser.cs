@@ -18,6 +18,8 @@ internal sealed record UnitContext(
     IReadOnlyDictionary<string, int> StatementLines,
     Func<string, string, bool>? ImageExists)
 {
+    public IReadOnlyList<AssessmentMethod> Methods { get; init; } = [];
+
     private readonly Dictionary<string, Statement> _byReference =
         Outcomes.SelectMany(outcome => outcome.Statements).DistinctBy(statement => statement.Reference)
             .ToDictionary(statement => statement.Reference, StringComparer.Ordinal);
@@ -29,7 +31,10 @@ internal sealed record UnitContext(
 internal static partial class UnitParser
 {
     private static readonly IReadOnlySet<string> KnownKeys = new HashSet<string>(
-        ["unit", "title", "awarding_body", "level", "aliases", "policy"], StringComparer.Ordinal);
+        ["unit", "title", "awarding_body", "level", "aliases", "policy", "methods"], StringComparer.Ordinal);
+
+    private static readonly IReadOnlySet<string> KnownMethodKeys = new HashSet<string>(
+        ["method", "evidence", "covers", "seed", "note"], StringComparer.Ordinal);
 
     private static readonly IReadOnlySet<string> KnownPolicyKeys = new HashSet<string>(
         ["window_weeks", "open_book", "invigilated"], StringComparer.Ordinal);
@@ -62,9 +67,13 @@ internal static partial class UnitParser
             report.Error(front.ClosingLine, "unit.md has no outcomes: add '# Outcome 1: title' and its statements as '- **1.1** text'");
         }
 
+        var methods = ReadMethods(front, outcomes, report);
         return code is null
             ? null
-            : new UnitContext(folder, report.Path, code, codeLine, title ?? "", awardingBody ?? "", level ?? "", aliases, policy, outcomes, lines, imageExists);
+            : new UnitContext(folder, report.Path, code, codeLine, title ?? "", awardingBody ?? "", level ?? "", aliases, policy, outcomes, lines, imageExists)
+            {
+                Methods = methods,
+            };
     }
 
     private static (string? Value, int Line) Required(YamlFrontMatter front, string key, FileReport report, string hint)
@@ -150,6 +159,152 @@ internal static partial class UnitParser
 
         return policy;
     }
+
+    /// <summary>
+    /// The unit's assessment methods: each a known method, with the evidence it accepts where it takes evidence, what it
+    /// covers (outcome numbers and statement references of this unit) and the specification's line that says so. Every
+    /// outcome must be covered by some method. A unit.md without methods is warned about (older banks), not refused.
+    /// </summary>
+    private static List<AssessmentMethod> ReadMethods(YamlFrontMatter front, IReadOnlyList<Outcome> outcomes, FileReport report)
+    {
+        var methods = new List<AssessmentMethod>();
+        if (!front.TryGet("methods", out var node, out var line))
+        {
+            report.Warning(1, "unit.md does not say how the unit is assessed: add 'methods:', each with method, covers and the seed line that says so (see itembank/README.md)");
+            return methods;
+        }
+
+        if (node is not YamlDotNet.RepresentationModel.YamlSequenceNode list || list.Children.Count == 0)
+        {
+            report.Error(line, "methods must be a list, each entry a mapping with method, covers and seed (and evidence for a method that takes evidence)");
+            return methods;
+        }
+
+        var statements = outcomes.SelectMany(outcome => outcome.Statements).Select(statement => statement.Reference).ToHashSet(StringComparer.Ordinal);
+        var numbers = outcomes.Select(outcome => outcome.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToHashSet(StringComparer.Ordinal);
+        var covered = new HashSet<int>();
+        foreach (var entry in list.Children)
+        {
+            var entryLine = YamlFrontMatter.LineOf(entry);
+            if (entry is not YamlDotNet.RepresentationModel.YamlMappingNode map)
+            {
+                report.Error(entryLine, "each method must be a mapping with method, covers and seed");
+                continue;
+            }
+
+            string? method = null, seed = null, note = null;
+            IReadOnlyList<(string Value, int Line)> evidence = [], covers = [];
+            var (methodLine, coversLine) = (entryLine, entryLine);
+            foreach (var (keyNode, value) in map.Children)
+            {
+                var key = YamlFrontMatter.Text(keyNode);
+                var keyLine = YamlFrontMatter.LineOf(keyNode);
+                switch (key)
+                {
+                    case "method":
+                        (method, methodLine) = (YamlFrontMatter.Text(value), keyLine);
+                        break;
+                    case "seed":
+                        seed = YamlFrontMatter.Text(value);
+                        if (seed is null || !SeedCitation().IsMatch(seed))
+                        {
+                            report.Error(keyLine, $"seed must cite the specification as file:line or file:first-last, e.g. \"000_ffdec7d2b584c352.txt:91-104\", not '{seed}'");
+                        }
+
+                        break;
+                    case "note":
+                        note = YamlFrontMatter.Text(value);
+                        break;
+                    case "evidence" or "covers":
+                        var values = YamlFrontMatter.List(value);
+                        if (values is null)
+                        {
+                            report.Error(keyLine, $"{key} must be a list, e.g. {key}: [{(key == "evidence" ? "report, plan" : "\"1\", \"2\"")}]");
+                            break;
+                        }
+
+                        if (key == "evidence")
+                        {
+                            evidence = values;
+                        }
+                        else
+                        {
+                            (covers, coversLine) = (values, keyLine);
+                        }
+
+                        break;
+                    default:
+                        report.Warning(keyLine, $"unknown method key '{key}' (known: {string.Join(", ", KnownMethodKeys)})");
+                        break;
+                }
+            }
+
+            if (method is null)
+            {
+                report.Error(entryLine, $"a method needs 'method:', one of {string.Join(", ", AssessmentMethod.Known)}");
+                continue;
+            }
+
+            if (!AssessmentMethod.Known.Contains(method))
+            {
+                report.Error(methodLine, $"unknown method '{method}': use one of {string.Join(", ", AssessmentMethod.Known)}");
+                continue;
+            }
+
+            if (seed is null && !map.Children.Keys.Any(k => YamlFrontMatter.Text(k) == "seed"))
+            {
+                report.Error(methodLine, $"method {method} needs 'seed:', the specification's file and line(s) that say the unit is assessed this way");
+            }
+
+            foreach (var (kind, kindLine) in evidence.Where(e => !AssessmentMethod.EvidenceTypes.Contains(e.Value)))
+            {
+                report.Error(kindLine, $"unknown evidence type '{kind}': use {string.Join(", ", AssessmentMethod.EvidenceTypes)}");
+            }
+
+            var takesEvidence = AssessmentMethod.TakesEvidenceFor(method);
+            if (takesEvidence && evidence.Count == 0)
+            {
+                report.Error(methodLine, $"method {method} needs 'evidence:', the kinds of evidence it accepts ({string.Join(", ", AssessmentMethod.EvidenceTypes)})");
+            }
+            else if (!takesEvidence && evidence.Count > 0)
+            {
+                report.Error(methodLine, $"method {method} takes answers, not evidence: remove 'evidence:'");
+            }
+
+            if (covers.Count == 0)
+            {
+                report.Error(coversLine, $"method {method} needs 'covers:', the outcome numbers or statement references it assesses");
+            }
+
+            foreach (var (reference, referenceLine) in covers)
+            {
+                if (numbers.Contains(reference))
+                {
+                    covered.Add(int.Parse(reference, System.Globalization.CultureInfo.InvariantCulture));
+                }
+                else if (statements.Contains(reference))
+                {
+                    covered.Add(outcomes.First(outcome => outcome.Statements.Any(statement => statement.Reference == reference)).Number);
+                }
+                else
+                {
+                    report.Error(referenceLine, $"method {method} covers '{reference}', which is neither an outcome number nor a statement of this unit");
+                }
+            }
+
+            methods.Add(new AssessmentMethod(method, [.. evidence.Select(e => e.Value)], [.. covers.Select(c => c.Value)], seed ?? "", note));
+        }
+
+        foreach (var outcome in outcomes.Where(outcome => !covered.Contains(outcome.Number)))
+        {
+            report.Error(line, $"no method covers outcome {outcome.Number} ({outcome.Title}): say how it is assessed");
+        }
+
+        return methods;
+    }
+
+    [GeneratedRegex(@"^[^\s:]+\.txt:\d+(-\d+)?$")]
+    private static partial Regex SeedCitation();
 
     private static (IReadOnlyList<Outcome>, IReadOnlyDictionary<string, int>) ReadOutcomes(MarkdownDocument document, string body, FileReport report)
     {

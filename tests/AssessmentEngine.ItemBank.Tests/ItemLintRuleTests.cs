@@ -63,16 +63,16 @@ public sealed class UnitAndBlueprintLintRuleTests
 
     public static TheoryData<string, string, string> Cases() => new()
     {
-        { "u/unit.md", TestBank.UnitMd.Replace("level: SCQF 7", "level: SCQF 7\ncredits: 8", StringComparison.Ordinal), "u/unit.md:6: warning: unknown front-matter key 'credits' (known: unit, title, awarding_body, level, aliases, policy)" },
+        { "u/unit.md", TestBank.UnitMd.Replace("level: SCQF 7", "level: SCQF 7\ncredits: 8", StringComparison.Ordinal), "u/unit.md:6: warning: unknown front-matter key 'credits' (known: unit, title, awarding_body, level, aliases, policy, methods)" },
         { "u/unit.md", TestBank.UnitMd.Replace("awarding_body: SQA\n", "", StringComparison.Ordinal), "u/unit.md:1: error: 'awarding_body' is missing: e.g. awarding_body: SQA" },
         { "u/unit.md", TestBank.UnitMd.Replace("window_weeks: 6", "window_weeks: six", StringComparison.Ordinal), "u/unit.md:8: error: window_weeks must be a positive whole number of calendar weeks, not 'six'" },
         { "u/unit.md", TestBank.UnitMd.Replace("open_book: true", "open_book: maybe", StringComparison.Ordinal), "u/unit.md:9: error: open_book must be true or false, not 'maybe'" },
         { "u/unit.md", TestBank.UnitMd.Replace("invigilated: true", "invigilated: true\n  remote: no", StringComparison.Ordinal), "u/unit.md:11: warning: unknown policy key 'remote' (known: window_weeks, open_book, invigilated)" },
-        { "u/unit.md", TestBank.UnitMd.Replace("# Outcome 2: Do things", "# Second outcome", StringComparison.Ordinal), "u/unit.md:16: error: an outcome heading reads '# Outcome N: title'" },
-        { "u/unit.md", TestBank.UnitMd.Replace("# Outcome 2: Do things", "# Outcome 1: Again", StringComparison.Ordinal), "u/unit.md:16: error: outcome 1 is given twice" },
-        { "u/unit.md", TestBank.UnitMd.Replace("- **2.1** Explain", "- 2.1 Explain", StringComparison.Ordinal), "u/unit.md:17: error: a statement reads '- **ref** text', its reference in bold at the start" },
-        { "u/unit.md", TestBank.UnitMd.Replace("**2.1**", "**2 1!**", StringComparison.Ordinal), "u/unit.md:17: error: statement reference '2 1!' is not valid: use letters, digits and '.', e.g. 1.2, 29d, 3.2.1" },
-        { "u/unit.md", TestBank.UnitMd.Replace("- **2.1** Explain the third thing", "- **2.1**", StringComparison.Ordinal), "u/unit.md:17: error: statement '2.1' has no text" },
+        { "u/unit.md", TestBank.UnitMd.Replace("# Outcome 2: Do things", "# Second outcome", StringComparison.Ordinal), "u/unit.md:20: error: an outcome heading reads '# Outcome N: title'" },
+        { "u/unit.md", TestBank.UnitMd.Replace("# Outcome 2: Do things", "# Outcome 1: Again", StringComparison.Ordinal), "u/unit.md:20: error: outcome 1 is given twice" },
+        { "u/unit.md", TestBank.UnitMd.Replace("- **2.1** Explain", "- 2.1 Explain", StringComparison.Ordinal), "u/unit.md:21: error: a statement reads '- **ref** text', its reference in bold at the start" },
+        { "u/unit.md", TestBank.UnitMd.Replace("**2.1**", "**2 1!**", StringComparison.Ordinal), "u/unit.md:21: error: statement reference '2 1!' is not valid: use letters, digits and '.', e.g. 1.2, 29d, 3.2.1" },
+        { "u/unit.md", TestBank.UnitMd.Replace("- **2.1** Explain the third thing", "- **2.1**", StringComparison.Ordinal), "u/unit.md:21: error: statement '2.1' has no text" },
         { "u/unit.md", TestBank.UnitMd.Replace("title: A unit for tests", "title:", StringComparison.Ordinal), "u/unit.md:3: error: 'title' must be a non-empty text: the unit's title" },
         { "u/unit.md", TestBank.UnitMd.Replace("aliases: []", "aliases: {old: 305/695}", StringComparison.Ordinal), "u/unit.md:6: error: aliases must be a list of codes, e.g. aliases: [\"305/695\"]" },
         { "u/unit.md", TestBank.UnitMd.Replace("policy:\n  window_weeks: 6\n  open_book: true\n  invigilated: true", "policy: strict", StringComparison.Ordinal), "u/unit.md:7: error: policy must be a mapping with window_weeks, open_book and invigilated" },

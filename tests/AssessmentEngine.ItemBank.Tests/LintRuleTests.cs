@@ -235,7 +235,7 @@ public sealed class LintRuleTests
     {
         var load = TestBank.WithTestUnit().WithSingle("u-1.1-001").WithSingle("u-2.1-001", "2.1").Load();
 
-        load.Reports("u/unit.md:14: warning: statement '1.2' has no items (mark it '(not online)' if it can only be evidenced by performance)");
+        load.Reports("u/unit.md:18: warning: statement '1.2' has no items (mark it '(not online)' if it can only be evidenced by performance)");
         load.DoesNotReport("statement '2.2'");
         Assert.False(load.HasErrors);
     }
@@ -280,7 +280,7 @@ public sealed class LintRuleTests
     {
         var load = new TestBank().With("u/unit.md", TestBank.UnitMd.Replace("**1.2**", "**1.1**", StringComparison.Ordinal)).Load();
 
-        load.Reports("u/unit.md:14: error: statement '1.1' is given twice (first on line 13)");
+        load.Reports("u/unit.md:18: error: statement '1.1' is given twice (first on line 17)");
     }
 
     [Fact]
@@ -290,7 +290,7 @@ public sealed class LintRuleTests
             .Replace("- **1.2** Explain the second thing", "- **1.10** Explain the tenth thing\n- **1.9** Explain the ninth thing", StringComparison.Ordinal);
         var load = new TestBank().With("u/unit.md", unitMd).Load();
 
-        load.Reports("u/unit.md:15: warning: statement '1.9' comes after '1.10': list statements in natural order");
+        load.Reports("u/unit.md:19: warning: statement '1.9' comes after '1.10': list statements in natural order");
         Assert.Equal(["1.1", "1.9", "1.10", "2.1", "2.2"], load.Units.Single().Statements.Select(s => s.Reference));
     }
 
@@ -599,7 +599,7 @@ public sealed class LintRuleTests
         const string TooDeep = "error: the Markdown is nested too deeply (quotes, lists or brackets inside one another)";
         load.Reports("u/items/u-1.1-001.md:7: " + TooDeep);
         load.Reports("u/test.md:10: " + TooDeep);
-        unitLoad.Reports("u/unit.md:12: " + TooDeep);
+        unitLoad.Reports("u/unit.md:16: " + TooDeep);
         Assert.Empty(unitLoad.Units);
     }
 

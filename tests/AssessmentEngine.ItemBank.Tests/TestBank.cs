@@ -7,7 +7,7 @@ internal sealed class TestBank
 {
     public static readonly DateOnly Today = new(2026, 6, 1);
 
-    /// <summary>Line 13: 1.1, line 14: 1.2, line 17: 2.1, line 18: 2.2 (not online).</summary>
+    /// <summary>Line 17: 1.1, line 18: 1.2, line 21: 2.1, line 22: 2.2 (not online).</summary>
     public const string UnitMd = """
         ---
         unit: TEST 01
@@ -19,6 +19,10 @@ internal sealed class TestBank
           window_weeks: 6
           open_book: true
           invigilated: true
+        methods:
+          - method: online_test
+            covers: ["1", "2"]
+            seed: "test.txt:1"
         ---
         # Outcome 1: Know things
         - **1.1** Explain the first thing

@@ -55,8 +55,6 @@ public sealed class RealBankSamplingTests
     [Theory]
     [InlineData("fe6v35")]
     [InlineData("cg-305-695")]
-    [InlineData("cg-4417-301")]
-    [InlineData("cg-4417-302")]
     [InlineData("ocr-03456-f3")]
     [InlineData("ocr-03456-f4")]
     public void Thirty_candidates_sit_three_occasions_without_meeting_an_item_twice(string folder)

@@ -85,11 +85,28 @@ public static class ItemBankLoader
                 ReportTestAgainstMethods(context, unit);
             }
 
-            units.Add(draft with { Blueprints = blueprints });
+            units.Add(draft with { Blueprints = blueprints, Briefs = LoadBriefs(unit.Source, context, diagnostics) });
         }
 
         var ordered = diagnostics.OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ToList();
         return new BankLoad(units.OrderBy(unit => unit.Folder, StringComparer.Ordinal).ToList(), ordered);
+    }
+
+    /// <summary>The unit's briefs, each parsed against its unit; those with errors are reported and left out.</summary>
+    private static List<Brief> LoadBriefs(UnitSource source, UnitContext context, List<Diagnostic> diagnostics)
+    {
+        var briefs = new List<Brief>();
+        foreach (var file in source.Briefs)
+        {
+            var report = new FileReport(file.Path, diagnostics);
+            var text = Read(file, report);
+            if (text is not null && Safely(() => BriefParser.Parse(text, report, context), report) is { } brief)
+            {
+                briefs.Add(brief);
+            }
+        }
+
+        return briefs;
     }
 
     /// <summary>A test blueprint (test.md) on a unit whose methods do not include an online test is worth a look.</summary>

@@ -50,6 +50,17 @@ public sealed record AssessmentMethod(string Method, IReadOnlyList<string> Evide
     public static bool TakesEvidenceFor(string method) => method is "submitted_evidence" or "portfolio" or "assignment";
 }
 
+/// <summary>A word range a brief asks for (inclusive).</summary>
+public sealed record WordRange(int Min, int Max);
+
+/// <summary>
+/// A task the candidate answers with evidence (briefs/&lt;id&gt;.md): which method it serves, the statements it covers, what
+/// to hand in, a word range and, for an assignment, a time limit; the task as safe HTML and its source for revisions.
+/// </summary>
+public sealed record Brief(
+    string Id, string UnitCode, string SourcePath, string Title, string Method, IReadOnlyList<string> Covers, IReadOnlyList<string> Submit,
+    WordRange? Words, int? TimeLimitMinutes, string Seed, string Html, string Markdown, string ContentHash);
+
 /// <summary>A unit folder as loaded: its definition from unit.md, its error-free items and blueprints.</summary>
 public sealed record Unit(
     string Folder,
@@ -66,6 +77,9 @@ public sealed record Unit(
     /// <summary>Every statement of every outcome, in natural order of reference (3.9 before 3.10).</summary>
     public IReadOnlyList<Statement> Statements =>
         Outcomes.SelectMany(outcome => outcome.Statements).OrderBy(statement => statement.Reference, NaturalOrder.Comparer).ToList();
+
+    /// <summary>The unit's error-free briefs (briefs/*.md), by id.</summary>
+    public IReadOnlyList<Brief> Briefs { get; init; } = [];
 
     /// <summary>How the awarding body assesses the unit (unit.md's methods); empty where unit.md does not say.</summary>
     public IReadOnlyList<AssessmentMethod> Methods { get; init; } = [];

@@ -15,7 +15,11 @@ internal sealed record UnitSource(
     IReadOnlyList<BankFile> Tests,
     IReadOnlyList<BankFile> Items,
     bool Partial,
-    Func<string, string, bool> ImageExists);
+    Func<string, string, bool> ImageExists)
+{
+    /// <summary>The unit's briefs (briefs/*.md).</summary>
+    public IReadOnlyList<BankFile> Briefs { get; init; } = [];
+}
 
 /// <summary>Resolves an image address against the item's folder, refusing anything that climbs out of the bank.</summary>
 internal static class BankPaths
@@ -193,7 +197,12 @@ internal static class DiskSources
             tests.Order(StringComparer.Ordinal).Select(file => FileSource(file, display)).ToList(),
             items.Order(StringComparer.Ordinal).Select(file => FileSource(file, display)).ToList(),
             Partial: !whole,
-            ImageExists);
+            ImageExists)
+        {
+            Briefs = whole && Directory.Exists(Path.Combine(folder, "briefs"))
+                ? [.. Safe(() => Directory.GetFiles(Path.Combine(folder, "briefs"), "*.md"), folder, display, diagnostics).Order(StringComparer.Ordinal).Select(file => FileSource(file, display))]
+                : [],
+        };
     }
 
     private static BankFile FileSource(string full, Func<string, string> display) => new(display(full), report =>
@@ -244,7 +253,7 @@ internal static class MemorySources
             }
         }
 
-        var units = new SortedDictionary<string, (List<string> Items, List<string> Tests)>(StringComparer.Ordinal);
+        var units = new SortedDictionary<string, (List<string> Items, List<string> Tests, List<string> Briefs)>(StringComparer.Ordinal);
         foreach (var path in normalised.Keys.Where(path => path.EndsWith(".md", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal))
         {
             var name = path[(path.LastIndexOf('/') + 1)..];
@@ -254,14 +263,19 @@ internal static class MemorySources
                 continue;
             }
 
-            var unitFolder = name is "unit.md" or "test.md" ? folder : UnitFolderOfItem(folder);
+            var brief = folder == "briefs" || folder.EndsWith("/briefs", StringComparison.Ordinal);
+            var unitFolder = name is "unit.md" or "test.md" ? folder : brief ? BankPaths.Folder(folder) : UnitFolderOfItem(folder);
             if (!units.TryGetValue(unitFolder, out var unit))
             {
-                unit = ([], []);
+                unit = ([], [], []);
                 units[unitFolder] = unit;
             }
 
-            if (name == "test.md")
+            if (brief)
+            {
+                unit.Briefs.Add(path);
+            }
+            else if (name == "test.md")
             {
                 unit.Tests.Add(path);
             }
@@ -290,7 +304,10 @@ internal static class MemorySources
                 entry.Value.Tests.Select(Source).ToList(),
                 entry.Value.Items.Select(Source).ToList(),
                 Partial: !wholeUnits,
-                ImageExists);
+                ImageExists)
+            {
+                Briefs = [.. entry.Value.Briefs.Select(Source)],
+            };
         }).ToList();
     }
 

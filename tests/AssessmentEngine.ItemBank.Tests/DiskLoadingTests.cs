@@ -163,6 +163,25 @@ public sealed class DiskLoadingTests : IDisposable
         Assert.Equal(Enum.GetValues<ItemType>().ToHashSet(), types);
     }
 
+    [Fact]
+    public void The_real_briefs_load_and_together_cover_every_statement_of_their_units()
+    {
+        var root = RepositoryRoot();
+        var load = ItemBankLoader.Load([Path.Combine(root, "itembank")], root);
+
+        Assert.False(load.HasErrors, string.Join(Environment.NewLine, load.Diagnostics.Where(d => d.Severity == Severity.Error).Take(30)));
+        var briefed = load.Units.Where(u => u.Briefs.Count > 0).ToDictionary(u => u.Code);
+        Assert.Equal(["305/695", "4417-03/301", "4417-03/302", "FE6V 35"], briefed.Keys.Order(StringComparer.Ordinal));
+        foreach (var unit in briefed.Values)
+        {
+            var uncovered = unit.Statements.Select(s => s.Reference).Except(unit.Briefs.SelectMany(b => b.Covers)).ToList();
+            Assert.True(uncovered.Count == 0, $"{unit.Code}: no brief covers {string.Join(", ", uncovered)}");
+        }
+
+        Assert.Equal((180, 180), (briefed["4417-03/301"].Briefs.Single().TimeLimitMinutes, briefed["4417-03/302"].Briefs.Single().TimeLimitMinutes));
+        Assert.Equal(new WordRange(3000, 5000), briefed["305/695"].Briefs.Single().Words);
+    }
+
     private static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)

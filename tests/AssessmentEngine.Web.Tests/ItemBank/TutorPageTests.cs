@@ -100,6 +100,49 @@ public sealed class TutorPageTests(TestDatabase database) : IClassFixture<TestDa
     }
 
     [Fact]
+    public async Task A_unit_imported_with_its_methods_and_a_brief_shows_how_it_is_assessed_and_the_brief()
+    {
+        using var bank = BankFolder.SmallUnit("BRIEF 01", items: 1);
+        var unitMd = (await File.ReadAllTextAsync(Path.Combine(bank.Root, "brief01", "unit.md"))).Replace("  invigilated: true\n---", """
+              invigilated: true
+            methods:
+              - method: online_test
+                covers: ["1", "2"]
+                seed: "000_ffdec7d2b584c352.txt:106"
+              - method: submitted_evidence
+                evidence: [report, plan]
+                covers: ["1", "2"]
+                seed: "000_ffdec7d2b584c352.txt:91-104"
+            ---
+            """, StringComparison.Ordinal);
+        bank.Write("brief01/unit.md", unitMd);
+        bank.Write("brief01/briefs/brief01-report.md", """
+            ---
+            id: brief01-report
+            title: A report on your organisation
+            method: submitted_evidence
+            covers: ["1.1", "2.1"]
+            submit: [report, plan]
+            words: "1500-2500"
+            seed: "000_ffdec7d2b584c352.txt:91-104"
+            ---
+            Write a **report** on how your organisation serves its customers (1.1, 2.1).
+            """);
+
+        var (status, body) = await Upload("brief01.zip", Zip(bank), "import");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Imported: published 2", body, StringComparison.Ordinal);
+
+        var unitPage = WebUtility.HtmlDecode(await _tutor.GetPageAsync("/tutor/unit?code=BRIEF%2001"));
+        Assert.Contains("How the unit is assessed", unitPage, StringComparison.Ordinal);
+        Assert.Contains("submitted evidence (report, plan): outcomes 1, 2", unitPage, StringComparison.Ordinal);
+        Assert.Contains("000_ffdec7d2b584c352.txt:91-104", unitPage, StringComparison.Ordinal);
+        Assert.Contains("A report on your organisation", unitPage, StringComparison.Ordinal);
+        Assert.Contains("1,500 to 2,500 words", unitPage, StringComparison.Ordinal);
+        Assert.Contains("Write a <strong>report</strong> on how your organisation serves its customers", unitPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_single_item_is_checked_against_its_unit_folder_and_only_it_is_imported()
     {
         var good = Encoding.UTF8.GetBytes("---\nid: disk01-2.1-050\ntype: truefalse\nstatements: [\"2.1\"]\nmarks: 1\n---\nThe second thing is explained in this unit.\n\n- [x] True\n- [ ] False\n");

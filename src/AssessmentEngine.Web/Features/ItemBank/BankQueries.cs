@@ -30,5 +30,9 @@ public static class BankQueries
 
     private static Unit AsUnit(BankUnit unit, IEnumerable<BankItem> items) =>
         new(unit.Folder, unit.Id, unit.Title, unit.AwardingBody, unit.Level, unit.Aliases, unit.Policy, unit.Outcomes,
-            items.Select(i => i.Content).OrderBy(i => i.Id, StringComparer.Ordinal).ToList(), unit.Blueprints);
+            items.Select(i => i.Content).OrderBy(i => i.Id, StringComparer.Ordinal).ToList(), unit.Blueprints)
+        {
+            Methods = unit.Methods ?? [],
+            Briefs = unit.Briefs ?? [],
+        };
 }

@@ -3,8 +3,9 @@ using AssessmentEngine.Web.Features.Identity;
 
 namespace AssessmentEngine.Web.Features.ItemBank;
 
-/// <summary>A unit as last imported: its codes, outcomes, statements, assessment policy and test blueprints.</summary>
+/// <summary>A unit as last imported: its codes, outcomes, statements, assessment policy, test blueprints, how it is assessed and its briefs.</summary>
 /// <paramref name="Owner"/>: whose bank it is (<see cref="BankOwners"/>); a unit imported before owners existed belongs to its awarding body.
+/// <paramref name="Methods"/> and <paramref name="Briefs"/>: null on a unit imported before units said how they are assessed.
 public sealed record BankUnit(
     string Id,
     string Folder,
@@ -16,14 +17,17 @@ public sealed record BankUnit(
     IReadOnlyList<Outcome> Outcomes,
     IReadOnlyList<Blueprint> Blueprints,
     DateTimeOffset ImportedAt,
-    string? Owner = null)
+    string? Owner = null,
+    IReadOnlyList<AssessmentMethod>? Methods = null,
+    IReadOnlyList<Brief>? Briefs = null)
 {
     public string UnitCode => Id;
 
     public string OwnerId => Owner ?? BankOwners.ForAwardingBody(AwardingBody);
 
     public static BankUnit From(Unit unit, string owner, DateTimeOffset at) =>
-        new(unit.Code, unit.Folder, unit.Title, unit.AwardingBody, unit.Level, unit.Aliases, unit.Policy, unit.Outcomes, unit.Blueprints, at, owner);
+        new(unit.Code, unit.Folder, unit.Title, unit.AwardingBody, unit.Level, unit.Aliases, unit.Policy, unit.Outcomes, unit.Blueprints, at, owner,
+            unit.Methods, unit.Briefs);
 
     /// <summary>Whether the definition differs, ignoring when it was imported.</summary>
     public bool SameDefinitionAs(BankUnit other) =>

@@ -22,8 +22,8 @@ internal static class BlueprintParser
         }
 
         front.WarnAboutUnknownKeys(KnownKeys, report);
-        var id = Text(front, "test", report, "the test's unique id, e.g. test: fe6v35-online", out var idLine);
-        var title = Text(front, "title", report, "the test's title", out _);
+        var id = front.RequiredText("test", report, "the test's unique id, e.g. test: fe6v35-online", out var idLine);
+        var title = front.RequiredText("title", report, "the test's title", out _);
         var duration = Positive(front, "duration_minutes", report, required: true);
         var occasions = Positive(front, "occasions", report, required: false) ?? 1;
         var passPercent = PassPercent(front, report);
@@ -54,24 +54,6 @@ internal static class BlueprintParser
             MarksTolerance = tolerance,
         };
         return new ParsedBlueprint(blueprint, idLine, lines, report);
-    }
-
-    private static string? Text(YamlFrontMatter front, string key, FileReport report, string hint, out int line)
-    {
-        if (!front.TryGet(key, out var node, out line))
-        {
-            report.Error(1, $"'{key}' is missing: {hint}");
-            line = 1;
-            return null;
-        }
-
-        var value = YamlFrontMatter.Text(node);
-        if (string.IsNullOrEmpty(value))
-        {
-            report.Error(line, $"'{key}' must be a non-empty text: {hint}");
-        }
-
-        return string.IsNullOrEmpty(value) ? null : value;
     }
 
     private static int? Positive(YamlFrontMatter front, string key, FileReport report, bool required)

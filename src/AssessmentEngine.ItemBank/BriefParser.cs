@@ -27,23 +27,23 @@ internal static partial class BriefParser
         }
 
         front.WarnAboutUnknownKeys(KnownKeys, report);
-        var id = Text(front, "id", report, "the brief's id, the file name without .md, e.g. id: fe6v35-report-and-plan");
+        var id = front.RequiredText("id", report, "the brief's id, the file name without .md, e.g. id: fe6v35-report-and-plan", out var idLine);
         var fileName = Path.GetFileNameWithoutExtension(report.Path);
         if (id is not null && id != fileName)
         {
-            report.Error(Line(front, "id"), $"the brief's id '{id}' must match its file name '{fileName}.md'");
+            report.Error(idLine, $"the brief's id '{id}' must match its file name '{fileName}.md'");
         }
 
-        var title = Text(front, "title", report, "the brief's title as the candidate sees it");
-        var method = Text(front, "method", report, "which of the unit's methods the brief serves, e.g. method: submitted_evidence");
+        var title = front.RequiredText("title", report, "the brief's title as the candidate sees it", out _);
+        var method = front.RequiredText("method", report, "which of the unit's methods the brief serves, e.g. method: submitted_evidence", out var methodLine);
         var evidenceMethods = unit.Methods.Where(m => m.TakesEvidence).Select(m => m.Method).Distinct().ToList();
         if (method is not null && !AssessmentMethod.TakesEvidenceFor(method))
         {
-            report.Error(Line(front, "method"), $"a brief serves a method that takes evidence (submitted_evidence, portfolio or assignment), not '{method}'");
+            report.Error(methodLine, $"a brief serves a method that takes evidence (submitted_evidence, portfolio or assignment), not '{method}'");
         }
         else if (method is not null && unit.Methods.Count > 0 && !evidenceMethods.Contains(method))
         {
-            report.Error(Line(front, "method"), $"unit {unit.Code} is not assessed by {method}: its methods taking evidence are {(evidenceMethods.Count == 0 ? "none" : string.Join(", ", evidenceMethods))}");
+            report.Error(methodLine, $"unit {unit.Code} is not assessed by {method}: its methods taking evidence are {(evidenceMethods.Count == 0 ? "none" : string.Join(", ", evidenceMethods))}");
         }
 
         var covers = List(front, "covers", report, "the statements the brief's tasks cover, e.g. covers: [\"1.1\", \"1.2\"]") ?? [];
@@ -61,10 +61,10 @@ internal static partial class BriefParser
 
         var words = Words(front, report);
         var minutes = TimeLimit(front, report, method);
-        var seed = Text(front, "seed", report, "the specification line(s) the brief follows, e.g. seed: \"000_ffdec7d2b584c352.txt:91-104\"");
-        if (seed is not null && !SeedCitation().IsMatch(seed))
+        var seed = front.RequiredText("seed", report, "the specification line(s) the brief follows, e.g. seed: \"000_ffdec7d2b584c352.txt:91-104\"", out var seedLine);
+        if (seed is not null && !AssessmentMethod.IsSeedCitation(seed))
         {
-            report.Error(Line(front, "seed"), $"seed must cite the specification as file:line or file:first-last, not '{seed}'");
+            report.Error(seedLine, $"seed must cite the specification as file:line or file:first-last, not '{seed}'");
         }
 
         var document = Markdown.Parse(front.Body, report, front.BodyLine);
@@ -86,25 +86,6 @@ internal static partial class BriefParser
         var html = Markdown.Render(front.Body);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source.Text)));
         return new Brief(id, unit.Code, report.Path, title, method, [.. covers.Select(c => c.Value)], [.. submit.Select(s => s.Value)], words, minutes, seed, html, source.Text, hash);
-    }
-
-    private static int Line(YamlFrontMatter front, string key) => front.TryGet(key, out _, out var line) ? line : 1;
-
-    private static string? Text(YamlFrontMatter front, string key, FileReport report, string hint)
-    {
-        if (!front.TryGet(key, out var node, out var line))
-        {
-            report.Error(1, $"'{key}' is missing: {hint}");
-            return null;
-        }
-
-        var value = YamlFrontMatter.Text(node);
-        if (string.IsNullOrEmpty(value))
-        {
-            report.Error(line, $"'{key}' must be a non-empty text: {hint}");
-        }
-
-        return string.IsNullOrEmpty(value) ? null : value;
     }
 
     private static IReadOnlyList<(string Value, int Line)>? List(YamlFrontMatter front, string key, FileReport report, string hint)
@@ -173,7 +154,4 @@ internal static partial class BriefParser
 
     [GeneratedRegex(@"^\s*(\d+)\s*[-–]\s*(\d+)\s*$")]
     private static partial Regex WordRangeText();
-
-    [GeneratedRegex(@"^[^\s:]+\.txt:\d+(-\d+)?$")]
-    private static partial Regex SeedCitation();
 }

@@ -30,7 +30,7 @@ public sealed record UnitPolicy(int? WindowWeeks, bool OpenBook, bool Invigilate
 /// the method, the evidence it accepts (for submitted evidence and portfolios), and the outcomes and statements it must
 /// cover (an outcome number covers every statement of that outcome).
 /// </summary>
-public sealed record AssessmentMethod(string Method, IReadOnlyList<string> Evidence, IReadOnlyList<string> Covers, string Seed, string? Note)
+public sealed partial record AssessmentMethod(string Method, IReadOnlyList<string> Evidence, IReadOnlyList<string> Covers, string Seed, string? Note)
 {
     public const string OnlineTest = "online_test";
 
@@ -48,6 +48,12 @@ public sealed record AssessmentMethod(string Method, IReadOnlyList<string> Evide
     public bool TakesEvidence => TakesEvidenceFor(Method);
 
     public static bool TakesEvidenceFor(string method) => method is "submitted_evidence" or "portfolio" or "assignment";
+
+    /// <summary>Whether a text cites the specification as file:line or file:first-last (e.g. 000_ffdec7d2b584c352.txt:91-104).</summary>
+    public static bool IsSeedCitation(string text) => SeedCitation().IsMatch(text);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[^\s:]+\.txt:\d+(-\d+)?$")]
+    private static partial System.Text.RegularExpressions.Regex SeedCitation();
 }
 
 /// <summary>A word range a brief asks for (inclusive).</summary>

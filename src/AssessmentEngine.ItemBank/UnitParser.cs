@@ -48,10 +48,10 @@ internal static partial class UnitParser
         }
 
         front.WarnAboutUnknownKeys(KnownKeys, report);
-        var (code, codeLine) = Required(front, "unit", report, "the awarding body's unit code, e.g. unit: FE6V 35");
-        var (title, _) = Required(front, "title", report, "the unit's title");
-        var (awardingBody, _) = Required(front, "awarding_body", report, "e.g. awarding_body: SQA");
-        var (level, _) = Required(front, "level", report, "e.g. level: SCQF 8");
+        var code = front.RequiredText("unit", report, "the awarding body's unit code, e.g. unit: FE6V 35", out var codeLine);
+        var title = front.RequiredText("title", report, "the unit's title", out _);
+        var awardingBody = front.RequiredText("awarding_body", report, "e.g. awarding_body: SQA", out _);
+        var level = front.RequiredText("level", report, "e.g. level: SCQF 8", out _);
         var aliases = ReadAliases(front, report);
         var policy = ReadPolicy(front, report);
 
@@ -74,24 +74,6 @@ internal static partial class UnitParser
             {
                 Methods = methods,
             };
-    }
-
-    private static (string? Value, int Line) Required(YamlFrontMatter front, string key, FileReport report, string hint)
-    {
-        if (!front.TryGet(key, out var node, out var line))
-        {
-            report.Error(1, $"'{key}' is missing: {hint}");
-            return (null, 1);
-        }
-
-        var value = YamlFrontMatter.Text(node);
-        if (string.IsNullOrEmpty(value))
-        {
-            report.Error(line, $"'{key}' must be a non-empty text: {hint}");
-            return (null, line);
-        }
-
-        return (value, line);
     }
 
     private static List<string> ReadAliases(YamlFrontMatter front, FileReport report)
@@ -206,7 +188,7 @@ internal static partial class UnitParser
                         break;
                     case "seed":
                         seed = YamlFrontMatter.Text(value);
-                        if (seed is null || !SeedCitation().IsMatch(seed))
+                        if (seed is null || !AssessmentMethod.IsSeedCitation(seed))
                         {
                             report.Error(keyLine, $"seed must cite the specification as file:line or file:first-last, e.g. \"000_ffdec7d2b584c352.txt:91-104\", not '{seed}'");
                         }
@@ -302,9 +284,6 @@ internal static partial class UnitParser
 
         return methods;
     }
-
-    [GeneratedRegex(@"^[^\s:]+\.txt:\d+(-\d+)?$")]
-    private static partial Regex SeedCitation();
 
     private static (IReadOnlyList<Outcome>, IReadOnlyDictionary<string, int>) ReadOutcomes(MarkdownDocument document, string body, FileReport report)
     {

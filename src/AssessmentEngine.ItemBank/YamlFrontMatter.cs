@@ -147,6 +147,26 @@ internal sealed partial class YamlFrontMatter
         return new YamlFrontMatter(entries, closing + 1, body, lines.Length);
     }
 
+    /// <summary>A key that must hold a non-empty text; reports it missing (line 1) or empty (its line) with the hint.</summary>
+    public string? RequiredText(string key, FileReport report, string hint, out int line)
+    {
+        if (!TryGet(key, out var node, out line))
+        {
+            report.Error(1, $"'{key}' is missing: {hint}");
+            line = 1;
+            return null;
+        }
+
+        var value = Text(node);
+        if (string.IsNullOrEmpty(value))
+        {
+            report.Error(line, $"'{key}' must be a non-empty text: {hint}");
+            return null;
+        }
+
+        return value;
+    }
+
     public void WarnAboutUnknownKeys(IReadOnlySet<string> known, FileReport report)
     {
         foreach (var (key, line) in Keys)

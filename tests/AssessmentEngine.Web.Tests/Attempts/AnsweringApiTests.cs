@@ -210,13 +210,25 @@ public sealed partial class AnsweringApiTests(TestDatabase database) : IClassFix
 
     private static T Desk<T>(IServiceScope scope) where T : notnull => scope.ServiceProvider.GetRequiredService<T>();
 
-    /// <summary>Single-choice changes on the attempt's first choice question, numbered from <paramref name="from"/>.</summary>
+    /// <summary>
+    /// Changes on one question of the attempt, numbered from <paramref name="from"/>: its first single-choice or true/false
+    /// question, else (a sampled form may have none) its first multiple-choice question, else its first short answer.
+    /// </summary>
     private static List<(long Sequence, int Item, JsonObject Response)> ChoiceChanges(JsonObject opened, long from, int count)
     {
-        var item = opened["items"]!.AsArray().Select(i => i!.AsObject()).First(i => i["type"]!.GetValue<string>() is "single" or "truefalse");
-        var options = item["options"]!.AsArray().Select(o => o!["id"]!.GetValue<string>()).ToList();
-        return Enumerable.Range(0, count)
-            .Select(n => (from + n, item["number"]!.GetValue<int>(), new JsonObject { ["choice"] = options[n % options.Count] })).ToList();
+        var items = opened["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
+        var item = items.FirstOrDefault(i => i["type"]!.GetValue<string>() is "single" or "truefalse")
+            ?? items.FirstOrDefault(i => i["type"]!.GetValue<string>() == "multiple")
+            ?? items.First(i => i["type"]!.GetValue<string>() == "short");
+        var type = item["type"]!.GetValue<string>();
+        var options = type == "short" ? [] : item["options"]!.AsArray().Select(o => o!["id"]!.GetValue<string>()).ToList();
+        JsonObject Change(int n) => type switch
+        {
+            "multiple" => new JsonObject { ["choices"] = new JsonArray(options[n % options.Count]) },
+            "short" => new JsonObject { ["text"] = $"answer {n}" },
+            _ => new JsonObject { ["choice"] = options[n % options.Count] },
+        };
+        return Enumerable.Range(0, count).Select(n => (from + n, item["number"]!.GetValue<int>(), Change(n))).ToList();
     }
 
     private async Task<int> StoredLengthAsync(Guid attemptId)

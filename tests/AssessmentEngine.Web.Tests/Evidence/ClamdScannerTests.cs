@@ -131,6 +131,17 @@ public sealed class ClamdScannerTests(ClamdServer clamd) : IClassFixture<ClamdSe
         Assert.Equal(ScanOutcome.Clean, again.Outcome);
     }
 
+    [Fact]
+    public async Task A_scan_stops_when_the_caller_gives_up()
+    {
+        using var giveUp = new CancellationTokenSource();
+        // The caller gives up once the first chunks have gone: the scan stops there instead of reading 200 MB.
+        var content = new GeneratedStream(200L * 1024 * 1024) { Reading = position => { if (position >= 256 * 1024) { giveUp.Cancel(); } } };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Scanner.ScanAsync(content, giveUp.Token));
+        Assert.InRange(content.Position, 256 * 1024, 512 * 1024);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:3310")]
     [InlineData("tcp://127.0.0.1")]
@@ -173,6 +184,9 @@ public sealed class ClamdScannerTests(ClamdServer clamd) : IClassFixture<ClamdSe
 
         public int LargestRead { get; private set; }
 
+        /// <summary>Called with the position before each read.</summary>
+        public Action<long>? Reading { get; init; }
+
         public override bool CanRead => true;
 
         public override bool CanSeek => false;
@@ -187,6 +201,7 @@ public sealed class ClamdScannerTests(ClamdServer clamd) : IClassFixture<ClamdSe
 
         public override int Read(Span<byte> buffer)
         {
+            Reading?.Invoke(_position);
             LargestRead = Math.Max(LargestRead, buffer.Length);
             var count = (int)Math.Min(buffer.Length, length - _position);
             for (var i = 0; i < count; i++)

@@ -1,6 +1,7 @@
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Demo;
 using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Features.Evidence;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.Invigilation;
@@ -52,6 +53,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddMarking();
         builder.Services.AddInvigilation();
         builder.Services.AddModeration();
+        builder.Services.AddEvidence(builder.Configuration);
         return builder;
     }
 
@@ -65,6 +67,7 @@ public static class AssessmentEngineHosting
         app.MapJobsDashboard();
         app.MapAttemptsApi();
         app.MapInvigilation();
+        app.MapEvidence();
         app.MapRazorPages();
         return app;
     }

@@ -4,7 +4,6 @@ using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Infrastructure;
 using Marten;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +24,7 @@ public static class AttemptsApi
     {
         var attempts = app.MapGroup("/api/attempts/{attemptId:guid}")
             .RequireAuthorization(Policies.Candidate)
-            .AddEndpointFilter<AntiforgeryOnPosts>()
+            .AddEndpointFilter<AntiforgeryOnChanges>()
             .AddEndpointFilter<RefusalsAsProblems>();
         attempts.MapGet("/clock", ClockAsync);
         attempts.MapPost("/open", OpenAsync);
@@ -66,21 +65,6 @@ public static class AttemptsApi
 
         var submitted = await submit.HandleAsync(attempt, http.User.Actor(), http.RequestAborted);
         return TypedResults.Ok(new SubmitReceipt(submitted.Id, submitted.SubmittedAt!.Value, submitted.SubmissionReason!, submitted.ResponsesHash!));
-    }
-
-    /// <summary>JSON posts carry the antiforgery token in a header (the page reads it from its meta tag).</summary>
-    private sealed class AntiforgeryOnPosts(IAntiforgery antiforgery) : IEndpointFilter
-    {
-        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-        {
-            if (HttpMethods.IsPost(context.HttpContext.Request.Method) && !await antiforgery.IsRequestValidAsync(context.HttpContext))
-            {
-                return TypedResults.Problem("The page's security token is missing or has expired. Reload the page; your answers are kept.",
-                    statusCode: StatusCodes.Status400BadRequest, title: "Reload the page");
-            }
-
-            return await next(context);
-        }
     }
 
     /// <summary>

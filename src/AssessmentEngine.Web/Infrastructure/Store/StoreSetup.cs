@@ -3,6 +3,7 @@ using JasperFx;
 using JasperFx.Events.Daemon;
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Features.Evidence;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Features.ItemBank;
@@ -52,6 +53,7 @@ public static class StoreSetup
                 options.ConfigureInvigilation();
                 options.ConfigureNotifications();
                 options.ConfigureModeration();
+                options.ConfigureEvidence();
                 options.ConfigureSharedKeys();
                 options.Schema.For<AssessmentEngine.Web.Features.Invigilation.Presence>().Index(p => p.SittingId);
             })

@@ -1,0 +1,71 @@
+using AssessmentEngine.Web.Features.Evidence.Storing;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Infrastructure;
+using AssessmentEngine.Web.Infrastructure.Store;
+using Marten;
+using Microsoft.Net.Http.Headers;
+
+namespace AssessmentEngine.Web.Features.Evidence;
+
+/// <summary>
+/// A submitted or draft file, downloaded by its candidate or by the assessors and verifiers of its centre (nobody else:
+/// "not found"). Always as an attachment with nosniff, never shown inline, streamed from the store; never before the
+/// virus scan has passed it when a scanner is configured. Each download is recorded.
+/// </summary>
+public static class EvidenceDownloads
+{
+    public static WebApplication MapEvidenceDownloads(this WebApplication app)
+    {
+        app.MapGet("/evidence/submissions/{submissionId:guid}/files/{fileId:guid}", DownloadAsync)
+            .RequireAuthorization(Policies.SignedIn)
+            .AddEndpointFilter<RefusalsAsProblems>();
+        return app;
+    }
+
+    private static async Task DownloadAsync(Guid submissionId, Guid fileId, HttpContext http, IDocumentStore store, IEvidenceFileStore files, TimeProvider time)
+    {
+        await using var session = store.LightweightSession();
+        var submission = await session.LoadAsync<Submission>(submissionId, http.RequestAborted);
+        var user = http.User;
+        var mayRead = submission is not null
+                      && (user.Holds(Role.Assessor, submission.CentreId) || user.Holds(Role.Verifier, submission.CentreId)
+                          || (user.Holds(Role.Candidate, submission.CentreId)
+                              && await session.Query<Candidate>().AnyAsync(c => c.Id == submission.CandidateId && c.UserId == user.Id(), http.RequestAborted)));
+        if (!mayRead || submission!.File(fileId) is not { } file)
+        {
+            throw new RefusedException(RefusalKind.NotFound, "There is no such file, or none you may download.");
+        }
+
+        if (file.Scan == ScanState.Pending)
+        {
+            throw new RefusedException(RefusalKind.Conflict, $"{file.Name} is waiting for the virus scan; it can be downloaded once it is scanned.");
+        }
+
+        session.Record(submission.Id, new EvidenceFileDownloaded(submission.Id, submission.CentreId, file.Id, file.Name, user.Actor(), http.SourceAddress(), time.GetUtcNow()));
+        await session.SaveChangesAsync(http.RequestAborted);
+
+        var response = http.Response;
+        response.ContentType = ContentType(file.Kind);
+        response.ContentLength = file.Bytes;
+        var disposition = new ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(file.Name);
+        response.Headers.ContentDisposition = disposition.ToString();
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.CacheControl = "private, no-store";
+        await files.CopyToAsync(file.Id, response.Body, http.RequestAborted);
+    }
+
+    public static string ContentType(EvidenceKind kind) => kind switch
+    {
+        EvidenceKind.Pdf => "application/pdf",
+        EvidenceKind.Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        EvidenceKind.Pptx => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        EvidenceKind.Odt => "application/vnd.oasis.opendocument.text",
+        EvidenceKind.Png => "image/png",
+        EvidenceKind.Jpeg => "image/jpeg",
+        EvidenceKind.Mp3 => "audio/mpeg",
+        EvidenceKind.M4a => "audio/mp4",
+        EvidenceKind.Mp4 => "video/mp4",
+        _ => "application/octet-stream",
+    };
+}

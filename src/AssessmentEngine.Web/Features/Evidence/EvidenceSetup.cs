@@ -1,0 +1,59 @@
+using AssessmentEngine.Web.Features.Evidence.Scanning;
+using AssessmentEngine.Web.Features.Evidence.Storing;
+using AssessmentEngine.Web.Features.Evidence.Uploading;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Events.Aggregation;
+
+namespace AssessmentEngine.Web.Features.Evidence;
+
+public sealed class SubmissionProjection : SingleStreamProjection<Submission, Guid>
+{
+    public static Submission Create(EvidenceFileAdded added) => Submission.Create(added);
+
+    public static Submission Apply(EvidenceFileAdded added, Submission submission) => submission.Apply(added);
+
+    public static Submission Apply(EvidenceFileRemoved removed, Submission submission) => submission.Apply(removed);
+
+    public static Submission Apply(EvidenceFileScanned scanned, Submission submission) => submission.Apply(scanned);
+
+    public static Submission Apply(EvidenceSubmitted submitted, Submission submission) => submission.Apply(submitted);
+
+    public static Submission Apply(EvidenceJudged judged, Submission submission) => submission.Apply(judged);
+}
+
+public static class EvidenceSetup
+{
+    public static StoreOptions ConfigureEvidence(this StoreOptions options)
+    {
+        options.Events.AddEventTypes([typeof(EvidenceFileAdded), typeof(EvidenceFileScanned), typeof(EvidenceFileRemoved), typeof(EvidenceSubmitted),
+            typeof(EvidenceJudged), typeof(EvidenceFileDownloaded)]);
+        options.Projections.Add<SubmissionProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<Submission>().Index(s => s.CentreId).Index(s => s.CandidateId);
+        options.Schema.For<EvidenceUpload>().Index(u => u.CandidateId);
+        options.Schema.For<PendingScan>();
+        options.Storage.ExtendedSchemaObjects.Add(PostgresEvidenceFiles.Definition());
+        return options;
+    }
+
+    public static IServiceCollection AddEvidence(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<EvidenceLimits>();
+        services.AddSingleton<IEvidenceFileStore, PostgresEvidenceFiles>();
+        services.AddEvidenceScanning(configuration);
+        services.AddScoped<Submitting.CandidateBriefs>();
+        services.AddScoped<Submitting.SubmitEvidence>();
+        services.AddScoped<AcceptUpload>();
+        services.AddScoped<ScanPendingFilesJob>();
+        services.AddScoped<Judging.EvidenceForAssessors>();
+        services.AddScoped<Judging.JudgeEvidence>();
+        return services;
+    }
+
+    public static WebApplication MapEvidence(this WebApplication app)
+    {
+        app.MapEvidenceUploads();
+        app.MapEvidenceDownloads();
+        return app;
+    }
+}

@@ -1,0 +1,35 @@
+using AssessmentEngine.Web.Features.Evidence.Submitting;
+using AssessmentEngine.Web.Features.Identity;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AssessmentEngine.Web.Features.Evidence.Pages;
+
+public sealed record BriefRow(BriefOnEnrolment Brief, Submission? Submission)
+{
+    public string Status => Submission?.Status switch
+    {
+        null => "Not started",
+        SubmissionStatus.Draft => $"Draft: {Submission.Draft.Count} file(s) uploaded, not submitted",
+        SubmissionStatus.AwaitingJudgement => $"Version {Submission.Latest!.Number} submitted, waiting for your assessor",
+        _ => $"Version {Submission.Latest!.Number} has feedback from your assessor",
+    };
+}
+
+/// <summary>The briefs of every unit the candidate is enrolled on, and where each of their submissions stands.</summary>
+[Authorize(Policy = Policies.Candidate)]
+public sealed class CandidateEvidenceModel(CandidateBriefs briefs, IQuerySession session) : PageModel
+{
+    public IReadOnlyList<BriefRow> Rows { get; private set; } = [];
+
+    public string BodyClass { get; private set; } = "";
+
+    public async Task OnGetAsync()
+    {
+        var all = await briefs.AllAsync(User, HttpContext.RequestAborted);
+        var submissions = (await session.LoadManyAsync<Submission>(HttpContext.RequestAborted, all.Select(b => b.SubmissionId).ToArray())).ToDictionary(s => s.Id);
+        Rows = all.Select(b => new BriefRow(b, submissions.GetValueOrDefault(b.SubmissionId))).ToList();
+        BodyClass = CandidateLook.BodyClass(all.Count > 0 ? all[0].Candidate : await briefs.CandidateAsync(User, HttpContext.RequestAborted));
+    }
+}

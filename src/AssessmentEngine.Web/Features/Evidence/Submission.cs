@@ -1,0 +1,181 @@
+using AssessmentEngine.Web.Infrastructure;
+using AssessmentEngine.Web.Infrastructure.Store;
+
+namespace AssessmentEngine.Web.Features.Evidence;
+
+/// <summary>A submitted version: the files as they were, the brief as it was, the declaration, and the assessor's judgement once made.</summary>
+public sealed record SubmittedVersion(int Number, IReadOnlyList<EvidenceFile> Files, BriefRevision Brief, string Declaration, string SubmittedBy, DateTimeOffset SubmittedAt,
+    EvidenceJudged? Judgement = null);
+
+public enum SubmissionStatus
+{
+    /// <summary>Files uploaded, nothing submitted yet.</summary>
+    Draft,
+
+    /// <summary>The latest version waits for the assessor.</summary>
+    AwaitingJudgement,
+
+    /// <summary>The latest version is judged; the candidate may resubmit after feedback.</summary>
+    Judged,
+}
+
+/// <summary>A candidate's evidence for one brief of a unit they are enrolled on: the draft being assembled and every version submitted.</summary>
+public sealed record Submission(Guid Id, Guid EnrolmentId, Guid CandidateId, Guid CentreId, string UnitCode, string BriefId,
+    IReadOnlyList<EvidenceFile> Draft, IReadOnlyList<SubmittedVersion> Versions, IReadOnlyList<string> Removed)
+{
+    /// <summary>Files a draft may hold: enough for a report, its appendices and recordings.</summary>
+    public const int MaxDraftFiles = 20;
+
+    public static Guid IdFor(Guid enrolmentId, string briefId) => NameBasedId.For($"evidence:{enrolmentId}:{briefId}");
+
+    public SubmittedVersion? Latest => Versions.Count == 0 ? null : Versions[^1];
+
+    public SubmissionStatus Status => Latest switch
+    {
+        null => SubmissionStatus.Draft,
+        { Judgement: null } => SubmissionStatus.AwaitingJudgement,
+        _ => SubmissionStatus.Judged,
+    };
+
+    /// <summary>Every file the submission holds or held, draft and versions, by id.</summary>
+    public EvidenceFile? File(Guid fileId) =>
+        Draft.FirstOrDefault(f => f.Id == fileId) ?? Versions.SelectMany(v => v.Files).FirstOrDefault(f => f.Id == fileId);
+
+    public static Submission Create(EvidenceFileAdded added) =>
+        new(added.SubmissionId, added.EnrolmentId, added.CandidateId, added.CentreId, added.UnitCode, added.BriefId, [added.File], [], []);
+
+    public Submission Apply(EvidenceFileAdded added) => this with { Draft = [.. Draft, added.File] };
+
+    public Submission Apply(EvidenceFileRemoved removed) => this with { Draft = Draft.Where(f => f.Id != removed.FileId).ToList() };
+
+    public Submission Apply(EvidenceFileScanned scanned)
+    {
+        IReadOnlyList<EvidenceFile> Scanned(IReadOnlyList<EvidenceFile> files) =>
+            files.Select(f => f.Id == scanned.FileId && scanned.Clean ? f with { Scan = ScanState.Clean } : f).Where(f => scanned.Clean || f.Id != scanned.FileId).ToList();
+
+        var removed = scanned.Clean ? Removed : [.. Removed, $"{File(scanned.FileId)?.Name ?? "A file"} was removed: the virus scan found {scanned.Signature}."];
+        return this with { Draft = Scanned(Draft), Versions = Versions.Select(v => v with { Files = Scanned(v.Files) }).ToList(), Removed = removed };
+    }
+
+    public Submission Apply(EvidenceSubmitted submitted) => this with
+    {
+        Versions = [.. Versions, new SubmittedVersion(submitted.Version, Draft.Where(f => submitted.FileIds.Contains(f.Id)).ToList(), submitted.Brief,
+            submitted.Declaration, submitted.Actor, submitted.At)],
+        Draft = [],
+        Removed = [],
+    };
+
+    public Submission Apply(EvidenceJudged judged) => this with
+    {
+        Versions = Versions.Select(v => v.Number == judged.Version ? v with { Judgement = judged } : v).ToList(),
+    };
+}
+
+/// <summary>The decisions on a submission: pure functions from its state and a command to the events that follow.</summary>
+public static class SubmissionDecisions
+{
+    public const string Declaration =
+        "I declare that this is my own work: I wrote or made it myself, I have said where I used anyone else's words or work, and it is about my own practice or the case given.";
+
+    /// <summary>Refuses another file when the draft is full or the latest version waits for the assessor.</summary>
+    public static void EnsureDraftTakes(Submission? submission, string fileName)
+    {
+        if (submission is null)
+        {
+            return;
+        }
+
+        if (submission.Status == SubmissionStatus.AwaitingJudgement)
+        {
+            throw new RefusedException(RefusalKind.Conflict,
+                $"{fileName} was not added: version {submission.Latest!.Number} is waiting for your assessor. You can upload again once they have given feedback.");
+        }
+
+        if (submission.Draft.Count >= Submission.MaxDraftFiles)
+        {
+            throw new RefusedException(RefusalKind.Invalid,
+                $"{fileName} was not added: a submission holds at most {Submission.MaxDraftFiles} files. Remove one, or combine files into one document.");
+        }
+    }
+
+    public static EvidenceFileRemoved Remove(Submission submission, Guid fileId, string actor, DateTimeOffset now) =>
+        submission.Draft.Any(f => f.Id == fileId)
+            ? new EvidenceFileRemoved(submission.Id, fileId, actor, now)
+            : throw new RefusedException(RefusalKind.NotFound, "That file is not in your draft (it may have been submitted already).");
+
+    public static EvidenceSubmitted Submit(Submission submission, BriefRevision brief, bool declared, string actor, string sourceAddress, DateTimeOffset now)
+    {
+        if (!declared)
+        {
+            throw new RefusedException(RefusalKind.Invalid, "Tick the declaration that the work is your own before you submit.");
+        }
+
+        if (submission.Draft.Count == 0)
+        {
+            throw new RefusedException(RefusalKind.Invalid, "Upload at least one file before you submit.");
+        }
+
+        if (submission.Status == SubmissionStatus.AwaitingJudgement)
+        {
+            throw new RefusedException(RefusalKind.Conflict,
+                $"Version {submission.Latest!.Number} is waiting for your assessor; you can resubmit once they have given feedback.");
+        }
+
+        if (submission.Draft.Where(f => f.Scan == ScanState.Pending).ToList() is { Count: > 0 } pending)
+        {
+            throw new RefusedException(RefusalKind.Conflict,
+                $"{pending.Count} file(s) are waiting for the virus scan ({string.Join(", ", pending.Select(f => f.Name))}); you can submit once they are scanned. Nothing is lost meanwhile.");
+        }
+
+        return new EvidenceSubmitted(submission.Id, submission.CentreId, submission.Versions.Count + 1, submission.Draft.Select(f => f.Id).ToList(), brief,
+            Declaration, actor, sourceAddress, now);
+    }
+
+    /// <summary>
+    /// Judges the latest version: every statement the brief covers, met or not yet, each with a comment when not yet met, and
+    /// feedback. Only the latest version is judged; an earlier one stands as it was.
+    /// </summary>
+    public static EvidenceJudged Judge(Submission submission, int version, IReadOnlyList<string> covers, IReadOnlyList<CriterionJudgement> criteria, string? feedback,
+        string actor, string sourceAddress, DateTimeOffset now)
+    {
+        if (submission.Latest is not { } latest || latest.Number != version)
+        {
+            throw new RefusedException(RefusalKind.Invalid, $"Version {version} is not the latest submitted; judge version {submission.Latest?.Number}.");
+        }
+
+        if (latest.Judgement is not null)
+        {
+            throw new RefusedException(RefusalKind.Invalid, $"Version {version} is already judged; the candidate may resubmit and you judge the new version.");
+        }
+
+        var unknown = criteria.Select(c => c.Reference).Except(covers, StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new RefusedException(RefusalKind.Invalid, $"The brief does not cover {string.Join(", ", unknown)}.");
+        }
+
+        var missing = covers.Except(criteria.Select(c => c.Reference), StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            throw new RefusedException(RefusalKind.Invalid, $"Say whether each criterion is met: {string.Join(", ", missing)} not judged.");
+        }
+
+        if (criteria.FirstOrDefault(c => !c.Met && string.IsNullOrWhiteSpace(c.Comment)) is { } bare)
+        {
+            throw new RefusedException(RefusalKind.Invalid, $"Say what is missing for {bare.Reference}: a criterion not yet met needs a comment for the candidate.");
+        }
+
+        if (string.IsNullOrWhiteSpace(feedback))
+        {
+            throw new RefusedException(RefusalKind.Invalid, "Write feedback for the candidate.");
+        }
+
+        if (feedback.Length > 10_000 || criteria.Any(c => c.Comment.Length > 2_000))
+        {
+            throw new RefusedException(RefusalKind.Invalid, "Feedback is limited to 10,000 characters and each comment to 2,000.");
+        }
+
+        return new EvidenceJudged(submission.Id, submission.CentreId, version, criteria.Select(c => c with { Comment = c.Comment.Trim() }).ToList(),
+            feedback.Trim(), actor, sourceAddress, now);
+    }
+}

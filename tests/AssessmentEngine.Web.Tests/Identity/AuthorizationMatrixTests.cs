@@ -8,8 +8,12 @@ using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Enrolments.Enrolling;
 using AssessmentEngine.Web.Features.Enrolments.Windows;
+using AssessmentEngine.Web.Features.Evidence;
+using AssessmentEngine.Web.Features.Evidence.Storing;
+using AssessmentEngine.Web.Features.Evidence.Uploading;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Marking;
 using AssessmentEngine.Web.Features.Marking.MarkingResponses;
@@ -126,6 +130,15 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         ["verify/centres/{centreId:guid}/exports/{exportId:guid}"] = (Rule.Own(Role.Verifier), ["GET"], ids => [$"/verify/centres/{ids.Centre}/exports/{ids.Export}"]),
         ["assess/centres/{centreId:guid}"] = (Rule.At(Role.Assessor), ["GET"], ids => [$"/assess/centres/{ids.Centre}"]),
         ["verify/centres/{centreId:guid}"] = (Rule.At(Role.Verifier), ["GET"], ids => [$"/verify/centres/{ids.Centre}"]),
+        // Submitted evidence: the candidate's own briefs and uploads; the submission's files for its candidate and its centre's assessors
+        // and verifiers; the centre's evidence queue for its assessors.
+        ["candidate/evidence"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate/evidence"]),
+        ["candidate/evidence/{enrolmentId:guid}/{briefId}"] = (Rule.Own(Role.Candidate), ["GET"], ids => [$"/candidate/evidence/{ids.Enrolment}/{ids.Brief}"]),
+        ["api/evidence/uploads"] = (Rule.Own(Role.Candidate), ["POST"], _ => [EvidenceUploads]),
+        ["api/evidence/uploads/{uploadId:guid}"] = (Rule.Own(Role.Candidate), ["HEAD", "PATCH", "DELETE"], ids => [$"{EvidenceUploads}/{ids.Upload}"]),
+        ["evidence/submissions/{submissionId:guid}/files/{fileId:guid}"] =
+            (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier), ["GET"], ids => [$"/evidence/submissions/{ids.Submission}/files/{ids.EvidenceFile}"]),
+        ["assess/centres/{centreId:guid}/evidence"] = (Rule.At(Role.Assessor), ["GET"], ids => [$"/assess/centres/{ids.Centre}/evidence"]),
         // Hubs: the role lets a connection open; each method then checks the sitting or attempt (LiveInvigilationTests).
         // The transport's GET names a connection the negotiation gave; one that was never given is "not found" once the role lets the
         // caller through (without an id it is a 400, which says nothing of who may call).
@@ -145,6 +158,12 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         [
             (Rule.Own(Role.Assessor), $"/assess/attempts/{_ids.Attempt}", ["GET"]),
             (Rule.Own(Role.Verifier), $"/verify/attempts/{_ids.Attempt}", ["GET"]),
+        ],
+        // A submission of the owning centre's candidate: judged by its assessors, read by its verifiers.
+        ["{area:regex(^(assess|verify)$)}/evidence/{submissionId:guid}"] =
+        [
+            (Rule.Own(Role.Assessor), $"/assess/evidence/{_ids.Submission}", ["GET"]),
+            (Rule.Own(Role.Verifier), $"/verify/evidence/{_ids.Submission}", ["GET"]),
         ],
         // Keys and guidance: the awarding body's unit is read by its authors and by the assessors and verifiers of the centre
         // it is offered to; the owning centre's own unit by that centre's tutors, assessors and verifiers. Nobody else.
@@ -242,6 +261,19 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
             new(Step.AfterTheEndpoints, Rule.Own(), $"/assess/attempts/{_objects.Marked}", Fields(("agrees", "true"), ("comment", "Agreed"))),
             new(Step.AfterTheEndpoints, Rule.Own(Role.Verifier), $"/verify/attempts/{_objects.Marked}", Fields(("agrees", "true"), ("comment", "Agreed"))),
         ],
+        // The candidate's draft: removing its one file, then submitting (refused on its merits: the draft is empty by then). Judging is
+        // the assessors' of the centre (refused on its merits: the one version is judged already); in the verifier's area, nobody's.
+        [("candidate/evidence/{enrolmentId:guid}/{briefId}", "Remove")] =
+            [new(Step.AfterTheEndpoints, Rule.Own(Role.Candidate), $"/candidate/evidence/{_ids.Enrolment}/{_ids.Brief}", Fields(("fileId", _objects.DraftFile.ToString())))],
+        [("candidate/evidence/{enrolmentId:guid}/{briefId}", "Submit")] =
+            [new(Step.AfterTheEndpoints, Rule.Own(Role.Candidate), $"/candidate/evidence/{_ids.Enrolment}/{_ids.Brief}", Fields(("declared", "true")),
+                Merits: caller => caller is { Role: Role.Candidate, AtOwningCentre: true }, Says: "Upload at least one file before you submit.")],
+        [("{area:regex(^(assess|verify)$)}/evidence/{submissionId:guid}", "Judge")] =
+        [
+            new(Step.AfterTheEndpoints, Rule.Own(), $"/verify/evidence/{_ids.Submission}", Fields(("version", "1"), ("feedback", "Good"))),
+            new(Step.AfterTheEndpoints, Rule.Own(Role.Assessor), $"/assess/evidence/{_ids.Submission}",
+                _ => Task.FromResult(new Form([.. _objects.Covers.Select(c => new KeyValuePair<string, string>($"met:{c}", "met")), new("version", "1"), new("feedback", "Good")])),
+                Merits: caller => caller is { Role: Role.Assessor, AtOwningCentre: true }, Says: "is already judged")],
         // The exam officer's pages. The home page names the centre in its form: an exam officer of another centre is refused.
         [("admin", "Marking")] = [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), "/admin", Fields(("centreId", _ids.Centre.ToString()), ("anonymous", "false")))],
         [("admin", "SingleSignOn")] = [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), "/admin", Fields(("centreId", _ids.Centre.ToString()), ("issuer", "")))],
@@ -319,14 +351,35 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
 
     /// <summary>The objects the page handlers' calls act on, set up for them so that no call spoils another row.</summary>
     private sealed record Objects(string AccessCode, Guid Admitted, Guid Refused, Guid Marked, string Extended, Guid Staff, string StaffEmail, Guid Invited,
-        string Unenrolled, string Unbooked, Guid Enrolment, Guid Third, string ThirdNumber, string ThirdCandidate, string ResetEmail, DateOnly Today, byte[] UnitZip, Guid Invigilator, int Run);
+        string Unenrolled, string Unbooked, Guid Enrolment, Guid Third, string ThirdNumber, string ThirdCandidate, string ResetEmail, DateOnly Today, byte[] UnitZip, Guid Invigilator, int Run)
+    {
+        /// <summary>A file in the owning candidate's draft of their evidence, beside the version judged already.</summary>
+        public Guid DraftFile { get; init; }
+
+        /// <summary>What the brief covers: the criteria a judgement names.</summary>
+        public IReadOnlyList<string> Covers { get; init; } = [];
+    }
+
+    private const string EvidenceUploads = "/api/evidence/uploads";
 
     private int _made;
 
     /// <summary>A new number for what a call creates (a candidate, a person, a centre): a repeated one would be refused.</summary>
     private string Unique() => $"N{_objects.Run}{Interlocked.Increment(ref _made):D3}";
 
-    private sealed record Ids(Guid Centre, Guid Candidate, Guid Sitting, Guid Attempt, Guid Export, string BodyUnit, string BodyItem, string CentreUnit, string CentreItem);
+    private sealed record Ids(Guid Centre, Guid Candidate, Guid Sitting, Guid Attempt, Guid Export, string BodyUnit, string BodyItem, string CentreUnit, string CentreItem)
+    {
+        /// <summary>The owning candidate's enrolment on FE6V 35 and a brief of it, their submission for it, a file of it, and an upload under way.</summary>
+        public Guid Enrolment { get; init; }
+
+        public string Brief { get; init; } = "";
+
+        public Guid Submission { get; init; }
+
+        public Guid EvidenceFile { get; init; }
+
+        public Guid Upload { get; init; }
+    }
 
     private EngineFactory _engine = null!;
     private readonly Dictionary<Caller, PageClient> _clients = [];
@@ -374,6 +427,7 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
 
         _objects = await ObjectsAsync(store, sitting, owning, run);
         _ids = new Ids(owning.Id, candidateHere.Id, sitting.Sitting.Id, attempt.Id, export, bodyUnit, $"mxb{run}-1.1-001", centreUnit, $"mxc{run}-1.1-001");
+        (_ids, _objects) = await EvidenceAsync(store, owning, candidateHere, _ids, _objects);
 
         _clients[new Caller(null, false)] = Client();
         var platform = Client();
@@ -491,6 +545,40 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
             today, zip, sitting.Invigilator.Id, run);
     }
 
+    /// <summary>
+    /// The owning candidate's evidence for a brief of FE6V 35: version 1 submitted and judged, a file in the draft since, and an
+    /// upload under way (100 bytes announced, none sent).
+    /// </summary>
+    private async Task<(Ids, Objects)> EvidenceAsync(IDocumentStore store, Centre owning, Candidate candidate, Ids ids, Objects objects)
+    {
+        await using var session = store.LightweightSession();
+        var enrolment = await session.Query<Enrolment>().SingleAsync(e => e.CandidateId == candidate.Id && e.UnitCode == "FE6V 35");
+        var unit = (await session.LoadAsync<BankUnit>("FE6V 35"))!;
+        var brief = unit.Briefs![0];
+        var submissionId = Submission.IdFor(enrolment.Id, brief.Id);
+        var files = _engine.Services.GetRequiredService<IEvidenceFileStore>();
+        EvidenceFile Stored(string name) => new(Guid.NewGuid(), name, EvidenceKind.Pdf, 9, "", null, ScanState.NotScanned);
+        var (submitted, draft) = (Stored("report.pdf"), Stored("plan.pdf"));
+        foreach (var file in new[] { submitted, draft })
+        {
+            using var content = new MemoryStream("%PDF-1.7\n"u8.ToArray());
+            await files.AppendAsync(file.Id, 0, content, 9, CancellationToken.None);
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        EvidenceFileAdded Added(EvidenceFile file) => new(submissionId, enrolment.Id, candidate.Id, owning.Id, unit.Id, brief.Id, file, "candidate", now);
+        session.Events.StartStream<Submission>(submissionId, Added(submitted),
+            new EvidenceSubmitted(submissionId, owning.Id, 1, [submitted.Id], new BriefRevision(brief.Id, brief.ContentHash, brief.Title, brief.Html), SubmissionDecisions.Declaration,
+                "candidate", "192.0.2.1", now),
+            new EvidenceJudged(submissionId, owning.Id, 1, brief.Covers.Select(c => new CriterionJudgement(c, true, "")).ToList(), "Good", "assessor", "192.0.2.1", now),
+            Added(draft));
+        var upload = new EvidenceUpload(Guid.NewGuid(), submissionId, enrolment.Id, brief.Id, candidate.Id, "slides.pptx", 100, now);
+        session.Store(upload);
+        await session.SaveChangesAsync();
+        return (ids with { Enrolment = enrolment.Id, Brief = brief.Id, Submission = submissionId, EvidenceFile = submitted.Id, Upload = upload.Id },
+            objects with { DraftFile = draft.Id, Covers = brief.Covers });
+    }
+
     /// <summary>A reset code for the account, as the platform operator issues it; each is used once.</summary>
     private async Task<string> ResetCodeAsync(string email)
     {
@@ -578,7 +666,25 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         foreach (var (caller, client) in _clients)
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), path);
-            if (method == "POST" && path.StartsWith("/api/", StringComparison.Ordinal))
+            if (path.StartsWith(EvidenceUploads, StringComparison.Ordinal))
+            {
+                // The upload script's requests: tus headers, and the token of a page the caller has.
+                request.Headers.Add("Tus-Resumable", "1.0.0");
+                request.Headers.Add("RequestVerificationToken", await TokenAsync(client, $"/candidate/evidence/{_ids.Enrolment}/{_ids.Brief}"));
+                if (method == "POST")
+                {
+                    static string B64(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
+                    request.Headers.Add("Upload-Length", "100");
+                    request.Headers.Add("Upload-Metadata", $"filename {B64("notes.pdf")},enrolment {B64(_ids.Enrolment.ToString())},brief {B64(_ids.Brief)}");
+                }
+                else if (method == "PATCH")
+                {
+                    request.Headers.Add("Upload-Offset", "0");
+                    request.Content = new ByteArrayContent("%PDF-1.7\n"u8.ToArray());
+                    request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/offset+octet-stream");
+                }
+            }
+            else if (method == "POST" && path.StartsWith("/api/", StringComparison.Ordinal))
             {
                 // The test page's requests: JSON, with the token of a page the caller has (the test page's meta tag, or any other).
                 request.Content = new StringContent(ApiBody(path), System.Text.Encoding.UTF8, "application/json");

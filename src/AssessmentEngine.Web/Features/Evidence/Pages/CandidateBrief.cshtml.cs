@@ -76,7 +76,15 @@ public sealed class CandidateBriefModel(CandidateBriefs briefs, IQuerySession se
 
     private async Task<IActionResult> Act(Guid enrolmentId, string briefId, Func<Task> action)
     {
-        (_enrolmentId, _briefId) = (enrolmentId, briefId);
+        try
+        {
+            await Load(enrolmentId, briefId);
+        }
+        catch (RefusedException refused) when (refused.Kind == RefusalKind.NotFound)
+        {
+            return NotFound();
+        }
+
         await action();
         await Load(enrolmentId, briefId);
         return Page();
@@ -86,6 +94,8 @@ public sealed class CandidateBriefModel(CandidateBriefs briefs, IQuerySession se
     private string _briefId = "";
 
     public Task ReloadAsync() => Load(_enrolmentId, _briefId);
+
+    public int StatusFor(RefusedException refused) => refused.Kind == RefusalKind.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
 
     private async Task Load(Guid enrolmentId, string briefId)
     {

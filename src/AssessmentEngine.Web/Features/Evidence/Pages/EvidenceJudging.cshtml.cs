@@ -24,9 +24,6 @@ public sealed class EvidenceJudgingModel(EvidenceForAssessors submissions) : Pag
 
     public string When(DateTimeOffset at) => Enrolments.CentreTime.Show(at, Found.Centre.Zone);
 
-    public string Statement(string reference) =>
-        Found.Brief is null ? reference : reference;
-
     public async Task<IActionResult> OnGetAsync(string area, Guid submissionId)
     {
         try
@@ -43,8 +40,16 @@ public sealed class EvidenceJudgingModel(EvidenceForAssessors submissions) : Pag
 
     public async Task<IActionResult> OnPostJudgeAsync(string area, Guid submissionId, int version, string? feedback, [FromServices] JudgeEvidence judging)
     {
-        (_area, _submissionId) = (area, submissionId);
         if (area != "assess")
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            await Load(area, submissionId);
+        }
+        catch (RefusedException refused) when (refused.Kind == RefusalKind.NotFound)
         {
             return NotFound();
         }
@@ -62,6 +67,8 @@ public sealed class EvidenceJudgingModel(EvidenceForAssessors submissions) : Pag
     private Guid _submissionId;
 
     public Task ReloadAsync() => Load(_area, _submissionId);
+
+    public int StatusFor(RefusedException refused) => refused.Kind == RefusalKind.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
 
     private async Task Load(string area, Guid submissionId)
     {

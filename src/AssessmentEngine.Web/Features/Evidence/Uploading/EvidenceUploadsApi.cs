@@ -81,6 +81,7 @@ public static class EvidenceUploadsApi
     private static async Task<IResult> AppendAsync(Guid uploadId, HttpContext http, CandidateBriefs briefs, IQuerySession session, IEvidenceFileStore files,
         AcceptUpload accept, TimeProvider time)
     {
+        var upload = await OwnUploadAsync(uploadId, http, briefs, session);
         if (!string.Equals(http.Request.ContentType, "application/offset+octet-stream", StringComparison.OrdinalIgnoreCase))
         {
             return Results.Problem("A piece of an upload is sent as application/offset+octet-stream.", statusCode: StatusCodes.Status415UnsupportedMediaType);
@@ -91,7 +92,6 @@ public static class EvidenceUploadsApi
             throw new RefusedException(RefusalKind.Invalid, "The piece did not say where in the file it goes.");
         }
 
-        var upload = await OwnUploadAsync(uploadId, http, briefs, session);
         var brief = await briefs.OwnAsync(http.User, upload.EnrolmentId, upload.BriefId, http.RequestAborted);
         brief.EnsureOpen(time.GetUtcNow());
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)

@@ -1,19 +1,14 @@
 using System.Globalization;
 using System.Net;
 using AssessmentEngine.Web.Features.Enrolments;
-using AssessmentEngine.Web.Features.Enrolments.Enrolling;
 using AssessmentEngine.Web.Features.Enrolments.Windows;
 using AssessmentEngine.Web.Features.Evidence;
 using AssessmentEngine.Web.Features.Evidence.Storing;
 using AssessmentEngine.Web.Features.Evidence.Uploading;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
-using AssessmentEngine.Web.Features.ItemBank;
-using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Tests.Infrastructure;
-using AssessmentEngine.Web.Tests.ItemBank;
 using Marten;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -22,8 +17,8 @@ namespace AssessmentEngine.Web.Tests.Evidence;
 /// <summary>Submitted evidence through the engine's upload protocol, pages and downloads, on the real database and a fake clock.</summary>
 public sealed class EvidenceSubmissionTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
-    private const string Portfolio = "cg-305-695-portfolio-report";
-    private const string PortfolioUnit = "305/695";
+    private const string Portfolio = EvidenceCandidates.Brief;
+    private const string PortfolioUnit = EvidenceCandidates.Unit;
     private static readonly Acting Officer = new("officer@example.org", "192.0.2.1");
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private EngineFactory _engine = null!;
@@ -36,37 +31,20 @@ public sealed class EvidenceSubmissionTests(TestDatabase database) : IClassFixtu
         _store = _engine.Services.GetRequiredService<IDocumentStore>();
         await _engine.StartedAsync();
         _centre = await Centres.CentreAsync(_store, Random.Shared.Next(500000, 599999).ToString(CultureInfo.InvariantCulture));
-        await using var query = _store.QuerySession();
-        if (await query.LoadAsync<BankUnit>(PortfolioUnit) is null)
-        {
-            var bank = AssessmentEngine.ItemBank.ItemBankLoader.Load([Path.Combine(BankFolder.RepositoryRoot, "itembank", "cg-305-695")], BankFolder.RepositoryRoot);
-            await ImportItemBank.RunAsync(_store, bank, retireMissing: true, ImportRights.Platform, _ => "test", "test", TimeProvider.System);
-        }
+        await EvidenceCandidates.ImportAsync(_store);
     }
 
     public async Task DisposeAsync() => await _engine.DisposeAsync();
 
     private T Service<T>() where T : notnull => _engine.Services.CreateScope().ServiceProvider.GetRequiredService<T>();
 
-    private PageClient Client() => new(_engine.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+    private PageClient Client() => EvidenceCandidates.Client(_engine);
 
     /// <summary>A candidate enrolled on 305/695 with a window agreed from today, signed in.</summary>
-    private async Task<(Candidate Candidate, Enrolment Enrolment, PageClient Browser, string Page)> EnrolledAsync(string number, Centre? centre = null)
+    private async Task<(Candidate Candidate, Enrolment Enrolment, PageClient Browser, string Page)> EnrolledAsync(string number)
     {
-        centre ??= _centre;
-        var candidate = await Centres.CandidateAsync(_store, centre, number);
-        await Service<EnrolCandidates>().HandleAsync(centre.Id, PortfolioUnit, [candidate.Id], Officer);
-        await using var query = _store.QuerySession();
-        var enrolment = await query.Query<Enrolment>().SingleAsync(e => e.CandidateId == candidate.Id);
-        var today = DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
-        enrolment = await Service<AgreeWindow>().HandleAsync(centre.Id, enrolment.Id, today, "Ann Assessor and the candidate", Officer);
-        var browser = Client();
-        using (var signedIn = await browser.SignInAsCandidateAsync(centre.Number, number, Centres.Password))
-        {
-            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        }
-
-        return (candidate, enrolment, browser, $"/candidate/evidence/{enrolment.Id}/{Portfolio}");
+        var enrolled = await EvidenceCandidates.EnrolledAsync(_engine, _centre, number, DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime));
+        return (enrolled.Candidate, enrolled.Enrolment, enrolled.Browser, enrolled.Page);
     }
 
     private async Task<PageClient> StaffAsync(string email, Centre centre, Role role)
@@ -261,11 +239,7 @@ public sealed class EvidenceSubmissionTests(TestDatabase database) : IClassFixtu
         // Weeks later the candidate signs in again, after the window has closed.
         _clock.SetUtcNow(enrolment.Window!.Closes.AddMinutes(1));
         browser.Dispose();
-        browser = Client();
-        using (var signedIn = await browser.SignInAsCandidateAsync(_centre.Number, "EVD0004", Centres.Password))
-        {
-            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        }
+        browser = await EvidenceCandidates.SignedInAsync(_engine, _centre, "EVD0004");
 
         // The page offers no upload now; a client that still tries (an old tab) is refused with the reason.
         Assert.DoesNotContain("data-token", await browser.GetPageAsync(page), StringComparison.Ordinal);

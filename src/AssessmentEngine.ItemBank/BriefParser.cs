@@ -83,7 +83,8 @@ internal static partial class BriefParser
             return null;
         }
 
-        var html = Markdown.Render(front.Body);
+        // A brief is shown under its page's own heading (its title): its headings go one level down, so a page has one h1.
+        var html = HeadingTag().Replace(Markdown.Render(front.Body), m => $"<{m.Groups[1].Value}h{int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) + 1}");
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source.Text)));
         return new Brief(id, unit.Code, report.Path, title, method, [.. covers.Select(c => c.Value)], [.. submit.Select(s => s.Value)], words, minutes, seed, html, source.Text, hash);
     }
@@ -154,4 +155,7 @@ internal static partial class BriefParser
 
     [GeneratedRegex(@"^\s*(\d+)\s*[-–]\s*(\d+)\s*$")]
     private static partial Regex WordRangeText();
+
+    [GeneratedRegex("<(/?)h([1-5])(?=[\\s>])")]
+    private static partial Regex HeadingTag();
 }

@@ -39,6 +39,16 @@ public static class EvidenceCandidates
 
     public static async Task<EnrolledCandidate> EnrolledAsync(EngineFactory engine, Centre centre, string number, DateOnly today)
     {
+        var (candidate, enrolment) = await EnrolAsync(engine, centre, number, today);
+        var browser = await SignedInAsync(engine, centre, number);
+        return new EnrolledCandidate(candidate, enrolment, browser, PageOf(enrolment));
+    }
+
+    public static string PageOf(Enrolment enrolment) => $"/candidate/evidence/{enrolment.Id}/{Brief}";
+
+    /// <summary>The candidate and their enrolment, not signed in (a browser test signs in through the page).</summary>
+    public static async Task<(Candidate Candidate, Enrolment Enrolment)> EnrolAsync(EngineFactory engine, Centre centre, string number, DateOnly today)
+    {
         var store = engine.Services.GetRequiredService<IDocumentStore>();
         var candidate = await Centres.CandidateAsync(store, centre, number);
         using var scope = engine.Services.CreateScope();
@@ -46,8 +56,7 @@ public static class EvidenceCandidates
         await using var query = store.QuerySession();
         var enrolment = await query.Query<Enrolment>().SingleAsync(e => e.CandidateId == candidate.Id);
         enrolment = await scope.ServiceProvider.GetRequiredService<AgreeWindow>().HandleAsync(centre.Id, enrolment.Id, today, "Ann Assessor and the candidate", Officer);
-        var browser = await SignedInAsync(engine, centre, number);
-        return new EnrolledCandidate(candidate, enrolment, browser, $"/candidate/evidence/{enrolment.Id}/{Brief}");
+        return (candidate, enrolment);
     }
 
     public static async Task<PageClient> SignedInAsync(EngineFactory engine, Centre centre, string number)
@@ -56,5 +65,14 @@ public static class EvidenceCandidates
         using var signedIn = await browser.SignInAsCandidateAsync(centre.Number, number, Centres.Password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return browser;
+    }
+
+    /// <summary>Submits the draft with the declaration as the page's form does; the page the browser lands on (after the redirect) or the refusal.</summary>
+    public static async Task<string> SubmitAsync(PageClient browser, string page)
+    {
+        using var response = await browser.PostFormAsync(page, $"{page}?handler=Submit", [new("declared", "true")]);
+        return response.StatusCode == HttpStatusCode.Redirect
+            ? await browser.GetPageAsync(response.Headers.Location!.OriginalString)
+            : await response.Content.ReadAsStringAsync();
     }
 }

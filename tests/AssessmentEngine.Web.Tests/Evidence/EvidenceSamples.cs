@@ -34,11 +34,17 @@ public static class EvidenceSamples
     {
         var builder = new PdfDocumentBuilder();
         var font = builder.AddStandard14Font(Standard14Font.Helvetica);
-        var page = builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4);
         var text = Words(words).Split(' ');
-        for (var line = 0; line * 10 < text.Length; line++)
+        PdfPageBuilder? page = null;
+        for (var line = 0; line * 10 < text.Length || page is null; line++)
         {
-            page.AddText(string.Join(' ', text.Skip(line * 10).Take(10)), 8, new UglyToad.PdfPig.Core.PdfPoint(30, 800 - (line * 10 % 780)), font);
+            // Ten words a line, seventy lines a page.
+            if (line % 70 == 0)
+            {
+                page = builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4);
+            }
+
+            page!.AddText(string.Join(' ', text.Skip(line * 10).Take(10)), 8, new UglyToad.PdfPig.Core.PdfPoint(30, 800 - (line % 70 * 11)), font);
         }
 
         if (megabytes > 0)

@@ -78,7 +78,8 @@ function start(file) {
       row.bar.value = 100;
       row.status.textContent = 'Uploaded and checked.';
       if (pending === 0) {
-        window.location.reload();
+        // A fresh GET of the page, never a reload: the page may be the answer to a form, which a reload would post again.
+        window.location.assign(window.location.pathname);
       }
     },
   });

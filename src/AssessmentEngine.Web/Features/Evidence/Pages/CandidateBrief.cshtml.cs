@@ -48,8 +48,11 @@ public sealed class CandidateBriefModel(CandidateBriefs briefs, IQuerySession se
         ({ } words, { } range) => $"{words:N0} words — within the {range.Min:N0} to {range.Max:N0} the brief asks for",
     };
 
+    private const string DoneKey = "evidence-done";
+
     public async Task<IActionResult> OnGetAsync(Guid enrolmentId, string briefId)
     {
+        Message = TempData[DoneKey] as string;
         try
         {
             await Load(enrolmentId, briefId);
@@ -65,16 +68,20 @@ public sealed class CandidateBriefModel(CandidateBriefs briefs, IQuerySession se
     public Task<IActionResult> OnPostSubmitAsync(Guid enrolmentId, string briefId, bool declared, [FromServices] SubmitEvidence submitting) => Act(enrolmentId, briefId, async () =>
     {
         var version = await submitting.SubmitAsync(User, enrolmentId, briefId, declared, HttpContext.SourceAddress(), HttpContext.RequestAborted);
-        Message = $"Submitted as version {version}. Your assessor has been told; their feedback will appear here.";
+        return $"Submitted as version {version}. Your assessor has been told; their feedback will appear here.";
     });
 
     public Task<IActionResult> OnPostRemoveAsync(Guid enrolmentId, string briefId, Guid fileId, [FromServices] SubmitEvidence submitting) => Act(enrolmentId, briefId, async () =>
     {
         await submitting.RemoveAsync(User, enrolmentId, briefId, fileId, HttpContext.RequestAborted);
-        Message = "The file was taken out of your draft.";
+        return "The file was taken out of your draft.";
     });
 
-    private async Task<IActionResult> Act(Guid enrolmentId, string briefId, Func<Task> action)
+    /// <summary>
+    /// Acts, then sends the browser back to the page with a GET (its message carried over), so that reloading the page
+    /// never posts the form again: a refusal is shown on the page the post answers.
+    /// </summary>
+    private async Task<IActionResult> Act(Guid enrolmentId, string briefId, Func<Task<string>> action)
     {
         try
         {
@@ -85,9 +92,8 @@ public sealed class CandidateBriefModel(CandidateBriefs briefs, IQuerySession se
             return NotFound();
         }
 
-        await action();
-        await Load(enrolmentId, briefId);
-        return Page();
+        TempData[DoneKey] = await action();
+        return RedirectToPage(new { enrolmentId, briefId });
     }
 
     private Guid _enrolmentId;

@@ -34,8 +34,11 @@ public sealed partial record AssessmentMethod(string Method, IReadOnlyList<strin
 {
     public const string OnlineTest = "online_test";
 
+    /// <summary>A supervised, timed task answered with files (a brief with a time limit), run in a sitting like a test.</summary>
+    public const string Assignment = "assignment";
+
     /// <summary>The methods a unit may state.</summary>
-    public static readonly IReadOnlyList<string> Known = [OnlineTest, "submitted_evidence", "assignment", "portfolio"];
+    public static readonly IReadOnlyList<string> Known = [OnlineTest, "submitted_evidence", Assignment, "portfolio"];
 
     /// <summary>The kinds of evidence a submitted-evidence or portfolio method may accept.</summary>
     public static readonly IReadOnlyList<string> EvidenceTypes =

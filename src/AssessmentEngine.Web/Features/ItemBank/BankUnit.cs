@@ -29,6 +29,16 @@ public sealed record BankUnit(
         new(unit.Code, unit.Folder, unit.Title, unit.AwardingBody, unit.Level, unit.Aliases, unit.Policy, unit.Outcomes, unit.Blueprints, at, owner,
             unit.Methods, unit.Briefs);
 
+    /// <summary>
+    /// The supervised assignment a sitting of this unit runs when its test id names one (a brief of the assignment
+    /// method, with a time limit) rather than a blueprint; null for a test.
+    /// </summary>
+    public Brief? Assignment(string? testId) =>
+        Briefs?.FirstOrDefault(b => b.Id == testId && b.Method == AssessmentMethod.Assignment && b.TimeLimitMinutes is not null);
+
+    /// <summary>The unit's supervised assignment, when it is assessed by one.</summary>
+    public Brief? Assignment() => Briefs?.FirstOrDefault(b => b.Method == AssessmentMethod.Assignment && b.TimeLimitMinutes is not null);
+
     /// <summary>Whether the definition differs, ignoring when it was imported.</summary>
     public bool SameDefinitionAs(BankUnit other) =>
         System.Text.Json.JsonSerializer.Serialize(this with { ImportedAt = default }) ==

@@ -67,6 +67,12 @@ public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposure
     private async Task<Form> AssembleAsync(IQuerySession session, Sitting sitting, Attempt attempt, DateOnly today, CancellationToken cancellationToken)
     {
         var unit = await session.UnitAsync(sitting.UnitCode, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, $"There is no unit {sitting.UnitCode} in the item bank.");
+        if ((await session.LoadAsync<BankUnit>(sitting.UnitCode, cancellationToken))?.Assignment(sitting.TestId) is { } assignment)
+        {
+            // An assignment has no questions: the candidate answers its brief with files.
+            return new Form(assignment.Id, 0, [], [], [.. assignment.Covers], []);
+        }
+
         var blueprint = unit.Blueprints.FirstOrDefault(b => b.Id == sitting.TestId)
             ?? throw new RefusedException(RefusalKind.Conflict, $"The test {sitting.TestId} is no longer in the bank for {sitting.UnitCode}; ask the exam officer.");
         var earlier = await session.Query<Attempt>().Where(a => a.CandidateId == attempt.CandidateId && a.UnitCode == unit.Code && a.StartedAt != null)

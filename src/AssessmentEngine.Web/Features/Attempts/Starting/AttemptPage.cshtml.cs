@@ -45,7 +45,7 @@ public sealed class AttemptPageModel(IQuerySession session, StartAttempt start, 
 
         return Attempt.Status switch
         {
-            AttemptStatus.InProgress => Redirect($"/candidate/attempts/{Attempt.Id}/test"),
+            AttemptStatus.InProgress => Redirect(WorkPage),
             AttemptStatus.Submitted => Redirect($"/candidate/attempts/{Attempt.Id}/receipt"),
             _ => Page(),
         };
@@ -63,20 +63,28 @@ public sealed class AttemptPageModel(IQuerySession session, StartAttempt start, 
         }
 
         await start.HandleAsync(Attempt, User.Actor(), HttpContext.RequestAborted);
-        return Redirect($"/candidate/attempts/{Attempt.Id}/test");
+        return Redirect(WorkPage);
     }
 
     /// <summary>Starting is refused by the attempt's state (not admitted yet, the window closed).</summary>
     public int StatusFor(RefusedException refused) => StatusCodes.Status409Conflict;
+
+    /// <summary>Where the candidate works once started: the test page, or an assignment's brief.</summary>
+    public string WorkPage { get; private set; } = "";
 
     private async Task LoadAsync(Guid attemptId)
     {
         Attempt = await session.OwnAttemptAsync(User, attemptId, HttpContext.RequestAborted);
         Candidate = (await session.LoadAsync<Candidate>(Attempt.CandidateId, HttpContext.RequestAborted))!;
         Sitting = (await session.LoadAsync<Sitting>(Attempt.SittingId, HttpContext.RequestAborted))!;
-        var blueprint = (await session.LoadAsync<BankUnit>(Attempt.UnitCode, HttpContext.RequestAborted))?.Blueprints.FirstOrDefault(b => b.Id == Attempt.TestId);
-        TestTitle = blueprint?.Title ?? Attempt.UnitCode;
-        TestInstructionsHtml = blueprint?.InstructionsHtml ?? "";
+        var unit = await session.LoadAsync<BankUnit>(Attempt.UnitCode, HttpContext.RequestAborted);
+        var blueprint = unit?.Blueprints.FirstOrDefault(b => b.Id == Attempt.TestId);
+        var assignment = unit?.Assignment(Attempt.TestId);
+        TestTitle = blueprint?.Title ?? assignment?.Title ?? Attempt.UnitCode;
+        TestInstructionsHtml = blueprint?.InstructionsHtml
+            ?? (assignment is null ? "" : "<p>This is a supervised assignment: when it starts, its brief opens and you upload your work before the time is up.</p>");
+        // An assignment is answered on its brief's page, with files; a test on the test page.
+        WorkPage = assignment is null ? $"/candidate/attempts/{Attempt.Id}/test" : $"/candidate/evidence/{Attempt.EnrolmentId}/{Uri.EscapeDataString(assignment.Id)}";
         ViewData["BodyClass"] = CandidateLook.BodyClass(Candidate);
     }
 }

@@ -30,8 +30,11 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
         var enrolment = await session.LoadAsync<Enrolment>(attempt.EnrolmentId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such enrolment.");
         var centre = await session.LoadAsync<Centre>(attempt.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such centre.");
         var unit = await session.LoadAsync<BankUnit>(attempt.UnitCode, cancellationToken);
-        var blueprint = unit?.Blueprints.FirstOrDefault(b => b.Id == attempt.TestId)
-            ?? throw new RefusedException(RefusalKind.Conflict, $"The test {attempt.TestId} is no longer in the bank for {attempt.UnitCode}; tell the invigilator.");
+        var blueprint = unit?.Blueprints.FirstOrDefault(b => b.Id == attempt.TestId);
+        // An assignment's time limit is hard: uploads close when it is up. It has no pass mark; the assessor judges it.
+        (AssessmentEngine.ItemBank.TimeLimit Limit, int PassPercent) rules = blueprint is not null ? (blueprint.TimeLimit, blueprint.PassPercent)
+            : unit?.Assignment(attempt.TestId) is not null ? (AssessmentEngine.ItemBank.TimeLimit.Hard, 0)
+            : throw new RefusedException(RefusalKind.Conflict, $"The test {attempt.TestId} is no longer in the bank for {attempt.UnitCode}; tell the invigilator.");
         var now = time.GetUtcNow();
         AttemptRules.StartsInsideTheWindow(enrolment, candidate, centre.Zone, now);
         if (sitting.Ended)
@@ -40,7 +43,7 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
         }
 
         await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.Start(current, sitting.DurationMinutes, candidate.Adjustments.ExtraTimePercent,
-            blueprint.TimeLimit, blueprint.PassPercent, actor, now), cancellationToken);
+            rules.Limit, rules.PassPercent, actor, now), cancellationToken);
         var started = (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
         try
         {

@@ -34,6 +34,9 @@ public sealed class CandidateBriefModel(CandidateBriefs briefs, IQuerySession se
 
     public bool Open => ClosedReason is null;
 
+    /// <summary>Whether the draft may be submitted: while uploads are open, and for an assignment also once its time is up.</summary>
+    public bool MaySubmit { get; private set; }
+
     public string? Closes => Brief.Enrolment.Window is { } window ? CentreTime.Show(window.Closes, Brief.Centre.Zone) : null;
 
     public string When(DateTimeOffset at) => CentreTime.Show(at, Brief.Centre.Zone);
@@ -109,6 +112,7 @@ public sealed class CandidateBriefModel(CandidateBriefs briefs, IQuerySession se
         Brief = await briefs.OwnAsync(User, enrolmentId, briefId, HttpContext.RequestAborted);
         Submission = await session.LoadAsync<Submission>(Brief.SubmissionId, HttpContext.RequestAborted);
         ClosedReason = Brief.ClosedReason(time.GetUtcNow());
+        MaySubmit = Brief.SubmitClosedReason(time.GetUtcNow()) is null;
         RequestToken = antiforgery.GetAndStoreTokens(HttpContext).RequestToken ?? "";
     }
 }

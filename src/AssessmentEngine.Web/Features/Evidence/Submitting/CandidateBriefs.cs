@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank;
@@ -8,14 +9,26 @@ using Marten;
 
 namespace AssessmentEngine.Web.Features.Evidence.Submitting;
 
-/// <summary>A brief as one candidate answers it: their enrolment on its unit, the unit, the brief and their submission's id.</summary>
-public sealed record BriefOnEnrolment(Candidate Candidate, Centre Centre, Enrolment Enrolment, BankUnit Unit, Brief Brief)
+/// <summary>
+/// A brief as one candidate answers it: their enrolment on its unit, the unit, the brief and their submission's id; for a
+/// supervised assignment, the candidate's latest attempt at it (its sitting's clock decides when uploads close).
+/// </summary>
+public sealed record BriefOnEnrolment(Candidate Candidate, Centre Centre, Enrolment Enrolment, BankUnit Unit, Brief Brief, Attempt? Sitting = null)
 {
+    /// <summary>A supervised assignment, done in a sitting against its clock, rather than evidence handed in over the window.</summary>
+    public bool IsAssignment => Unit.Assignment(Brief.Id) is not null;
+
+    /// <summary>The task is shown once the candidate may work on it: an assignment's when its sitting has started it.</summary>
+    public bool TaskOpen => !IsAssignment || Sitting?.StartedAt is not null;
+
+    /// <summary>When an assignment under way ends, in the centre's time.</summary>
+    public string? Ends => IsAssignment && Sitting is { InProgress: true, Deadline: { } deadline } ? CentreTime.Show(deadline, Centre.Zone) : null;
+
     public Guid SubmissionId => Submission.IdFor(Enrolment.Id, Brief.Id);
 
     public BriefRevision Revision => new(Brief.Id, Brief.ContentHash, Brief.Title, Brief.Html);
 
-    /// <summary>Refuses when the candidate may not hand anything in now: the window is not agreed, not yet open, or closed and not extended.</summary>
+    /// <summary>Refuses an upload now: the window is not agreed, not yet open, or closed and not extended; an assignment not started, paused or out of time.</summary>
     public void EnsureOpen(DateTimeOffset now)
     {
         if (ClosedReason(now) is { } reason)
@@ -24,8 +37,35 @@ public sealed record BriefOnEnrolment(Candidate Candidate, Centre Centre, Enrolm
         }
     }
 
-    /// <summary>Why nothing can be handed in now, or null when it can.</summary>
-    public string? ClosedReason(DateTimeOffset now) => Enrolment.IsOpenAt(now) ? null : Enrolment.Window switch
+    /// <summary>
+    /// Refuses submitting now: the window as for uploads; an assignment may be submitted once started, also after its time
+    /// is up (what was uploaded in time is what can be submitted).
+    /// </summary>
+    public void EnsureMaySubmit(DateTimeOffset now)
+    {
+        if (SubmitClosedReason(now) is { } reason)
+        {
+            throw new RefusedException(RefusalKind.Conflict, reason);
+        }
+    }
+
+    /// <summary>Why the draft cannot be submitted now, or null when it can.</summary>
+    public string? SubmitClosedReason(DateTimeOffset now) => WindowClosedReason(now) ?? (TaskOpen ? null : AssignmentReason(now));
+
+    /// <summary>Why nothing can be uploaded now, or null when it can.</summary>
+    public string? ClosedReason(DateTimeOffset now) => WindowClosedReason(now) ?? (IsAssignment ? AssignmentReason(now) : null);
+
+    private string? AssignmentReason(DateTimeOffset now) => Sitting switch
+    {
+        null or { StartedAt: null } =>
+            $"{Brief.Title} is a supervised assignment: its brief opens when your invigilator has admitted you to its sitting and you start it.",
+        { Status: AttemptStatus.Submitted or AttemptStatus.Voided } or { InProgress: true, PausedAt: null } when Sitting.RemainingAt(now) is not { } left || left <= TimeSpan.Zero =>
+            $"Time is up: your assignment ended{(Sitting.Deadline is { } end ? $" at {CentreTime.Show(end, Centre.Zone)}" : "")}, so uploads are closed. What you uploaded in time is kept; submit it below.",
+        { PausedAt: not null } => "Your invigilator has paused the assignment: uploads carry on when it resumes.",
+        _ => null,
+    };
+
+    private string? WindowClosedReason(DateTimeOffset now) => Enrolment.IsOpenAt(now) ? null : Enrolment.Window switch
     {
         null => $"Your assessment window for {Unit.Id} has not been agreed yet, so evidence cannot be uploaded or submitted. Ask your assessor to agree a start date with you.",
         { } window when now < window.Opens => $"Your assessment window for {Unit.Id} opens {CentreTime.Show(window.Opens, Centre.Zone)}; evidence can be uploaded from then.",
@@ -68,6 +108,9 @@ public sealed class CandidateBriefs(IQuerySession session)
         var brief = unit?.Briefs?.FirstOrDefault(b => b.Id == briefId)
                     ?? throw new RefusedException(RefusalKind.NotFound, $"Unit {enrolment.UnitCode} has no brief called '{briefId}'.");
         var centre = await session.LoadAsync<Centre>(candidate.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "Your centre is not found.");
-        return new BriefOnEnrolment(candidate, centre, enrolment, unit!, brief);
+        var sitting = unit!.Assignment(brief.Id) is null ? null
+            : (await session.Query<Attempt>().Where(a => a.CandidateId == candidate.Id && a.UnitCode == unit.Id && a.TestId == brief.Id).ToListAsync(cancellationToken))
+                .OrderByDescending(a => a.StartedAt ?? DateTimeOffset.MinValue).ThenByDescending(a => a.Occasion).FirstOrDefault();
+        return new BriefOnEnrolment(candidate, centre, enrolment, unit, brief, sitting);
     }
 }

@@ -13,7 +13,7 @@ public sealed class SubmitEvidence(IDocumentStore store, CandidateBriefs briefs,
     public async Task<int> SubmitAsync(ClaimsPrincipal user, Guid enrolmentId, string briefId, bool declared, string sourceAddress, CancellationToken cancellationToken)
     {
         var brief = await briefs.OwnAsync(user, enrolmentId, briefId, cancellationToken);
-        brief.EnsureOpen(time.GetUtcNow());
+        brief.EnsureMaySubmit(time.GetUtcNow());
         var events = await store.DecideAsync<Submission>(brief.SubmissionId,
             submission => [SubmissionDecisions.Submit(submission, brief.Revision, declared, user.Actor(), sourceAddress, time.GetUtcNow())], cancellationToken);
         return events.OfType<EvidenceSubmitted>().FirstOrDefault()?.Version

@@ -27,7 +27,12 @@ public sealed partial class PageClient(HttpClient http) : IDisposable
         return await Http.PostAsync(new Uri(action, UriKind.Relative), content);
     }
 
-    public async Task<HttpResponseMessage> PostMultipartAsync(string pagePath, string action, string fieldName, string fileName, byte[] file)
+    public Task<HttpResponseMessage> PostMultipartAsync(string pagePath, string action, string fieldName, string fileName, byte[] file) =>
+        PostMultipartAsync(pagePath, action, [], fieldName, fileName, file);
+
+    /// <summary>Posts a form with fields and a file, as the page at <paramref name="pagePath"/> would, with its antiforgery token.</summary>
+    public async Task<HttpResponseMessage> PostMultipartAsync(string pagePath, string action, IEnumerable<(string Name, string Value)> fields, string fieldName, string fileName,
+        byte[] file)
     {
         var page = await GetPageAsync(pagePath);
         var token = TokenField().Match(page);
@@ -36,6 +41,11 @@ public sealed partial class PageClient(HttpClient http) : IDisposable
             { new StringContent(WebUtility.HtmlDecode(token.Groups[1].Value)), "__RequestVerificationToken" },
             { new ByteArrayContent(file), fieldName, fileName },
         };
+        foreach (var (name, value) in fields)
+        {
+            content.Add(new StringContent(value), name);
+        }
+
         return await Http.PostAsync(new Uri(action, UriKind.Relative), content);
     }
 

@@ -19,7 +19,40 @@ public static class EvidenceDownloads
         app.MapGet("/evidence/submissions/{submissionId:guid}/files/{fileId:guid}", DownloadAsync)
             .RequireAuthorization(Policies.SignedIn)
             .AddEndpointFilter<RefusalsAsProblems>();
+        app.MapGet("/evidence/records/{recordId:guid}/recording", RecordingAsync)
+            .RequireAuthorization(Policies.SignedIn)
+            .AddEndpointFilter<RefusalsAsProblems>();
         return app;
+    }
+
+    /// <summary>The candidate whose evidence it is, and the assessors and verifiers of their centre.</summary>
+    private static async Task<bool> MayReadAsync(IQuerySession session, System.Security.Claims.ClaimsPrincipal user, Guid centreId, Guid candidateId, CancellationToken cancellationToken) =>
+        user.Holds(Role.Assessor, centreId) || user.Holds(Role.Verifier, centreId)
+        || (user.Holds(Role.Candidate, centreId) && await session.Query<Candidate>().AnyAsync(c => c.Id == candidateId && c.UserId == user.Id(), cancellationToken));
+
+    private static async Task RecordingAsync(Guid recordId, HttpContext http, IDocumentStore store, IEvidenceFileStore files)
+    {
+        await using var session = store.QuerySession();
+        var record = await session.LoadAsync<Recording.AssessorRecord>(recordId, http.RequestAborted);
+        if (record?.Recording is not { } audio || !await MayReadAsync(session, http.User, record.CentreId, record.CandidateId, http.RequestAborted))
+        {
+            throw new RefusedException(RefusalKind.NotFound, "There is no such recording, or none you may download.");
+        }
+
+        await SendAsync(http, files, audio.FileId, audio.Name, audio.Kind, audio.Bytes);
+    }
+
+    private static async Task SendAsync(HttpContext http, IEvidenceFileStore files, Guid fileId, string name, EvidenceKind kind, long bytes)
+    {
+        var response = http.Response;
+        response.ContentType = ContentType(kind);
+        response.ContentLength = bytes;
+        var disposition = new ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(name);
+        response.Headers.ContentDisposition = disposition.ToString();
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.CacheControl = "private, no-store";
+        await files.CopyToAsync(fileId, response.Body, http.RequestAborted);
     }
 
     private static async Task DownloadAsync(Guid submissionId, Guid fileId, HttpContext http, IDocumentStore store, IEvidenceFileStore files, TimeProvider time)
@@ -27,11 +60,8 @@ public static class EvidenceDownloads
         await using var session = store.LightweightSession();
         var submission = await session.LoadAsync<Submission>(submissionId, http.RequestAborted);
         var user = http.User;
-        var mayRead = submission is not null
-                      && (user.Holds(Role.Assessor, submission.CentreId) || user.Holds(Role.Verifier, submission.CentreId)
-                          || (user.Holds(Role.Candidate, submission.CentreId)
-                              && await session.Query<Candidate>().AnyAsync(c => c.Id == submission.CandidateId && c.UserId == user.Id(), http.RequestAborted)));
-        if (!mayRead || submission!.File(fileId) is not { } file)
+        if (submission is null || !await MayReadAsync(session, user, submission.CentreId, submission.CandidateId, http.RequestAborted)
+            || submission.File(fileId) is not { } file)
         {
             throw new RefusedException(RefusalKind.NotFound, "There is no such file, or none you may download.");
         }
@@ -44,15 +74,7 @@ public static class EvidenceDownloads
         session.Record(submission.Id, new EvidenceFileDownloaded(submission.Id, submission.CentreId, file.Id, file.Name, user.Actor(), http.SourceAddress(), time.GetUtcNow()));
         await session.SaveChangesAsync(http.RequestAborted);
 
-        var response = http.Response;
-        response.ContentType = ContentType(file.Kind);
-        response.ContentLength = file.Bytes;
-        var disposition = new ContentDispositionHeaderValue("attachment");
-        disposition.SetHttpFileName(file.Name);
-        response.Headers.ContentDisposition = disposition.ToString();
-        response.Headers.XContentTypeOptions = "nosniff";
-        response.Headers.CacheControl = "private, no-store";
-        await files.CopyToAsync(file.Id, response.Body, http.RequestAborted);
+        await SendAsync(http, files, file.Id, file.Name, file.Kind, file.Bytes);
     }
 
     public static string ContentType(EvidenceKind kind) => kind switch

@@ -22,6 +22,13 @@ public sealed class SubmissionProjection : SingleStreamProjection<Submission, Gu
     public static Submission Apply(EvidenceJudged judged, Submission submission) => submission.Apply(judged);
 }
 
+public sealed class AssessorRecordProjection : SingleStreamProjection<Recording.AssessorRecord, Guid>
+{
+    public static Recording.AssessorRecord Create(Recording.AssessorEvidenceRecorded recorded) => Recording.AssessorRecord.Create(recorded);
+
+    public static Recording.AssessorRecord Apply(Recording.WitnessConfirmed confirmed, Recording.AssessorRecord record) => record.Apply(confirmed);
+}
+
 public static class EvidenceSetup
 {
     public static StoreOptions ConfigureEvidence(this StoreOptions options)
@@ -29,6 +36,9 @@ public static class EvidenceSetup
         options.Events.AddEventTypes([typeof(EvidenceFileAdded), typeof(EvidenceFileScanned), typeof(EvidenceFileRemoved), typeof(EvidenceSubmitted),
             typeof(EvidenceJudged), typeof(EvidenceFileDownloaded)]);
         options.Projections.Add<SubmissionProjection>(ProjectionLifecycle.Inline);
+        options.Events.AddEventTypes([typeof(Recording.AssessorEvidenceRecorded), typeof(Recording.WitnessConfirmed)]);
+        options.Projections.Add<AssessorRecordProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<Recording.AssessorRecord>().Index(r => r.EnrolmentId).Index(r => r.CandidateId).Index(r => r.LinkHash!);
         options.Schema.For<Submission>().Index(s => s.CentreId).Index(s => s.CandidateId);
         options.Schema.For<EvidenceUpload>().Index(u => u.CandidateId);
         options.Schema.For<PendingScan>();
@@ -47,6 +57,7 @@ public static class EvidenceSetup
         services.AddScoped<ScanPendingFilesJob>();
         services.AddScoped<Judging.EvidenceForAssessors>();
         services.AddScoped<Judging.JudgeEvidence>();
+        services.AddScoped<Recording.RecordAssessorEvidence>();
         return services;
     }
 

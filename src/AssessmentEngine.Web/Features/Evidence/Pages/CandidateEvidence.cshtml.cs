@@ -25,11 +25,16 @@ public sealed class CandidateEvidenceModel(CandidateBriefs briefs, IQuerySession
 
     public string BodyClass { get; private set; } = "";
 
+    /// <summary>What the candidate's assessors recorded for them: observations, discussions, questioning and witness testimonies.</summary>
+    public IReadOnlyList<Recording.AssessorRecord> Records { get; private set; } = [];
+
     public async Task OnGetAsync()
     {
         var all = await briefs.AllAsync(User, HttpContext.RequestAborted);
         var submissions = (await session.LoadManyAsync<Submission>(HttpContext.RequestAborted, all.Select(b => b.SubmissionId).ToArray())).ToDictionary(s => s.Id);
         Rows = all.Select(b => new BriefRow(b, submissions.GetValueOrDefault(b.SubmissionId))).ToList();
-        BodyClass = CandidateLook.BodyClass(all.Count > 0 ? all[0].Candidate : await briefs.CandidateAsync(User, HttpContext.RequestAborted));
+        var candidate = all.Count > 0 ? all[0].Candidate : await briefs.CandidateAsync(User, HttpContext.RequestAborted);
+        BodyClass = CandidateLook.BodyClass(candidate);
+        Records = await session.Query<Recording.AssessorRecord>().Where(r => r.CandidateId == candidate.Id).OrderByDescending(r => r.On).ToListAsync(HttpContext.RequestAborted);
     }
 }

@@ -137,9 +137,7 @@ public sealed class ProcessSampler : IAsyncDisposable
                 return "postgres";
             }
 
-            return name.StartsWith("dotnet", StringComparison.Ordinal) || name.StartsWith("AssessmentEngin", StringComparison.Ordinal)
-                ? File.ReadAllText($"/proc/{pid}/cmdline").Contains("AssessmentEngine.Web.dll", StringComparison.Ordinal) ? "engine" : null
-                : null;
+            return IsEngine(pid, name) ? "engine" : null;
         }
         catch (IOException)
         {
@@ -150,6 +148,37 @@ public sealed class ProcessSampler : IAsyncDisposable
             return null;
         }
     }
+
+    /// <summary>The engine's processes now running (their command line names AssessmentEngine.Web.dll); none off Linux.</summary>
+    public static IReadOnlyList<int> EngineProcesses()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return [];
+        }
+
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(directory), out var pid) && IsEngine(pid, File.ReadAllText($"/proc/{pid}/comm").Trim()))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // It ended, or is not ours to read.
+            }
+        }
+
+        return found;
+    }
+
+    private static bool IsEngine(int pid, string name) =>
+        (name.StartsWith("dotnet", StringComparison.Ordinal) || name.StartsWith("AssessmentEngin", StringComparison.Ordinal))
+        && File.ReadAllText($"/proc/{pid}/cmdline").Contains("AssessmentEngine.Web.dll", StringComparison.Ordinal);
 
     private static double? Cpu(int pid)
     {

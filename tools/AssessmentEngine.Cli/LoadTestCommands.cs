@@ -66,28 +66,10 @@ public static class LoadTestCommands
 
     private static async Task<int> SetupAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        int candidates = 500, minutes = 120, invigilators = 0;
-        string? file = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--candidates":
-                    candidates = Number(args, ++i, "--candidates", 1, 10_000);
-                    break;
-                case "--invigilators":
-                    invigilators = Number(args, ++i, "--invigilators", 1, 200);
-                    break;
-                case "--sitting-minutes":
-                    minutes = Number(args, ++i, "--sitting-minutes", 10, 600);
-                    break;
-                case "--out":
-                    file = ++i < args.Length ? args[i] : throw new UsageException("--out takes a file name.");
-                    break;
-                default:
-                    throw new UsageException($"unknown option '{args[i]}'; setup takes --candidates N, --invigilators N, --sitting-minutes N and --out FILE.");
-            }
-        }
+        var (numbers, file) = Options(args, "setup", new() { ["--candidates"] = (1, 10_000), ["--invigilators"] = (1, 200), ["--sitting-minutes"] = (10, 600) });
+        var candidates = numbers.GetValueOrDefault("--candidates", 500);
+        var minutes = numbers.GetValueOrDefault("--sitting-minutes", 120);
+        var invigilators = numbers.GetValueOrDefault("--invigilators", 0);
 
         await using var provider = Services();
         var store = provider.GetRequiredService<IDocumentStore>();
@@ -132,22 +114,8 @@ public static class LoadTestCommands
 
     private static async Task<int> SetupEvidenceAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var candidates = 50;
-        string? file = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--candidates":
-                    candidates = Number(args, ++i, "--candidates", 1, 10_000);
-                    break;
-                case "--out":
-                    file = ++i < args.Length ? args[i] : throw new UsageException("--out takes a file name.");
-                    break;
-                default:
-                    throw new UsageException($"unknown option '{args[i]}'; setup-evidence takes --candidates N and --out FILE.");
-            }
-        }
+        var (numbers, file) = Options(args, "setup-evidence", new() { ["--candidates"] = (1, 10_000) });
+        var candidates = numbers.GetValueOrDefault("--candidates", 50);
 
         await using var provider = Services();
         var store = provider.GetRequiredService<IDocumentStore>();
@@ -279,6 +247,31 @@ public static class LoadTestCommands
 
         await session.SaveChangesAsync(cancellationToken);
         return (centre, invigilators, candidates, codes);
+    }
+
+    /// <summary>--out FILE and the whole-number options <paramref name="numbers"/> names, each within its bounds.</summary>
+    private static (Dictionary<string, int> Numbers, string? File) Options(string[] args, string command, Dictionary<string, (int Minimum, int Maximum)> numbers)
+    {
+        var given = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? file = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (name == "--out")
+            {
+                file = ++i < args.Length ? args[i] : throw new UsageException("--out takes a file name.");
+            }
+            else if (numbers.TryGetValue(name, out var bounds))
+            {
+                given[name] = Number(args, ++i, name, bounds.Minimum, bounds.Maximum);
+            }
+            else
+            {
+                throw new UsageException($"unknown option '{name}'; {command} takes {string.Join(", ", numbers.Keys.Select(n => n + " N"))} and --out FILE.");
+            }
+        }
+
+        return (given, file);
     }
 
     private static int Number(string[] args, int index, string option, int minimum, int maximum) =>

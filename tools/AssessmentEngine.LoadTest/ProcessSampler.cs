@@ -195,15 +195,18 @@ public sealed class ProcessSampler : IAsyncDisposable
         }
     }
 
-    private static double MemoryMb(int pid)
+    private static double MemoryMb(int pid) => Kilobytes(pid, "smaps_rollup", "Pss:") / 1024.0;
+
+    /// <summary>A field in kB of /proc/PID/<paramref name="file"/> (Pss: in smaps_rollup, VmRSS: in status); 0 once the process has ended.</summary>
+    public static long Kilobytes(int pid, string file, string field)
     {
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
+            foreach (var line in File.ReadLines($"/proc/{pid}/{file}"))
             {
-                if (line.StartsWith("Pss:", StringComparison.Ordinal))
+                if (line.StartsWith(field, StringComparison.Ordinal))
                 {
-                    return double.Parse(line[4..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
+                    return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
                 }
             }
         }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace AssessmentEngine.LoadTest;
 
@@ -88,25 +87,7 @@ public sealed class WorkingSetSampler : IAsyncDisposable
         }
     }
 
-    private static long ResidentKb(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-                }
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException)
-        {
-            // It ended.
-        }
-
-        return 0;
-    }
+    private static long ResidentKb(int pid) => ProcessSampler.Kilobytes(pid, "status", "VmRSS:");
 
     public async ValueTask DisposeAsync()
     {

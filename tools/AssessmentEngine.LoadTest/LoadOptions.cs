@@ -41,6 +41,21 @@ public sealed record LoadOptions
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>exam (the default): the sitting above; evidence: candidates upload and download one file each (--file-mb, --concurrent).</summary>
+    public string Scenario { get; init; } = "exam";
+
+    /// <summary>Evidence: the size of each candidate's file in MB (MiB, as the engine's limit counts them).</summary>
+    public int FileMb { get; init; } = 20;
+
+    /// <summary>Evidence: how many candidates upload at the same moment, one file each.</summary>
+    public int Concurrent { get; init; } = 50;
+
+    /// <summary>Evidence: pdf (%PDF-1.7 then random bytes: the word count runs PdfPig on it) or mp4 (an ftyp box then random bytes: nothing parsed).</summary>
+    public string FileKind { get; init; } = "pdf";
+
+    /// <summary>Evidence: the size of each PATCH in MB, as the page's upload client sends them.</summary>
+    public int PieceMb { get; init; } = 4;
+
     public const string Usage = """
         usage: dotnet run -c Release --project tools/AssessmentEngine.LoadTest -- [options]
 
@@ -63,6 +78,17 @@ public sealed record LoadOptions
           --sign-in code|password the one-time code the centre printed (default) or the password (PBKDF2 every time)
           --results FILE          JSON results (default loadtest-results.json)
           --seed N                jitter and answer choices (default 1)
+
+        --scenario evidence: each of N candidates (a setup from ./ae loadtest setup-evidence) signs in, opens the brief's
+        page for its upload token, uploads one generated file at the same moment as the others (tus, in pieces streamed
+        from a generator: never the whole file in memory), then downloads it and checks its SHA-256. The engine's
+        resident set (VmRSS) is sampled every 250 ms: idle before, during and after.
+
+          --scenario exam|evidence  what to play (default exam)
+          --file-mb N             evidence: each file's size in MB (default 20; the engine takes at most 200)
+          --concurrent N          evidence: candidates uploading at once, one file each (default 50)
+          --file-kind pdf|mp4     evidence: %PDF-1.7 (words counted by PdfPig) or an MP4 ftyp box, then random bytes (default pdf)
+          --piece-mb N            evidence: MB per PATCH (default 4)
 
         Run the engine with SignIn__PermitsPerMinute=100000: every candidate signs in from this one address.
         """;
@@ -94,6 +120,11 @@ public sealed record LoadOptions
                 "--sign-in" => options with { SignIn = Value() switch { "code" => "code", "password" => "password", _ => throw new ArgumentException("--sign-in takes code or password.") } },
                 "--results" => options with { Results = Value() },
                 "--seed" => options with { Seed = (int)Number(int.MinValue) },
+                "--scenario" => options with { Scenario = Value() switch { "exam" => "exam", "evidence" => "evidence", _ => throw new ArgumentException("--scenario takes exam or evidence.") } },
+                "--file-mb" => options with { FileMb = (int)Number(1) },
+                "--concurrent" => options with { Concurrent = (int)Number(1) },
+                "--file-kind" => options with { FileKind = Value() switch { "pdf" => "pdf", "mp4" => "mp4", _ => throw new ArgumentException("--file-kind takes pdf or mp4.") } },
+                "--piece-mb" => options with { PieceMb = (int)Number(1) },
                 _ => throw new ArgumentException($"unknown option '{name}'."),
             };
         }

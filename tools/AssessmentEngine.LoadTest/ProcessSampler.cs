@@ -137,9 +137,7 @@ public sealed class ProcessSampler : IAsyncDisposable
                 return "postgres";
             }
 
-            return name.StartsWith("dotnet", StringComparison.Ordinal) || name.StartsWith("AssessmentEngin", StringComparison.Ordinal)
-                ? File.ReadAllText($"/proc/{pid}/cmdline").Contains("AssessmentEngine.Web.dll", StringComparison.Ordinal) ? "engine" : null
-                : null;
+            return IsEngine(pid, name) ? "engine" : null;
         }
         catch (IOException)
         {
@@ -150,6 +148,37 @@ public sealed class ProcessSampler : IAsyncDisposable
             return null;
         }
     }
+
+    /// <summary>The engine's processes now running (their command line names AssessmentEngine.Web.dll); none off Linux.</summary>
+    public static IReadOnlyList<int> EngineProcesses()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return [];
+        }
+
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(directory), out var pid) && IsEngine(pid, File.ReadAllText($"/proc/{pid}/comm").Trim()))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // It ended, or is not ours to read.
+            }
+        }
+
+        return found;
+    }
+
+    private static bool IsEngine(int pid, string name) =>
+        (name.StartsWith("dotnet", StringComparison.Ordinal) || name.StartsWith("AssessmentEngin", StringComparison.Ordinal))
+        && File.ReadAllText($"/proc/{pid}/cmdline").Contains("AssessmentEngine.Web.dll", StringComparison.Ordinal);
 
     private static double? Cpu(int pid)
     {
@@ -166,15 +195,18 @@ public sealed class ProcessSampler : IAsyncDisposable
         }
     }
 
-    private static double MemoryMb(int pid)
+    private static double MemoryMb(int pid) => Kilobytes(pid, "smaps_rollup", "Pss:") / 1024.0;
+
+    /// <summary>A field in kB of /proc/PID/<paramref name="file"/> (Pss: in smaps_rollup, VmRSS: in status); 0 once the process has ended.</summary>
+    public static long Kilobytes(int pid, string file, string field)
     {
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
+            foreach (var line in File.ReadLines($"/proc/{pid}/{file}"))
             {
-                if (line.StartsWith("Pss:", StringComparison.Ordinal))
+                if (line.StartsWith(field, StringComparison.Ordinal))
                 {
-                    return double.Parse(line[4..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
+                    return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
                 }
             }
         }

@@ -20,6 +20,10 @@ public sealed class SubmissionProjection : SingleStreamProjection<Submission, Gu
     public static Submission Apply(EvidenceSubmitted submitted, Submission submission) => submission.Apply(submitted);
 
     public static Submission Apply(EvidenceJudged judged, Submission submission) => submission.Apply(judged);
+
+    public static Submission Apply(EvidenceSampled sampled, Submission submission) => submission.Apply(sampled);
+
+    public static Submission Apply(EvidenceVerified verified, Submission submission) => submission.Apply(verified);
 }
 
 public static class EvidenceSetup
@@ -27,7 +31,7 @@ public static class EvidenceSetup
     public static StoreOptions ConfigureEvidence(this StoreOptions options)
     {
         options.Events.AddEventTypes([typeof(EvidenceFileAdded), typeof(EvidenceFileScanned), typeof(EvidenceFileRemoved), typeof(EvidenceSubmitted),
-            typeof(EvidenceJudged), typeof(EvidenceFileDownloaded)]);
+            typeof(EvidenceJudged), typeof(EvidenceSampled), typeof(EvidenceVerified), typeof(EvidenceFileDownloaded)]);
         options.Projections.Add<SubmissionProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Submission>().Index(s => s.CentreId).Index(s => s.CandidateId);
         options.Schema.For<EvidenceUpload>().Index(u => u.CandidateId);
@@ -47,6 +51,8 @@ public static class EvidenceSetup
         services.AddScoped<ScanPendingFilesJob>();
         services.AddScoped<Judging.EvidenceForAssessors>();
         services.AddScoped<Judging.JudgeEvidence>();
+        services.AddScoped<Verifying.SampleEvidence>();
+        services.AddScoped<Verifying.VerifyEvidence>();
         return services;
     }
 

@@ -67,6 +67,16 @@ public static class EvidenceCandidates
         return browser;
     }
 
+    /// <summary>A member of staff of <paramref name="centre"/> holding <paramref name="roles"/>, signed in.</summary>
+    public static async Task<(PageClient Browser, UserAccount Account)> StaffAsync(EngineFactory engine, Centre centre, string email, params Role[] roles)
+    {
+        var account = await Centres.StaffAsync(engine.Services.GetRequiredService<IDocumentStore>(), centre, email, roles);
+        var browser = Client(engine);
+        using var signedIn = await browser.SignInAsStaffAsync(account.SignInName, Centres.Password);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return (browser, account);
+    }
+
     /// <summary>Submits the draft with the declaration as the page's form does; the page the browser lands on (after the redirect) or the refusal.</summary>
     public static async Task<string> SubmitAsync(PageClient browser, string page)
     {

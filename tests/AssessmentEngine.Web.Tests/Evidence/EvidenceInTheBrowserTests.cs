@@ -173,6 +173,24 @@ public sealed class EvidenceInTheBrowserTests(TestDatabase database, Browser bro
         await desk.GetByRole(AriaRole.Button, new() { Name = "Record the judgement" }).ClickAsync();
         await Expect(desk.Locator(".notice")).ToContainTextAsync("Version 1 judged");
 
+        // The centre's verifier finds the judgement in their sample (a criterion not met) and disagrees, saying why.
+        var verifier = await Centres.StaffAsync(_store, _centre, $"verifier{_centre.Number}@example.org", Role.Verifier);
+        await using var verifierContext = await browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
+        var iv = await verifierContext.NewPageAsync();
+        await Browser.SignInStaffAsync(iv, _baseUrl, verifier.SignInName, Centres.Password);
+        await Browser.OpenAsync(iv, $"{_baseUrl}/verify/centres/{_centre.Id}");
+        await Expect(iv.GetByRole(AriaRole.Heading, new() { Name = "Evidence judgements (1)" })).ToBeVisibleAsync();
+        await AccessibilityCheck.CheckAsync(iv, "the verifier's sample with evidence");
+        await iv.Locator($"a[href='/verify/evidence/{Submission.IdFor(enrolment.Id, EvidenceCandidates.Brief)}']").ClickAsync();
+        await Expect(iv.Locator("p.sample").First).ToContainTextAsync("not every criterion met");
+        await AccessibilityCheck.CheckAsync(iv, "verifying a judgement");
+        await iv.GetByLabel("I disagree", new() { Exact = true }).CheckAsync();
+        await iv.GetByLabel("Comment (needed when you disagree)").FillAsync("3.2 is met: the appendix shows it.");
+        await iv.GetByRole(AriaRole.Button, new() { Name = "Record my verification" }).ClickAsync();
+        await Expect(iv.Locator(".notice")).ToContainTextAsync("Your verification of version 1 is recorded.");
+        await Expect(iv.Locator("p.verification")).ToContainTextAsync("disagrees with the judgement");
+        await AccessibilityCheck.CheckAsync(iv, "a verified judgement");
+
         // The candidate reads the feedback, uploads a revised report and submits version 2; version 1 stays as it was.
         await page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Expect(page.Locator("section.version").First).ToContainTextAsync("4.2: not yet met — Show your own organisation's figures.");

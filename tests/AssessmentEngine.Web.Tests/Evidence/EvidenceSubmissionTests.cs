@@ -47,14 +47,7 @@ public sealed class EvidenceSubmissionTests(TestDatabase database) : IClassFixtu
         return (enrolled.Candidate, enrolled.Enrolment, enrolled.Browser, enrolled.Page);
     }
 
-    private async Task<PageClient> StaffAsync(string email, Centre centre, Role role)
-    {
-        var account = await Centres.StaffAsync(_store, centre, email, role);
-        var browser = Client();
-        using var signedIn = await browser.SignInAsStaffAsync(account.SignInName, Centres.Password);
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        return browser;
-    }
+    private async Task<PageClient> StaffAsync(string email, Centre centre, Role role) => (await EvidenceCandidates.StaffAsync(_engine, centre, email, role)).Browser;
 
     private async Task<Submission?> SubmissionAsync(Guid enrolmentId)
     {

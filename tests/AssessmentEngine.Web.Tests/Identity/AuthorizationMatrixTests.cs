@@ -274,6 +274,17 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
             new(Step.AfterTheEndpoints, Rule.Own(Role.Assessor), $"/assess/evidence/{_ids.Submission}",
                 _ => Task.FromResult(new Form([.. _objects.Covers.Select(c => new KeyValuePair<string, string>($"met:{c}", "met")), new("version", "1"), new("feedback", "Good")])),
                 Merits: caller => caller is { Role: Role.Assessor, AtOwningCentre: true }, Says: "is already judged")],
+        // The judged version is sampled, then verified, by the owning centre's verifier (who did not judge it); in the assessor's area, nobody's.
+        [("{area:regex(^(assess|verify)$)}/evidence/{submissionId:guid}", "Sample")] =
+        [
+            new(Step.AfterTheEndpoints, Rule.Own(), $"/assess/evidence/{_ids.Submission}", Fields(("version", "1"))),
+            new(Step.AfterTheEndpoints, Rule.Own(Role.Verifier), $"/verify/evidence/{_ids.Submission}", Fields(("version", "1"))),
+        ],
+        [("{area:regex(^(assess|verify)$)}/evidence/{submissionId:guid}", "Verify")] =
+        [
+            new(Step.AfterTheEndpoints, Rule.Own(), $"/assess/evidence/{_ids.Submission}", Fields(("version", "1"), ("agrees", "true"), ("comment", "Agreed"))),
+            new(Step.AfterTheEndpoints, Rule.Own(Role.Verifier), $"/verify/evidence/{_ids.Submission}", Fields(("version", "1"), ("agrees", "true"), ("comment", "Agreed"))),
+        ],
         // The exam officer's pages. The home page names the centre in its form: an exam officer of another centre is refused.
         [("admin", "Marking")] = [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), "/admin", Fields(("centreId", _ids.Centre.ToString()), ("anonymous", "false")))],
         [("admin", "SingleSignOn")] = [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), "/admin", Fields(("centreId", _ids.Centre.ToString()), ("issuer", "")))],

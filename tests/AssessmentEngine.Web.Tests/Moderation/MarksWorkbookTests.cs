@@ -4,6 +4,9 @@ using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Answering;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
+using AssessmentEngine.Web.Features.Evidence;
+using AssessmentEngine.Web.Features.Evidence.Judging;
+using AssessmentEngine.Web.Features.Evidence.Verifying;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Features.Invigilation.LoggingIncidents;
@@ -168,6 +171,77 @@ public sealed class MarksWorkbookTests(TestDatabase database) : IClassFixture<Te
     }
 
     [Fact]
+    public async Task The_evidence_sheet_holds_each_version_submitted_with_its_judgement_and_the_verifiers_outcome_withholding_names_the_centre_marks_anonymously()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 2, "EV");
+        var centre = sitting.Centre with { AnonymousMarking = true };
+        await using (var session = _store.LightweightSession())
+        {
+            session.Store(centre);
+            await session.SaveChangesAsync();
+        }
+
+        var assessor = await Centres.StaffAsync(_store, centre, $"evassessor{centre.Number}@example.org", Role.Assessor);
+        var verifier = await Centres.StaffAsync(_store, centre, $"evverifier{centre.Number}@example.org", Role.Verifier);
+        BankUnit unit;
+        await using (var query = _store.QuerySession())
+        {
+            unit = (await query.LoadAsync<BankUnit>("FE6V 35"))!;
+        }
+
+        var brief = unit.Briefs![0];
+        var now = DateTimeOffset.UtcNow;
+        static EvidenceFile File(string name, int? words) => new(Guid.NewGuid(), name, EvidenceKind.Pdf, 9, "", words, ScanState.NotScanned);
+        async Task<Guid> SubmittedAsync(Candidate candidate, params EvidenceFile[] files)
+        {
+            var id = Submission.IdFor(Guid.NewGuid(), brief.Id);
+            await using var session = _store.LightweightSession();
+            session.Events.StartStream<Submission>(id, [
+                .. files.Select(f => new EvidenceFileAdded(id, Guid.NewGuid(), candidate.Id, centre.Id, unit.Id, brief.Id, f, "candidate", now)),
+                new EvidenceSubmitted(id, centre.Id, 1, files.Select(f => f.Id).ToList(), new BriefRevision(brief.Id, brief.ContentHash, brief.Title, brief.Html),
+                    SubmissionDecisions.Declaration, "candidate", "192.0.2.1", now),
+            ]);
+            await session.SaveChangesAsync();
+            return id;
+        }
+
+        var judged = await SubmittedAsync(sitting.Candidates[0], File("report.pdf", 3_200), File("plan.pdf", 800), File("photo.png", null));
+        await SubmittedAsync(sitting.Candidates[1], File("slides.pdf", null));
+        using (var scope = _engine.Services.CreateScope())
+        {
+            var criteria = brief.Covers.Select((c, i) => new CriterionJudgement(c, i > 0, i > 0 ? "" : "Say how you checked it.")).ToList();
+            await scope.ServiceProvider.GetRequiredService<JudgeEvidence>()
+                .HandleAsync(EngineClaims.For(assessor, "test", now), judged, 1, criteria, "Nearly there.", "192.0.2.1", CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<VerifyEvidence>()
+                .HandleAsync(EngineClaims.For(verifier, "test", now), judged, 1, agrees: false, "=the first criterion is met", "192.0.2.9", CancellationToken.None);
+        }
+
+        var export = await ExportAsync(new Built(sitting, assessor, verifier, Guid.Empty, Guid.Empty));
+        Assert.Equal(ExportStatus.Ready, export.Status);
+        Assert.Equal(2, export.Counts!.Evidence);
+        using var workbook = await StoredWorkbookAsync(export.Id);
+        var sheet = workbook.Worksheet(MarksWorkbook.Evidence);
+        Assert.Equal(MarksWorkbook.EvidenceHeaders, Headers(sheet));
+        var rows = Enumerable.Range(2, 2).Select(r => Row(sheet, r)).ToDictionary(r => r["Candidate number"].GetString());
+        var first = rows[sitting.Candidates[0].CandidateNumber];
+        Assert.Equal(sitting.Candidates[0].Name, first["Candidate name"].GetString());
+        Assert.Equal(("FE6V 35", brief.Method, brief.Title, 1d), (first["Unit code"].GetString(), first["Method"].GetString(), first["Brief"].GetString(), first["Version"].GetDouble()));
+        Assert.Equal(("report.pdf;plan.pdf;photo.png", 4_000d), (first["Files"].GetString(), first["Word count"].GetDouble()));
+        Assert.Equal($"{brief.Covers.Count - 1} of {brief.Covers.Count}", first["Criteria met"].GetString());
+        Assert.Equal(assessor.DisplayName, first["Assessor"].GetString());
+        Assert.Equal(TimeZoneInfo.ConvertTime(now, centre.Zone).DateTime, first["Judged at"].GetDateTime(), TimeSpan.FromMinutes(1));
+        Assert.Equal(EvidenceSamplingRule.NotEveryCriterionMet, first["Sample reason"].GetString());
+        Assert.Equal((ExportMarksJob.Initials(verifier.DisplayName), "disagrees", "=the first criterion is met"),
+            (first["Verifier"].GetString(), first["IV outcome"].GetString(), first["IV comment"].GetString()));
+        Assert.False(first["IV comment"].HasFormula);
+
+        // Not yet judged at a centre that marks anonymously: the number only, and no judgement.
+        var waiting = rows[sitting.Candidates[1].CandidateNumber];
+        Assert.Equal(("", "slides.pdf", "", "", ""), (waiting["Candidate name"].GetString(), waiting["Files"].GetString(), waiting["Word count"].GetString(),
+            waiting["Criteria met"].GetString(), waiting["IV outcome"].GetString()));
+    }
+
+    [Fact]
     public async Task Every_sheet_holds_the_attempts_that_produced_it()
     {
         var built = await AttemptsAsync();
@@ -186,7 +260,7 @@ public sealed class MarksWorkbookTests(TestDatabase database) : IClassFixture<Te
         Assert.Equal(questions, export.Counts.Responses);
 
         using var workbook = await StoredWorkbookAsync(export.Id);
-        Assert.Equal(["Summary", "Marks", "Responses", "Incidents", "Items"], workbook.Worksheets.Select(w => w.Name).ToList());
+        Assert.Equal(["Summary", "Marks", "Responses", "Evidence", "Incidents", "Items"], workbook.Worksheets.Select(w => w.Name).ToList());
         foreach (var sheet in workbook.Worksheets)
         {
             Assert.Equal(1, sheet.SheetView.SplitRow);
@@ -476,7 +550,7 @@ public sealed class MarksWorkbookTests(TestDatabase database) : IClassFixture<Te
         Assert.Equal((3, 3 * 8, 3), (counts.Attempts, counts.Responses, counts.ResponseSheets));
         stream.Position = 0;
         using var workbook = new XLWorkbook(stream);
-        Assert.Equal(["Summary", "Marks", "Responses", "Responses 2", "Responses 3", "Incidents", "Items"], workbook.Worksheets.Select(w => w.Name).ToList());
+        Assert.Equal(["Summary", "Marks", "Responses", "Responses 2", "Responses 3", "Evidence", "Incidents", "Items"], workbook.Worksheets.Select(w => w.Name).ToList());
         Assert.Equal([11, 11, 5], workbook.Worksheets.Where(w => w.Name.StartsWith("Responses", StringComparison.Ordinal)).Select(w => w.LastRowUsed().RowNumber()).ToList());
     }
 

@@ -50,6 +50,18 @@ public sealed record EvidenceJudged(
     public string Describe() => $"{Actor} judged version {Version} of a submission: {Criteria.Count(c => c.Met)} of {Criteria.Count} criteria met";
 }
 
+/// <summary>A judged version added to the internal verifier's sample: chosen by the centre's verifier, or drawn by the centre's sampling rule.</summary>
+public sealed record EvidenceSampled(Guid SubmissionId, Guid CentreId, int Version, string Reason, string Actor, DateTimeOffset At);
+
+/// <summary>The internal verifier's outcome on a judged version: agreeing with the assessor's judgement or not, with a comment (required when not).</summary>
+public sealed record EvidenceVerified(Guid SubmissionId, Guid CentreId, int Version, bool Agrees, string Comment, string Actor, string SourceAddress, DateTimeOffset At)
+    : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => SubmissionId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
+    public string Describe() => $"{Actor} verified the judgement of version {Version} of a submission: {(Agrees ? "agrees" : "disagrees")}";
+}
+
 /// <summary>A file of the submission downloaded (by its candidate, an assessor or a verifier).</summary>
 public sealed record EvidenceFileDownloaded(Guid SubmissionId, Guid CentreId, Guid FileId, string FileName, string Actor, string SourceAddress, DateTimeOffset At) : IAuditEvent
 {

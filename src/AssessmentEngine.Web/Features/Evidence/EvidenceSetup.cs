@@ -20,6 +20,10 @@ public sealed class SubmissionProjection : SingleStreamProjection<Submission, Gu
     public static Submission Apply(EvidenceSubmitted submitted, Submission submission) => submission.Apply(submitted);
 
     public static Submission Apply(EvidenceJudged judged, Submission submission) => submission.Apply(judged);
+
+    public static Submission Apply(EvidenceSampled sampled, Submission submission) => submission.Apply(sampled);
+
+    public static Submission Apply(EvidenceVerified verified, Submission submission) => submission.Apply(verified);
 }
 
 public sealed class AssessorRecordProjection : SingleStreamProjection<Recording.AssessorRecord, Guid>
@@ -34,7 +38,7 @@ public static class EvidenceSetup
     public static StoreOptions ConfigureEvidence(this StoreOptions options)
     {
         options.Events.AddEventTypes([typeof(EvidenceFileAdded), typeof(EvidenceFileScanned), typeof(EvidenceFileRemoved), typeof(EvidenceSubmitted),
-            typeof(EvidenceJudged), typeof(EvidenceFileDownloaded)]);
+            typeof(EvidenceJudged), typeof(EvidenceSampled), typeof(EvidenceVerified), typeof(EvidenceFileDownloaded)]);
         options.Projections.Add<SubmissionProjection>(ProjectionLifecycle.Inline);
         options.Events.AddEventTypes([typeof(Recording.AssessorEvidenceRecorded), typeof(Recording.WitnessConfirmed)]);
         options.Projections.Add<AssessorRecordProjection>(ProjectionLifecycle.Inline);
@@ -58,6 +62,8 @@ public static class EvidenceSetup
         services.AddScoped<Judging.EvidenceForAssessors>();
         services.AddScoped<Judging.JudgeEvidence>();
         services.AddScoped<Recording.RecordAssessorEvidence>();
+        services.AddScoped<Verifying.SampleEvidence>();
+        services.AddScoped<Verifying.VerifyEvidence>();
         return services;
     }
 

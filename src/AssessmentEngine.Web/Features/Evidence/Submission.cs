@@ -3,9 +3,12 @@ using AssessmentEngine.Web.Infrastructure.Store;
 
 namespace AssessmentEngine.Web.Features.Evidence;
 
-/// <summary>A submitted version: the files as they were, the brief as it was, the declaration, and the assessor's judgement once made.</summary>
+/// <summary>
+/// A submitted version: the files as they were, the brief as it was, the declaration, the assessor's judgement once made,
+/// and the internal verifier's sample and outcome once the judgement is sampled and verified.
+/// </summary>
 public sealed record SubmittedVersion(int Number, IReadOnlyList<EvidenceFile> Files, BriefRevision Brief, string Declaration, string SubmittedBy, DateTimeOffset SubmittedAt,
-    EvidenceJudged? Judgement = null);
+    EvidenceJudged? Judgement = null, EvidenceSampled? Sampled = null, EvidenceVerified? Verification = null);
 
 public enum SubmissionStatus
 {
@@ -69,6 +72,16 @@ public sealed record Submission(Guid Id, Guid EnrolmentId, Guid CandidateId, Gui
     {
         Versions = Versions.Select(v => v.Number == judged.Version ? v with { Judgement = judged } : v).ToList(),
     };
+
+    public Submission Apply(EvidenceSampled sampled) => this with
+    {
+        Versions = Versions.Select(v => v.Number == sampled.Version ? v with { Sampled = sampled } : v).ToList(),
+    };
+
+    public Submission Apply(EvidenceVerified verified) => this with
+    {
+        Versions = Versions.Select(v => v.Number == verified.Version ? v with { Verification = verified } : v).ToList(),
+    };
 }
 
 /// <summary>The decisions on a submission: pure functions from its state and a command to the events that follow.</summary>
@@ -76,6 +89,9 @@ public static class SubmissionDecisions
 {
     public const string Declaration =
         "I declare that this is my own work: I wrote or made it myself, I have said where I used anyone else's words or work, and it is about my own practice or the case given.";
+
+    /// <summary>Why a version is in the sample when the verifier, not the rule, put it there.</summary>
+    public const string VerifiersChoice = "chosen by the verifier";
 
     /// <summary>Refuses another file when the draft is full or the latest version waits for the assessor.</summary>
     public static void EnsureDraftTakes(Submission? submission, string fileName)
@@ -177,5 +193,49 @@ public static class SubmissionDecisions
 
         return new EvidenceJudged(submission.Id, submission.CentreId, version, criteria.Select(c => c with { Comment = c.Comment.Trim() }).ToList(),
             feedback.Trim(), actor, sourceAddress, now);
+    }
+    /// <summary>Adds a judged version to the internal verifier's sample; a version sampled already stays as it was sampled.</summary>
+    public static IReadOnlyList<object> Sample(Submission submission, int version, string reason, string actor, DateTimeOffset now) =>
+        JudgedVersion(submission, version, "sampled").Sampled is null ? [new EvidenceSampled(submission.Id, submission.CentreId, version, reason, actor, now)] : [];
+
+    /// <summary>
+    /// The internal verifier agrees or disagrees with the judgement of a version, with a comment when they disagree; nobody
+    /// verifies a judgement they made. A version not yet in the sample joins it as the verifier's choice.
+    /// </summary>
+    public static IReadOnlyList<object> Verify(Submission submission, int version, bool agrees, string? comment, string verifier, string sourceAddress, DateTimeOffset now)
+    {
+        var judged = JudgedVersion(submission, version, "verified");
+        if (string.Equals(judged.Judgement!.Actor, verifier, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RefusedException(RefusalKind.Forbidden,
+                $"You judged version {version}: staff must never internally verify their own assessments. Another verifier at the centre can verify it.");
+        }
+
+        if (judged.Verification is { } done)
+        {
+            throw new RefusedException(RefusalKind.Conflict, $"{done.Actor} has already verified the judgement of version {version}.");
+        }
+
+        if (!agrees && string.IsNullOrWhiteSpace(comment))
+        {
+            throw new RefusedException(RefusalKind.Invalid, "Say why you disagree with the judgement: a comment is needed when you do not agree.");
+        }
+
+        if (comment?.Length > 2_000)
+        {
+            throw new RefusedException(RefusalKind.Invalid, "The comment is limited to 2,000 characters.");
+        }
+
+        var verified = new EvidenceVerified(submission.Id, submission.CentreId, version, agrees, comment?.Trim() ?? "", verifier, sourceAddress, now);
+        return judged.Sampled is null ? [new EvidenceSampled(submission.Id, submission.CentreId, version, VerifiersChoice, verifier, now), verified] : [verified];
+    }
+
+    private static SubmittedVersion JudgedVersion(Submission submission, int version, string what)
+    {
+        var found = submission.Versions.FirstOrDefault(v => v.Number == version)
+            ?? throw new RefusedException(RefusalKind.NotFound, $"There is no version {version} of this submission.");
+        return found.Judgement is null
+            ? throw new RefusedException(RefusalKind.Conflict, $"Version {version} is not judged yet: only a judged version can be {what}.")
+            : found;
     }
 }

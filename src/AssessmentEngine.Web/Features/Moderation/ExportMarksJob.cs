@@ -2,6 +2,7 @@ using System.Text;
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Enrolments;
+using AssessmentEngine.Web.Features.Evidence;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.Sittings;
@@ -12,7 +13,7 @@ using Marten;
 namespace AssessmentEngine.Web.Features.Moderation;
 
 /// <summary>
-/// Produces a requested moderation export and stores it: the workbook and the Marks sheet as CSV, written to temporary
+/// Produces a requested moderation export and stores it: the workbook (with the evidence submitted in the range) and the Marks sheet as CSV, written to temporary
 /// files first and then into PostgreSQL chunk by chunk. Running it again for the same export writes it again (idempotent).
 /// Nightly, every centre gets an export of the attempts of its previous day.
 /// </summary>
@@ -113,8 +114,47 @@ public sealed class ExportMarksJob(IDocumentStore store, ExportFiles files, IBac
         var lookups = new Lookups(session);
         await using var xlsx = new FileStream(xlsxPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         await using var csv = new StreamWriter(csvPath, false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16);
-        return await workbook.WriteAsync(xlsx, csv, AttemptsAsync(session, export, centre, lookups, cancellationToken),
+        return await workbook.WriteAsync(xlsx, csv, AttemptsAsync(session, export, centre, lookups, cancellationToken), EvidenceAsync(session, export, centre, lookups, cancellationToken),
             (sittings, token) => IncidentsAsync(session, centre, sittings, lookups, token), cancellationToken);
+    }
+
+    /// <summary>The versions of evidence submitted at the centre in the export's days (and unit), a page of submissions at a time.</summary>
+    private static async IAsyncEnumerable<ExportedEvidence> EvidenceAsync(
+        IQuerySession session, MarksExport export, Centre centre, Lookups lookups, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var from = CentreTime.FromLocal(export.From, TimeOnly.MinValue, centre.Zone);
+        var to = CentreTime.FromLocal(export.To.AddDays(1), TimeOnly.MinValue, centre.Zone);
+        var query = session.Query<Submission>().Where(s => s.CentreId == centre.Id);
+        if (export.UnitCode is { } unit)
+        {
+            query = query.Where(s => s.UnitCode == unit);
+        }
+
+        var briefs = new Dictionary<string, IReadOnlyList<Brief>>(StringComparer.Ordinal);
+        for (var skip = 0; ; skip += Page)
+        {
+            var page = await query.OrderBy(s => s.UnitCode).ThenBy(s => s.Id).Skip(skip).Take(Page).ToListAsync(cancellationToken);
+            var versions = page.SelectMany(s => s.Versions.Where(v => v.SubmittedAt >= from && v.SubmittedAt < to).Select(v => (Submission: s, Version: v))).ToList();
+            await lookups.LoadCandidatesAsync(versions.Select(v => v.Submission.CandidateId), cancellationToken);
+            await lookups.LoadStaffAsync(versions.SelectMany(v => new[] { v.Version.Judgement?.Actor, v.Version.Verification?.Actor }).OfType<string>(), cancellationToken);
+            foreach (var code in versions.Select(v => v.Submission.UnitCode).Distinct().Where(code => !briefs.ContainsKey(code)).ToList())
+            {
+                briefs[code] = (await session.LoadAsync<BankUnit>(code, cancellationToken))?.Briefs ?? [];
+            }
+
+            foreach (var (submission, version) in versions)
+            {
+                var brief = briefs[submission.UnitCode].FirstOrDefault(b => b.Id == submission.BriefId);
+                yield return new ExportedEvidence(submission, version, lookups.Candidate(submission.CandidateId), centre.AnonymousMarking && version.Judgement is null,
+                    brief?.Method ?? "", version.Brief.Title, version.Judgement is { } judged ? lookups.Staff(judged.Actor)?.DisplayName : null,
+                    version.Verification is { } verified ? Initials(lookups.Staff(verified.Actor)?.DisplayName) : null);
+            }
+
+            if (page.Count < Page)
+            {
+                yield break;
+            }
+        }
     }
 
     /// <summary>The export's attempts, a page at a time, each with what its rows need.</summary>
@@ -182,6 +222,7 @@ public sealed class ExportMarksJob(IDocumentStore store, ExportFiles files, IBac
         private readonly Dictionary<Guid, Candidate> _candidates = [];
         private readonly Dictionary<Guid, Sitting?> _sittings = [];
         private readonly Dictionary<Guid, UserAccount?> _accounts = [];
+        private readonly Dictionary<string, UserAccount?> _bySignIn = new(StringComparer.Ordinal);
         private readonly Dictionary<(string ItemId, string Hash), (Item Item, int Revision)> _revisions = [];
         private readonly HashSet<string> _itemsRead = new(StringComparer.Ordinal);
 
@@ -192,6 +233,24 @@ public sealed class ExportMarksJob(IDocumentStore store, ExportFiles files, IBac
         public Sitting? Sitting(Guid id) => _sittings.GetValueOrDefault(id);
 
         public UserAccount? Account(Guid id) => _accounts.GetValueOrDefault(id);
+
+        /// <summary>A member of staff by sign-in name (as evidence's events name them).</summary>
+        public UserAccount? Staff(string signInName) => _bySignIn.GetValueOrDefault(signInName);
+
+        public async Task LoadStaffAsync(IEnumerable<string> signInNames, CancellationToken cancellationToken)
+        {
+            var missing = signInNames.Distinct(StringComparer.Ordinal).Where(name => !_bySignIn.ContainsKey(name)).ToArray();
+            if (missing.Length == 0)
+            {
+                return;
+            }
+
+            var found = (await session.Query<UserAccount>().Where(a => a.SignInName.IsOneOf(missing)).ToListAsync(cancellationToken)).ToDictionary(a => a.SignInName, StringComparer.Ordinal);
+            foreach (var name in missing)
+            {
+                _bySignIn[name] = found.GetValueOrDefault(name);
+            }
+        }
 
         public (IReadOnlyDictionary<string, Item> Items, IReadOnlyDictionary<string, int> Revisions) Pinned(Attempt attempt)
         {

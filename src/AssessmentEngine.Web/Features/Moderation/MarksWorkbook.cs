@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Evidence;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Marking;
 
@@ -20,15 +21,27 @@ public sealed record ExportedIncident(
     DateTimeOffset SittingStartsAt, string UnitCode, string CentreNumber, string Room, DateTimeOffset LoggedAt, string Code, string Title, string? Note,
     string Candidates, string LoggedBy);
 
+/// <summary>
+/// A submitted version of a candidate's evidence with what its row needs: the candidate (their name withheld while the
+/// version waits for judgement at a centre that marks anonymously), the brief's method and title, and the names of who
+/// judged and verified it.
+/// </summary>
+public sealed record ExportedEvidence(
+    Submission Submission, SubmittedVersion Version, Candidate Candidate, bool NameWithheld, string Method, string BriefTitle, string? AssessorName, string? VerifierInitials);
+
 /// <summary>The units in an export: their titles and outcomes, by unit code.</summary>
 public sealed record ExportedUnit(string UnitCode, string Title, IReadOnlyList<Outcome> Outcomes);
 
 /// <summary>What a workbook holds: rows per sheet (headers not counted) and the Responses sheets it took.</summary>
-public sealed record WorkbookCounts(int Attempts, int Responses, int ResponseSheets, int Incidents, int Items, int Units);
+public sealed record WorkbookCounts(int Attempts, int Responses, int ResponseSheets, int Incidents, int Items, int Units)
+{
+    /// <summary>Rows of the Evidence sheet: submitted versions of evidence.</summary>
+    public int Evidence { get; init; }
+}
 
 /// <summary>
-/// The moderation workbook: Summary, Marks, Responses (over as many sheets as 1,048,576 rows a sheet need), Incidents
-/// and Items, in one pass over the attempts, with memory flat in their number. The Marks rows also go to a CSV.
+/// The moderation workbook: Summary, Marks, Responses (over as many sheets as 1,048,576 rows a sheet need), Evidence,
+/// Incidents and Items, in one pass over the attempts and one over the submitted evidence, with memory flat in their number. The Marks rows also go to a CSV.
 /// Times are shown in <paramref name="zone"/> (the centre's).
 /// </summary>
 public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, TimeZoneInfo zone, int responsesPerSheet = SheetWriter.MaxRows - 1)
@@ -38,6 +51,7 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
     public const string Responses = "Responses";
     public const string Incidents = "Incidents";
     public const string Items = "Items";
+    public const string Evidence = "Evidence";
 
     private readonly int _outcomes = units.Count == 0 ? 0 : units.Max(u => u.Outcomes.Count == 0 ? 0 : u.Outcomes.Max(o => o.Number));
 
@@ -61,6 +75,12 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
         "Marks", "Available", "Marker", "Second mark", "Second marker",
     ];
 
+    public static readonly IReadOnlyList<string> EvidenceHeaders =
+    [
+        "Candidate number", "Candidate name", "Unit code", "Method", "Brief", "Version", "Submitted at", "Files", "Word count", "Criteria met", "Assessor", "Judged at",
+        "Sampled on", "Sample reason", "Verifier", "Verified on", "IV outcome", "IV comment",
+    ];
+
     public static readonly IReadOnlyList<string> IncidentHeaders =
         ["Sitting date", "Unit code", "Centre number", "Room", "Logged at", "Code", "Title", "Note", "Candidates", "Logged by"];
 
@@ -69,10 +89,16 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
 
     /// <summary>
     /// Writes the workbook to <paramref name="xlsx"/> and the Marks rows to <paramref name="marksCsv"/>. Incidents are asked
-    /// for once the attempts are read, for the sittings they came from.
+    /// for once the attempts are read, for the sittings they came from. No evidence: its sheet has headers only.
     /// </summary>
-    public async Task<WorkbookCounts> WriteAsync(
+    public Task<WorkbookCounts> WriteAsync(
         Stream xlsx, TextWriter marksCsv, IAsyncEnumerable<ExportedAttempt> attempts,
+        Func<IReadOnlyCollection<Guid>, CancellationToken, Task<IReadOnlyList<ExportedIncident>>> incidents, CancellationToken cancellationToken) =>
+        WriteAsync(xlsx, marksCsv, attempts, null, incidents, cancellationToken);
+
+    /// <summary>As the other overload, with an Evidence sheet of the submitted versions of <paramref name="evidence"/>, read after the attempts.</summary>
+    public async Task<WorkbookCounts> WriteAsync(
+        Stream xlsx, TextWriter marksCsv, IAsyncEnumerable<ExportedAttempt> attempts, IAsyncEnumerable<ExportedEvidence>? evidence,
         Func<IReadOnlyCollection<Guid>, CancellationToken, Task<IReadOnlyList<ExportedIncident>>> incidents, CancellationToken cancellationToken)
     {
         var unitsByCode = units.ToDictionary(u => u.UnitCode, StringComparer.Ordinal);
@@ -145,11 +171,12 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
             }
 
             WriteSummary(workbook, summaries);
+            var evidenceCount = await WriteEvidenceAsync(workbook, evidence, cancellationToken);
             var logged = await incidents(sittings, cancellationToken);
             WriteIncidents(workbook, logged);
             WriteItems(workbook, itemTallies);
-            workbook.Finish([Summary, Marks, .. responseSheets, Incidents, Items]);
-            return new WorkbookCounts(attemptCount, responseCount, responseSheets.Count, logged.Count, itemTallies.Count, summaries.Count);
+            workbook.Finish([Summary, Marks, .. responseSheets, Evidence, Incidents, Items]);
+            return new WorkbookCounts(attemptCount, responseCount, responseSheets.Count, logged.Count, itemTallies.Count, summaries.Count) { Evidence = evidenceCount };
         }
         finally
         {
@@ -180,13 +207,9 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
         row.Text(decision?.Decision is { } d ? d.Replace('-', ' ') : null);
         row.Text(exported.AssessorName ?? decision?.Assessor);
         row.Date(decision is null ? null : Local(decision.DecidedAt), CellStyle.DateTime);
-        row.Date(attempt.Sampled is { } sampled ? Local(sampled.SampledAt).Date : null);
-        row.Text(attempt.Sampled?.Reason);
         var verification = attempt.Verification;
-        row.Text(verification is null ? null : exported.VerifierInitials ?? verification.Verifier);
-        row.Date(verification is null ? null : Local(verification.VerifiedAt).Date);
-        row.Text(verification is null ? null : verification.Agrees ? "agrees" : "disagrees");
-        row.Text(verification?.Comment);
+        WriteVerification(row, attempt.Sampled?.SampledAt, attempt.Sampled?.Reason,
+            verification is null ? null : (exported.VerifierInitials ?? verification.Verifier, verification.VerifiedAt, verification.Agrees, verification.Comment));
         row.EndRow();
     }
 
@@ -222,6 +245,53 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
         row.Text(second?.Marker);
         row.EndRow();
         tally.Tally.Add(mark, result.Total - (mark ?? 0));
+    }
+
+    private async Task<int> WriteEvidenceAsync(StreamedWorkbook workbook, IAsyncEnumerable<ExportedEvidence>? evidence, CancellationToken cancellationToken)
+    {
+        using var sheet = workbook.AddSheet(Evidence, Widths(EvidenceHeaders, EvidenceWidth));
+        var rows = 0;
+        if (evidence is null)
+        {
+            return rows;
+        }
+
+        await foreach (var exported in evidence.WithCancellation(cancellationToken))
+        {
+            var (submission, version) = (exported.Submission, exported.Version);
+            var words = version.Files.Where(f => f.Words is not null).ToList();
+            sheet.Text(exported.Candidate.CandidateNumber);
+            sheet.Text(exported.NameWithheld ? null : exported.Candidate.Name);
+            sheet.Text(submission.UnitCode);
+            sheet.Text(exported.Method);
+            sheet.Text(exported.BriefTitle);
+            sheet.Number(version.Number);
+            sheet.Date(Local(version.SubmittedAt), CellStyle.DateTime);
+            sheet.Text(string.Join(";", version.Files.Select(f => f.Name)));
+            sheet.Number(words.Count == 0 ? null : words.Sum(f => f.Words!.Value));
+            var judged = version.Judgement;
+            sheet.Text(judged is null ? null : $"{judged.Criteria.Count(c => c.Met)} of {judged.Criteria.Count}");
+            sheet.Text(judged is null ? null : exported.AssessorName ?? judged.Actor);
+            sheet.Date(judged is null ? null : Local(judged.At), CellStyle.DateTime);
+            var verification = version.Verification;
+            WriteVerification(sheet, version.Sampled?.At, version.Sampled?.Reason,
+                verification is null ? null : (exported.VerifierInitials ?? verification.Actor, verification.At, verification.Agrees, verification.Comment));
+            sheet.EndRow();
+            rows++;
+        }
+
+        return rows;
+    }
+
+    /// <summary>The internal verification's columns, the same on the Marks and Evidence sheets: sampled on, why, and who verified it, when, agreeing or not and why.</summary>
+    private void WriteVerification(IRowSink row, DateTimeOffset? sampledAt, string? reason, (string Verifier, DateTimeOffset At, bool Agrees, string Comment)? verification)
+    {
+        row.Date(sampledAt is { } sampled ? Local(sampled).Date : null);
+        row.Text(reason);
+        row.Text(verification?.Verifier);
+        row.Date(verification is { } verified ? Local(verified.At).Date : null);
+        row.Text(verification is null ? null : verification.Value.Agrees ? "agrees" : "disagrees");
+        row.Text(verification?.Comment);
     }
 
     private static void WriteSummary(StreamedWorkbook workbook, Dictionary<string, UnitTally> summaries)
@@ -349,6 +419,14 @@ public sealed partial class MarksWorkbook(IReadOnlyList<ExportedUnit> units, Tim
         "Item id" or "Marker" or "Second marker" => 22,
         "Statements" => 18,
         _ => Math.Max(10, header.Length + 3),
+    };
+
+    private static double EvidenceWidth(string header) => header switch
+    {
+        "Candidate name" or "Assessor" or "Sample reason" or "Brief" => 28,
+        "Files" or "IV comment" => 40,
+        "Submitted at" or "Judged at" => 17,
+        _ => Math.Max(12, header.Length + 3),
     };
 
     private static double SummaryWidth(string header) => header == "Unit title" ? 40 : Math.Max(12, header.Length + 3);

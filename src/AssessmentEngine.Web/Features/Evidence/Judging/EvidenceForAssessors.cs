@@ -49,14 +49,31 @@ public sealed class EvidenceForAssessors(IQuerySession session)
     }
 }
 
-/// <summary>The assessor records their judgement of the latest version: each criterion the brief covers, and feedback.</summary>
+/// <summary>
+/// The assessor records their judgement of the latest version: each criterion the brief covers, and feedback. The centre's
+/// sampling rule then runs on the judgement and may put it in the verifier's sample.
+/// </summary>
 public sealed class JudgeEvidence(IDocumentStore store, EvidenceForAssessors submissions, TimeProvider time)
 {
     public async Task HandleAsync(ClaimsPrincipal user, Guid submissionId, int version, IReadOnlyList<CriterionJudgement> criteria, string? feedback, string sourceAddress,
         CancellationToken cancellationToken)
     {
         var found = await submissions.OwnAsync(user, Role.Assessor, submissionId, cancellationToken);
-        await store.DecideAsync<Submission>(submissionId,
+        var written = await store.DecideAsync<Submission>(submissionId,
             submission => [SubmissionDecisions.Judge(submission, version, found.Covers, criteria, feedback, user.Actor(), sourceAddress, time.GetUtcNow())], cancellationToken);
+        if (written is not [EvidenceJudged judged])
+        {
+            return;
+        }
+
+        await using var session = store.QuerySession();
+        var atCentre = await session.Query<Submission>().Where(s => s.CentreId == found.Submission.CentreId && s.UnitCode == found.Submission.UnitCode)
+            .ToListAsync(cancellationToken);
+        var othersSampled = atCentre.SelectMany(s => s.Versions.Where(v => s.Id != submissionId || v.Number != version))
+            .Count(v => Verifying.EvidenceSamplingRule.IsOther(v, judged.Actor) && Verifying.EvidenceSamplingRule.DrawnAsOther(v));
+        if (Verifying.EvidenceSamplingRule.Reason(judged, othersSampled) is { } reason)
+        {
+            await store.DecideAsync<Submission>(submissionId, submission => SubmissionDecisions.Sample(submission, version, reason, "sampling rule", judged.At), cancellationToken);
+        }
     }
 }

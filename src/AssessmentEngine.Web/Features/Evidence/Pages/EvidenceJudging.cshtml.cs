@@ -1,4 +1,5 @@
 using AssessmentEngine.Web.Features.Evidence.Judging;
+using AssessmentEngine.Web.Features.Evidence.Verifying;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -8,8 +9,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AssessmentEngine.Web.Features.Evidence.Pages;
 
 /// <summary>
-/// A submission as its centre's assessors (who judge it) and verifiers (who read it) see it: every version with its files,
-/// the brief as the candidate saw it, and the judgement of the latest: each criterion met or not yet, and feedback.
+/// A submission as its centre's assessors (who judge it) and internal verifiers (who sample and verify the judgements) see
+/// it: every version with its files, the brief as the candidate saw it, the judgement of each (each criterion met or not
+/// yet, and feedback), and whether the judgement is in the verifier's sample and what the verifier found.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
 public sealed class EvidenceJudgingModel(EvidenceForAssessors submissions) : PageModel, IShowsRefusals
@@ -17,6 +19,8 @@ public sealed class EvidenceJudgingModel(EvidenceForAssessors submissions) : Pag
     public SubmissionForStaff Found { get; private set; } = null!;
 
     public bool Assessing { get; private set; }
+
+    public bool Verifying => !Assessing;
 
     public string? Problem { get; set; }
 
@@ -38,9 +42,28 @@ public sealed class EvidenceJudgingModel(EvidenceForAssessors submissions) : Pag
         return Page();
     }
 
-    public async Task<IActionResult> OnPostJudgeAsync(string area, Guid submissionId, int version, string? feedback, [FromServices] JudgeEvidence judging)
+    public Task<IActionResult> OnPostJudgeAsync(string area, Guid submissionId, int version, string? feedback, [FromServices] JudgeEvidence judging)
     {
-        if (area != "assess")
+        var form = Request.Form;
+        var criteria = form.Keys.Where(k => k.StartsWith("met:", StringComparison.Ordinal)).Take(200)
+            .Select(k => new CriterionJudgement(k[4..], form[k] == "met", form[$"comment:{k[4..]}"].ToString())).ToList();
+        return ActAsync(area, "assess", submissionId, () => judging.HandleAsync(User, submissionId, version, criteria, feedback, HttpContext.SourceAddress(), HttpContext.RequestAborted),
+            $"Version {version} judged; the candidate can read your feedback.");
+    }
+
+    public Task<IActionResult> OnPostSampleAsync(string area, Guid submissionId, int version, [FromServices] SampleEvidence sampling) =>
+        ActAsync(area, "verify", submissionId, () => sampling.HandleAsync(User, submissionId, version, HttpContext.RequestAborted),
+            $"The judgement of version {version} is in your sample.");
+
+    public Task<IActionResult> OnPostVerifyAsync(string area, Guid submissionId, int version, bool? agrees, string? comment, [FromServices] VerifyEvidence verifying) =>
+        ActAsync(area, "verify", submissionId, () => verifying.HandleAsync(User, submissionId, version,
+                agrees ?? throw new RefusedException(RefusalKind.Invalid, "Say whether you agree with the judgement."), comment, HttpContext.SourceAddress(), HttpContext.RequestAborted),
+            $"Your verification of version {version} is recorded.");
+
+    /// <summary>An action of one area: judging the assessor's, sampling and verifying the verifier's; the other area answers "not found".</summary>
+    private async Task<IActionResult> ActAsync(string area, string actionsArea, Guid submissionId, Func<Task> act, string done)
+    {
+        if (area != actionsArea)
         {
             return NotFound();
         }
@@ -54,12 +77,9 @@ public sealed class EvidenceJudgingModel(EvidenceForAssessors submissions) : Pag
             return NotFound();
         }
 
-        var form = Request.Form;
-        var criteria = form.Keys.Where(k => k.StartsWith("met:", StringComparison.Ordinal)).Take(200)
-            .Select(k => new CriterionJudgement(k[4..], form[k] == "met", form[$"comment:{k[4..]}"].ToString())).ToList();
-        await judging.HandleAsync(User, submissionId, version, criteria, feedback, HttpContext.SourceAddress(), HttpContext.RequestAborted);
+        await act();
         await Load(area, submissionId);
-        Message = $"Version {version} judged; the candidate can read your feedback.";
+        Message = done;
         return Page();
     }
 

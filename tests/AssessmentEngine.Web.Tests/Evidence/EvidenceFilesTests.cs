@@ -103,4 +103,16 @@ public sealed class EvidenceFilesTests
         Assert.Null(EvidenceFiles.CountWords(Bytes(0x50, 0x4B, 3, 4), EvidenceKind.Docx));
         Assert.Null(EvidenceFiles.CountWords(Bytes(0x89, 0x50), EvidenceKind.Png));
     }
+
+    [Fact]
+    public void A_file_that_starts_like_a_pdf_but_is_not_one_is_taken_with_its_words_unknown_rather_than_failing_the_upload()
+    {
+        // Random bytes after the header: PdfPig cannot read it, and the candidate's upload must not fail with a server error.
+        var junk = new byte[64 * 1024];
+        new Random(3).NextBytes(junk);
+        using var file = new MemoryStream([.. "%PDF-1.7\n"u8.ToArray(), .. junk]);
+
+        Assert.Equal(EvidenceKind.Pdf, EvidenceFiles.Detect(file).Kind);
+        Assert.Null(EvidenceFiles.CountWords(file, EvidenceKind.Pdf));
+    }
 }

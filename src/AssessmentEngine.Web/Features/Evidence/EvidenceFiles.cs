@@ -67,10 +67,21 @@ public static partial class EvidenceFiles
         return verdict ?? Office(file);
     }
 
-    /// <summary>The words of a PDF, DOCX or ODT (null for other kinds, or when the document cannot be read).</summary>
+    /// <summary>
+    /// The largest document whose words are counted. Reading a damaged PDF makes PdfPig search the whole file for its
+    /// objects, which for 200 MB of it took one core over ten minutes; a report of that size is pictures, not words.
+    /// </summary>
+    public const long MaxCountedBytes = 100L * 1024 * 1024;
+
+    /// <summary>The words of a PDF, DOCX or ODT (null for other kinds, past <see cref="MaxCountedBytes"/>, or when the document cannot be read).</summary>
     public static int? CountWords(Stream file, EvidenceKind kind)
     {
         ArgumentNullException.ThrowIfNull(file);
+        if (file.Length > MaxCountedBytes)
+        {
+            return null;
+        }
+
         file.Position = 0;
         try
         {
@@ -82,8 +93,10 @@ public static partial class EvidenceFiles
                 _ => null,
             };
         }
-        catch (Exception exception) when (exception is InvalidDataException or IOException or System.Xml.XmlException or OpenXmlPackageException or FormatException or InvalidOperationException)
+        catch (Exception exception) when (exception is not (OutOfMemoryException or OperationCanceledException))
         {
+            // A document the readers cannot make sense of (PdfPig's PdfDocumentFormatException, a broken package, bad XML) is
+            // still the candidate's evidence: it is taken with its words unknown, and the assessor opens it.
             return null;
         }
         finally

@@ -9,6 +9,7 @@ using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Enrolments.Enrolling;
 using AssessmentEngine.Web.Features.Enrolments.Windows;
 using AssessmentEngine.Web.Features.Evidence;
+using AssessmentEngine.Web.Features.Evidence.Recording;
 using AssessmentEngine.Web.Features.Evidence.Storing;
 using AssessmentEngine.Web.Features.Evidence.Uploading;
 using AssessmentEngine.Web.Features.Identity;
@@ -139,6 +140,10 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         ["evidence/submissions/{submissionId:guid}/files/{fileId:guid}"] =
             (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier), ["GET"], ids => [$"/evidence/submissions/{ids.Submission}/files/{ids.EvidenceFile}"]),
         ["assess/centres/{centreId:guid}/evidence"] = (Rule.At(Role.Assessor), ["GET"], ids => [$"/assess/centres/{ids.Centre}/evidence"]),
+        // The evidence the centre's assessors gather, and its recordings; a witness's link is the key to their testimony, no account needed.
+        ["assess/enrolments/{enrolmentId:guid}/records"] = (Rule.Own(Role.Assessor), ["GET"], ids => [$"/assess/enrolments/{ids.Enrolment}/records"]),
+        ["evidence/records/{recordId:guid}/recording"] = (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier), ["GET"], ids => [$"/evidence/records/{ids.Record}/recording"]),
+        ["witness/{link}"] = (Rule.Open, ["GET"], ids => [$"/witness/{ids.WitnessLink}"]),
         // Hubs: the role lets a connection open; each method then checks the sitting or attempt (LiveInvigilationTests).
         // The transport's GET names a connection the negotiation gave; one that was never given is "not found" once the role lets the
         // caller through (without an id it is a 400, which says nothing of who may call).
@@ -285,6 +290,12 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
             new(Step.AfterTheEndpoints, Rule.Own(), $"/assess/evidence/{_ids.Submission}", Fields(("version", "1"), ("agrees", "true"), ("comment", "Agreed"))),
             new(Step.AfterTheEndpoints, Rule.Own(Role.Verifier), $"/verify/evidence/{_ids.Submission}", Fields(("version", "1"), ("agrees", "true"), ("comment", "Agreed"))),
         ],
+        // The centre's assessors record an observation; the witness confirms through their link (again and again: nothing changes).
+        [("assess/enrolments/{enrolmentId:guid}/records", "Record")] =
+            [new(Step.AfterTheEndpoints, Rule.Own(Role.Assessor), $"/assess/enrolments/{_ids.Enrolment}/records",
+                Fields(("Kind", "Observation"), ("on", _objects.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("activity", "At the desk"), ("account", "Greeted"),
+                    ("covers", "1.1")))],
+        [("witness/{link}", "")] = [new(Step.AfterTheEndpoints, Rule.Open, $"/witness/{_ids.WitnessLink}", Fields())],
         // The exam officer's pages. The home page names the centre in its form: an exam officer of another centre is refused.
         [("admin", "Marking")] = [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), "/admin", Fields(("centreId", _ids.Centre.ToString()), ("anonymous", "false")))],
         [("admin", "SingleSignOn")] = [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), "/admin", Fields(("centreId", _ids.Centre.ToString()), ("issuer", "")))],
@@ -390,6 +401,11 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         public Guid EvidenceFile { get; init; }
 
         public Guid Upload { get; init; }
+
+        /// <summary>A record the owning centre's assessor made, with a recording; a witness testimony's link.</summary>
+        public Guid Record { get; init; }
+
+        public string WitnessLink { get; init; } = "";
     }
 
     private EngineFactory _engine = null!;
@@ -585,8 +601,22 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
             Added(draft));
         var upload = new EvidenceUpload(Guid.NewGuid(), submissionId, enrolment.Id, brief.Id, candidate.Id, "slides.pptx", 100, now);
         session.Store(upload);
+
+        // What the assessor gathered: a discussion with its recording, and a witness testimony whose link the matrix knows.
+        var audio = new AudioRecording(Guid.NewGuid(), "discussion.mp3", EvidenceKind.Mp3, 10);
+        using (var content = new MemoryStream("ID3\u0004\0\0\0\0\0\0"u8.ToArray()))
+        {
+            await files.AppendAsync(audio.FileId, 0, content, 10, CancellationToken.None);
+        }
+
+        AssessorEvidenceRecorded Recorded(Guid id, RecordKind kind, AudioRecording? recording, Witness? witness, string? link) =>
+            new(id, kind, enrolment.Id, candidate.Id, owning.Id, unit.Id, DateOnly.FromDateTime(now.UtcDateTime), "Matrix", "An account", ["1.1"], recording, witness,
+                link is null ? null : AssessorRecords.HashOf(link), "assessor", "192.0.2.1", now);
+        var (discussion, testimony, link) = (Guid.CreateVersion7(), Guid.CreateVersion7(), $"matrix-{Guid.NewGuid():N}");
+        session.Events.StartStream<AssessorRecord>(discussion, Recorded(discussion, RecordKind.ProfessionalDiscussion, audio, null, null));
+        session.Events.StartStream<AssessorRecord>(testimony, Recorded(testimony, RecordKind.WitnessTestimony, null, new Witness("Pat", "Manager", "Line manager"), link));
         await session.SaveChangesAsync();
-        return (ids with { Enrolment = enrolment.Id, Brief = brief.Id, Submission = submissionId, EvidenceFile = submitted.Id, Upload = upload.Id },
+        return (ids with { Enrolment = enrolment.Id, Brief = brief.Id, Submission = submissionId, EvidenceFile = submitted.Id, Upload = upload.Id, Record = discussion, WitnessLink = link },
             objects with { DraftFile = draft.Id, Covers = brief.Covers });
     }
 

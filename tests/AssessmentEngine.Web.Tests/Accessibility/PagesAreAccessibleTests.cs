@@ -155,6 +155,38 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
     }
 
     [Fact]
+    public async Task The_evidence_an_assessor_records_and_the_witness_page_have_no_accessibility_violations()
+    {
+        Guid enrolmentId;
+        await using (var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession())
+        {
+            enrolmentId = (await query.Query<AssessmentEngine.Web.Features.Enrolments.Enrolment>().FirstAsync(e => e.CentreId == _centre && e.UnitCode == "FE6V 35")).Id;
+        }
+
+        var assessor = await SignedInAsync($"assessor1@{DemoData.EmailDomain}");
+        await CheckAsync(assessor, $"/assess/centres/{_centre}/evidence");
+        var records = $"/assess/enrolments/{enrolmentId}/records";
+        await CheckAsync(assessor, records);
+
+        // A witness testimony recorded through the form; the page with its link, and the witness's page, are checked too.
+        await assessor.GetByLabel("Kind of evidence").SelectOptionAsync("WitnessTestimony");
+        await assessor.GetByLabel("Date gathered").FillAsync(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await assessor.GetByLabel("Activity or task").FillAsync("Serving customers at the counter");
+        await assessor.GetByLabel("What was observed", new() { Exact = false }).FillAsync("Greeted every customer and resolved a refund.");
+        await assessor.Locator("input[name=covers]").First.CheckAsync();
+        await assessor.GetByLabel("Witness's name").FillAsync("Pat Manager");
+        await assessor.GetByLabel("Their role").FillAsync("Supervisor");
+        await assessor.GetByLabel("How they know the candidate").FillAsync("Line manager");
+        await assessor.GetByRole(AriaRole.Button, new() { Name = "Record", Exact = true }).ClickAsync();
+        var link = assessor.GetByLabel("Witness's link");
+        await Assertions.Expect(link).ToBeVisibleAsync();
+        await assessor.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await AccessibilityCheck.CheckAsync(assessor, "the records page with a witness's link");
+        var witness = await NewPageAsync();
+        await CheckAsync(witness, new Uri(await link.InputValueAsync()).AbsolutePath);
+    }
+
+    [Fact]
     public async Task The_platform_operators_and_invitation_pages_have_no_accessibility_violations()
     {
         var store = _engine.Services.GetRequiredService<IDocumentStore>();

@@ -157,6 +157,12 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
     [Fact]
     public async Task The_evidence_an_assessor_records_and_the_witness_page_have_no_accessibility_violations()
     {
+        // Today's demo sitting enrols the demo candidates on FE6V 35 (as the marking test's does); one of those enrolments.
+        using (var scope = _engine.Services.CreateScope())
+        {
+            await DemoData.TodaysSittingAsync(scope.ServiceProvider, TimeProvider.System, CancellationToken.None);
+        }
+
         Guid enrolmentId;
         await using (var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession())
         {
@@ -200,7 +206,7 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
         using (var scope = _engine.Services.CreateScope())
         {
             await scope.ServiceProvider.GetRequiredService<Features.Identity.Registering.CentreRegistry>().AddStaffAsync(second.Id, $"assessor2@{DemoData.EmailDomain}",
-                "Daniel Okafor", [Role.Assessor], new Features.Identity.Registering.Acting("officer@example.org", "192.0.2.1"));
+                "Daniel Okafor", [Role.Assessor], new AssessmentEngine.Web.Features.Identity.Registering.Acting("officer@example.org", "192.0.2.1"));
         }
 
         var invited = await SignedInAsync($"assessor2@{DemoData.EmailDomain}");

@@ -149,7 +149,7 @@ public sealed class EvidenceInTheBrowserTests(TestDatabase database, Browser bro
         await Browser.OpenAsync(desk, $"{_baseUrl}/assess/centres/{_centre.Id}");
         await desk.GetByRole(AriaRole.Link, new() { Name = "Evidence to judge" }).ClickAsync();
         await AccessibilityCheck.CheckAsync(desk, "the evidence queue");
-        await desk.GetByRole(AriaRole.Link, new() { Name = $"Candidate EVB0001 ({candidate.CandidateNumber})" }).ClickAsync();
+        await desk.GetByRole(AriaRole.Link, new() { Name = $"Candidate EVB0001 ({candidate.CandidateNumber})", Exact = true }).ClickAsync();
         await Expect(desk.Locator("h1")).ToContainTextAsync("Portfolio report");
         await AccessibilityCheck.CheckAsync(desk, "judging a submission");
         var download = await desk.RunAndWaitForDownloadAsync(() => desk.GetByRole(AriaRole.Link, new() { Name = "plan.docx" }).ClickAsync());
@@ -157,7 +157,7 @@ public sealed class EvidenceInTheBrowserTests(TestDatabase database, Browser bro
         Assert.Equal(await File.ReadAllBytesAsync(plan), await File.ReadAllBytesAsync(await download.PathAsync()));
         foreach (var criterion in await desk.Locator("fieldset.criterion").AllAsync())
         {
-            var reference = await criterion.Locator("legend").InnerTextAsync();
+            var reference = await criterion.GetAttributeAsync("data-reference");
             if (reference == "4.2")
             {
                 await criterion.GetByLabel("Not yet met", new() { Exact = true }).CheckAsync();

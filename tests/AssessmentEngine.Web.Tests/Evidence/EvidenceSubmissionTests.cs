@@ -136,7 +136,15 @@ public sealed class EvidenceSubmissionTests(TestDatabase database) : IClassFixtu
             Assert.Contains("Version 1 judged", await judged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        // The candidate reads the feedback and resubmits: a second version, the first kept as it was.
+        // The candidate is told there is feedback (by the outbox), and reads it; then resubmits: a second version, the first kept as it was.
+        await using (var outbox = _store.QuerySession())
+        {
+            var told = await outbox.LoadAsync<AssessmentEngine.Web.Features.Notifications.Notification>($"evidence-feedback/{draft.Id}/1");
+            Assert.Equal(candidate.Id, told!.CandidateId);
+            Assert.Contains("your assessor has given feedback on version 1", told.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain("complaint figures", told.Body, StringComparison.Ordinal);
+        }
+
         var feedback = WebUtility.HtmlDecode(await browser.GetPageAsync(page));
         Assert.Contains("4.2: not yet met", feedback, StringComparison.Ordinal);
         Assert.Contains("Use your organisation's own complaint figures.", feedback, StringComparison.Ordinal);
@@ -158,7 +166,6 @@ public sealed class EvidenceSubmissionTests(TestDatabase database) : IClassFixtu
         Assert.Equal(2, await StoredEvents.CountAsync(database.ConnectionString, both.Id, "evidence_submitted"));
         using var firstStill = await browser.Http.GetAsync(new Uri($"/evidence/submissions/{both.Id}/files/{file.Id}", UriKind.Relative));
         Assert.Equal(report, await firstStill.Content.ReadAsByteArrayAsync());
-        _ = candidate;
     }
 
     [Fact]
@@ -301,5 +308,33 @@ public sealed class EvidenceSubmissionTests(TestDatabase database) : IClassFixtu
         }
 
         Assert.Equal(3, await StoredEvents.CountAsync(database.ConnectionString, submission.Id, "evidence_file_downloaded"));
+    }
+
+    [Fact]
+    public async Task An_upload_begun_and_never_finished_is_deleted_with_its_pieces_after_two_days_and_a_recent_one_is_kept()
+    {
+        var (_, enrolment, browser, page) = await EnrolledAsync("EVD0007");
+        var report = EvidenceSamples.Docx(3_200);
+        async Task<Guid> BegunAsync(PageClient browser)
+        {
+            var tus = await TusClient.ForPageAsync(browser.Http, page);
+            using var created = await tus.CreateAsync("report.docx", report.Length, enrolment.Id, Portfolio);
+            var location = created.Headers.Location!.ToString();
+            using var half = await tus.PatchAsync(location, 0, report.AsMemory(0, report.Length / 2));
+            Assert.Equal(HttpStatusCode.NoContent, half.StatusCode);
+            return Guid.Parse(location.Split('/')[^1]);
+        }
+
+        var old = await BegunAsync(browser);
+        _clock.Advance(AbandonedUploadsJob.KeptFor + TimeSpan.FromMinutes(1));
+        using var later = await EvidenceCandidates.SignedInAsync(_engine, _centre, "EVD0007"); // days later: a new sign-in
+        var recent = await BegunAsync(later);
+
+        Assert.Equal(1, await Service<AbandonedUploadsJob>().RunAsync(CancellationToken.None));
+        var files = Service<IEvidenceFileStore>();
+        Assert.Equal(0, await files.LengthAsync(old, CancellationToken.None));
+        Assert.Equal(report.Length / 2, await files.LengthAsync(recent, CancellationToken.None));
+        await using var query = _store.QuerySession();
+        Assert.Equal([recent], await query.Query<EvidenceUpload>().Where(u => u.EnrolmentId == enrolment.Id).Select(u => u.Id).ToListAsync());
     }
 }

@@ -44,7 +44,7 @@ public static class EvidenceSetup
         options.Projections.Add<AssessorRecordProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Recording.AssessorRecord>().Index(r => r.EnrolmentId).Index(r => r.CandidateId).Index(r => r.LinkHash!);
         options.Schema.For<Submission>().Index(s => s.CentreId).Index(s => s.CandidateId);
-        options.Schema.For<EvidenceUpload>().Index(u => u.CandidateId);
+        options.Schema.For<EvidenceUpload>().Index(u => u.CandidateId).Index(u => u.StartedAt);
         options.Schema.For<PendingScan>();
         options.Storage.ExtendedSchemaObjects.Add(PostgresEvidenceFiles.Definition());
         return options;
@@ -59,6 +59,7 @@ public static class EvidenceSetup
         services.AddScoped<Submitting.SubmitEvidence>();
         services.AddScoped<AcceptUpload>();
         services.AddScoped<ScanPendingFilesJob>();
+        services.AddScoped<AbandonedUploadsJob>();
         services.AddScoped<Judging.EvidenceForAssessors>();
         services.AddScoped<Judging.JudgeEvidence>();
         services.AddScoped<Recording.RecordAssessorEvidence>();

@@ -11,6 +11,9 @@ namespace AssessmentEngine.Web.Features.Evidence.Judging;
 /// <summary>A submission as its assessor or verifier sees it: whose it is, the brief, and what the brief covers.</summary>
 public sealed record SubmissionForStaff(Submission Submission, Candidate Candidate, Centre Centre, Brief? Brief, IReadOnlyList<string> Covers)
 {
+    /// <summary>What each statement of the unit says, by reference, for the judging form.</summary>
+    public IReadOnlyDictionary<string, string> Statements { get; init; } = new Dictionary<string, string>();
+
     public string Who => Centre.AnonymousMarking && Submission.Latest?.Judgement is null ? Candidate.CandidateNumber : $"{Candidate.Name} ({Candidate.CandidateNumber})";
 }
 
@@ -45,7 +48,10 @@ public sealed class EvidenceForAssessors(IQuerySession session)
     private static SubmissionForStaff For(Submission submission, Candidate candidate, Centre centre, BankUnit? unit)
     {
         var brief = unit?.Briefs?.FirstOrDefault(b => b.Id == submission.BriefId);
-        return new SubmissionForStaff(submission, candidate, centre, brief, brief?.Covers ?? []);
+        return new SubmissionForStaff(submission, candidate, centre, brief, brief?.Covers ?? [])
+        {
+            Statements = (unit?.Outcomes ?? []).SelectMany(o => o.Statements).GroupBy(s => s.Reference, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Text, StringComparer.Ordinal),
+        };
     }
 }
 
@@ -75,5 +81,14 @@ public sealed class JudgeEvidence(IDocumentStore store, EvidenceForAssessors sub
         {
             await store.DecideAsync<Submission>(submissionId, submission => SubmissionDecisions.Sample(submission, version, reason, "sampling rule", judged.At), cancellationToken);
         }
+
+        // The candidate is told there is feedback to read (what it says stays behind their sign-in). Its id makes it one message however often this runs.
+        await using var outbox = store.LightweightSession();
+        var title = found.Brief?.Title ?? found.Submission.BriefId;
+        outbox.Store(new Notifications.Notification($"evidence-feedback/{submissionId}/{version}", found.Candidate.Id, found.Centre.Id,
+            $"Feedback on your evidence for {found.Submission.UnitCode}",
+            $"Dear {found.Candidate.FirstName}, your assessor has given feedback on version {version} of your evidence for {title} (unit {found.Submission.UnitCode}). " +
+            "Sign in and open Your evidence to read it and see what to do next.", judged.At));
+        await outbox.SaveChangesAsync(cancellationToken);
     }
 }

@@ -326,15 +326,60 @@ public sealed class EvidenceSubmissionTests(TestDatabase database) : IClassFixtu
         }
 
         var old = await BegunAsync(browser);
+        using (var finished = await (await TusClient.ForPageAsync(browser.Http, page)).UploadAsync("plan.docx", EvidenceSamples.Docx(500), enrolment.Id, Portfolio))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, finished.StatusCode);
+        }
+
         _clock.Advance(AbandonedUploadsJob.KeptFor + TimeSpan.FromMinutes(1));
         using var later = await EvidenceCandidates.SignedInAsync(_engine, _centre, "EVD0007"); // days later: a new sign-in
         var recent = await BegunAsync(later);
 
-        Assert.Equal(1, await Service<AbandonedUploadsJob>().RunAsync(CancellationToken.None));
+        // The unfinished one goes with its pieces; the finished one's record goes too, its file staying in the draft.
+        Assert.True(await Service<AbandonedUploadsJob>().RunAsync(CancellationToken.None) >= 2);
         var files = Service<IEvidenceFileStore>();
         Assert.Equal(0, await files.LengthAsync(old, CancellationToken.None));
         Assert.Equal(report.Length / 2, await files.LengthAsync(recent, CancellationToken.None));
+        var plan = Assert.Single((await SubmissionAsync(enrolment.Id))!.Draft);
+        Assert.Equal(plan.Bytes, await files.LengthAsync(plan.Id, CancellationToken.None));
         await using var query = _store.QuerySession();
         Assert.Equal([recent], await query.Query<EvidenceUpload>().Where(u => u.EnrolmentId == enrolment.Id).Select(u => u.Id).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_client_that_lost_the_answer_to_its_last_piece_is_told_the_upload_is_whole_and_nothing_is_added_twice()
+    {
+        // The last piece arrived and the file joined the draft, but the answer never reached the page (the connection dropped):
+        // the page asks where the upload stands and must hear "complete", not "no such upload", or it shows an error.
+        var (_, enrolment, browser, page) = await EnrolledAsync("EVD0008");
+        var tus = await TusClient.ForPageAsync(browser.Http, page);
+        var report = EvidenceSamples.Docx(3_100);
+        using var created = await tus.CreateAsync("report.docx", report.Length, enrolment.Id, Portfolio);
+        var location = created.Headers.Location!.ToString();
+        using (var whole = await tus.PatchAsync(location, 0, report))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, whole.StatusCode);
+        }
+
+        Assert.Equal(report.Length, await tus.OffsetAsync(location));
+        using (var again = await tus.PatchAsync(location, report.Length, ReadOnlyMemory<byte>.Empty))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
+            Assert.Equal(report.Length.ToString(CultureInfo.InvariantCulture), again.Headers.GetValues("Upload-Offset").Single());
+        }
+
+        Assert.Single((await SubmissionAsync(enrolment.Id))!.Draft);
+
+        // Cancelling it now (a page that gives up) leaves the file in the draft.
+        using (var cancel = await browser.Http.SendAsync(new HttpRequestMessage(HttpMethod.Delete, location)
+               {
+                   Headers = { { "Tus-Resumable", "1.0.0" }, { "RequestVerificationToken", (await browser.TokenOnAsync(page))! } },
+               }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, cancel.StatusCode);
+        }
+
+        var file = Assert.Single((await SubmissionAsync(enrolment.Id))!.Draft);
+        Assert.Equal(report.Length, await Service<IEvidenceFileStore>().LengthAsync(file.Id, CancellationToken.None));
     }
 }

@@ -30,6 +30,7 @@ public sealed class SubmitEvidence(IDocumentStore store, CandidateBriefs briefs,
             await files.DeleteAsync(fileId, cancellationToken);
             await using var session = store.LightweightSession();
             session.Delete<Uploading.PendingScan>(fileId);
+            session.Delete<Uploading.EvidenceUpload>(fileId);
             await session.SaveChangesAsync(cancellationToken);
         }
     }

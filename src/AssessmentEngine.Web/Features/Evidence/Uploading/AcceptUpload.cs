@@ -91,7 +91,7 @@ public sealed class AcceptUpload(IDocumentStore store, IEvidenceFileStore files,
                 session.Start<Submission>(brief.SubmissionId, added);
             }
 
-            session.Delete<EvidenceUpload>(upload.Id);
+            session.Store(upload with { CompletedAt = now });
             if (file.Scan == ScanState.Pending)
             {
                 session.Store(new PendingScan(file.Id, brief.SubmissionId, brief.Centre.Id, now));

@@ -82,6 +82,13 @@ public static class EvidenceUploadsApi
         AcceptUpload accept, TimeProvider time)
     {
         var upload = await OwnUploadAsync(uploadId, http, briefs, session);
+        if (upload.CompletedAt is not null)
+        {
+            // Whole and in the draft already: a page asking again (its answer was lost) hears so, and nothing is added twice.
+            http.Response.Headers["Upload-Offset"] = upload.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.NoContent();
+        }
+
         if (!string.Equals(http.Request.ContentType, "application/offset+octet-stream", StringComparison.OrdinalIgnoreCase))
         {
             return Results.Problem("A piece of an upload is sent as application/offset+octet-stream.", statusCode: StatusCodes.Status415UnsupportedMediaType);
@@ -126,7 +133,12 @@ public static class EvidenceUploadsApi
     private static async Task<IResult> CancelAsync(Guid uploadId, HttpContext http, CandidateBriefs briefs, IDocumentSession session, IEvidenceFileStore files)
     {
         var upload = await OwnUploadAsync(uploadId, http, briefs, session);
-        await files.DeleteAsync(upload.Id, http.RequestAborted);
+        if (upload.CompletedAt is null)
+        {
+            await files.DeleteAsync(upload.Id, http.RequestAborted);
+        }
+
+        // A complete upload's file is in the draft: cancelling the transfer leaves it there (the page removes it from the draft).
         session.Delete<EvidenceUpload>(upload.Id);
         await session.SaveChangesAsync(http.RequestAborted);
         return Results.NoContent();
@@ -138,7 +150,7 @@ public static class EvidenceUploadsApi
         var upload = await session.LoadAsync<EvidenceUpload>(uploadId, http.RequestAborted);
         return upload is not null && upload.CandidateId == candidate.Id
             ? upload
-            : throw new RefusedException(RefusalKind.NotFound, "There is no such upload under way: it finished, was refused or was cancelled. Choose the file again.");
+            : throw new RefusedException(RefusalKind.NotFound, "There is no such upload: it was refused or cancelled. Choose the file again.");
     }
 
     /// <summary>tus's Upload-Metadata: comma-separated "key base64(value)" pairs.</summary>

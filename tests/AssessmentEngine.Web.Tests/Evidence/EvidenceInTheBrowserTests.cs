@@ -210,4 +210,54 @@ public sealed class EvidenceInTheBrowserTests(TestDatabase database, Browser bro
         Assert.Equal(new FileInfo(report).Length, submission.Versions[0].Files.Single(f => f.Name == "report.pdf").Bytes);
         Assert.NotNull(submission.Versions[0].Judgement);
     }
+
+    [Fact]
+    public async Task An_assignments_page_counts_down_its_sittings_clock_and_says_when_the_invigilator_pauses_it()
+    {
+        var bank = AssessmentEngine.ItemBank.ItemBankLoader.Load([Path.Combine(ItemBank.BankFolder.RepositoryRoot, "itembank", "cg-4417-301")], ItemBank.BankFolder.RepositoryRoot);
+        await AssessmentEngine.Web.Features.ItemBank.Importing.ImportItemBank.RunAsync(_store, bank, retireMissing: true,
+            AssessmentEngine.Web.Features.ItemBank.Importing.ImportRights.Platform, _ => "test", "test", TimeProvider.System);
+        var officer = new AssessmentEngine.Web.Features.Identity.Registering.Acting("officer@example.org", "192.0.2.1");
+        var invigilator = await Centres.StaffAsync(_store, _centre, $"inv{_centre.Number}@example.org", Role.Invigilator);
+        var candidate = await Centres.CandidateAsync(_store, _centre, "EVB0002");
+        Guid enrolmentId;
+        AssessmentEngine.Web.Features.Sittings.Sitting sitting;
+        using (var scope = _engine.Services.CreateScope())
+        {
+            var services = scope.ServiceProvider;
+            await services.GetRequiredService<AssessmentEngine.Web.Features.Enrolments.Enrolling.EnrolCandidates>().HandleAsync(_centre.Id, "4417-03/301", [candidate.Id], officer);
+            sitting = await services.GetRequiredService<AssessmentEngine.Web.Features.Sittings.Scheduling.ScheduleSitting>()
+                .HandleAsync(_centre.Id, "4417-03/301", "Room 3", DateTimeOffset.UtcNow, 180, [invigilator.Id], officer);
+            await services.GetRequiredService<AssessmentEngine.Web.Features.Sittings.BookingCandidates.BookCandidates>().HandleAsync(_centre.Id, sitting.Id, [candidate.Id], officer);
+        }
+
+        await using (var query = _store.QuerySession())
+        {
+            enrolmentId = (await query.Query<AssessmentEngine.Web.Features.Enrolments.Enrolment>().SingleAsync(e => e.CandidateId == candidate.Id)).Id;
+        }
+
+        await AttemptBuilder.InProgressAsync(_engine.Services, sitting, candidate);
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
+        var page = await context.NewPageAsync();
+        await Browser.OpenAsync(page, _baseUrl + "/signin");
+        await page.GetByLabel("Centre number").FillAsync(_centre.Number);
+        await page.GetByLabel("Candidate number").FillAsync(candidate.CandidateNumber);
+        await page.GetByLabel("Password or sign-in code").FillAsync(Centres.Password);
+        await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
+        await Browser.ArriveAsync(page, _baseUrl + "/candidate");
+        await Browser.OpenAsync(page, $"{_baseUrl}/candidate/evidence/{enrolmentId}/cg-4417-301-assignment");
+        await Expect(page.Locator("#assignment-left")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^2:5\d:\d\d left$"));
+        await Expect(page.Locator("#evidence-files")).ToBeEnabledAsync();
+        await AccessibilityCheck.CheckAsync(page, "an assignment under way");
+
+        // The invigilator pauses: within the next fetch of the clock the page shows it and says so.
+        using (var scope = _engine.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AssessmentEngine.Web.Features.Invigilation.Pausing.PauseCandidates>()
+                .HandleAsync(sitting.Id, [candidate.Id], "Fire alarm", new AssessmentEngine.Web.Features.Invigilation.Invigilator(invigilator.Id, invigilator.SignInName));
+        }
+
+        await Expect(page.Locator("#assignment-left")).ToContainTextAsync("Paused (");
+        await Expect(page.Locator("#assignment-said")).ToHaveTextAsync("Your invigilator has paused the assignment.");
+    }
 }

@@ -2,6 +2,8 @@
 // server keeps as they arrive. A dropped connection is retried by itself, resuming from the server's offset; an
 // upload interrupted by leaving the page resumes when the same file is chosen again. When a file is in, the page
 // reloads to list it in the draft; a refusal (wrong type, too large, window closed) is shown with the server's words.
+import { offsetOf, reading } from './test/clock.js';
+
 const uploader = document.getElementById('uploader');
 const input = document.getElementById('evidence-files');
 const list = document.getElementById('upload-list');
@@ -112,4 +114,61 @@ if (uploader && input && list && tusClient) {
       event.preventDefault();
     }
   });
+}
+
+// A supervised assignment's clock: the time left on the server's clock, counted down each second and fetched again
+// every 15 s (a pause or extra time shows within that), the last minutes announced, and the upload closed at time-up.
+const assignment = document.getElementById('assignment-clock');
+if (assignment) {
+  const left = document.getElementById('assignment-left');
+  const said = document.getElementById('assignment-said');
+  const announced = new Set();
+  let clock = null;
+  let offset = 0;
+  let closed = false;
+
+  const show = () => {
+    if (!clock || closed) {
+      return;
+    }
+    const now = reading(clock, { offset, now: Date.now(), voided: false });
+    left.textContent = clock.paused ? now.text : `${now.text} left`;
+    for (const { key, text } of now.announce) {
+      if (!announced.has(key)) {
+        announced.add(key);
+        said.textContent = text;
+      }
+    }
+    if (now.timeUp) {
+      closed = true;
+      if (input) {
+        input.disabled = true;
+      }
+      said.textContent = 'Time is up: uploads are closed. What you uploaded in time is kept.';
+      window.setTimeout(() => window.location.assign(window.location.pathname), 3000);
+    }
+  };
+
+  const fetchClock = async () => {
+    try {
+      const response = await fetch(`/api/attempts/${assignment.dataset.attempt}/clock`, { headers: { Accept: 'application/json' } });
+      if (response.ok) {
+        const fresh = await response.json();
+        if (clock && fresh.paused !== clock.paused) {
+          said.textContent = fresh.paused ? 'Your invigilator has paused the assignment.' : 'Your assignment has resumed.';
+        } else if (clock && fresh.deadline && clock.deadline && Date.parse(fresh.deadline) > Date.parse(clock.deadline) && !fresh.paused) {
+          said.textContent = 'You have been given more time.';
+        }
+        clock = fresh;
+        offset = offsetOf(fresh.serverNow, Date.now());
+        show();
+      }
+    } catch {
+      // The connection is down: the count goes on from the last clock, and the next fetch corrects it.
+    }
+  };
+
+  fetchClock();
+  window.setInterval(show, 1000);
+  window.setInterval(fetchClock, 15000);
 }

@@ -353,12 +353,7 @@ public sealed partial class TakingATestBrowserTests(TestDatabase database, Brows
     private async Task<IPage> SignedInAsync(IBrowserContext context, Candidate candidate)
     {
         var page = await context.NewPageAsync();
-        await Browser.OpenAsync(page, _baseUrl + "/signin");
-        await page.GetByLabel("Centre number").FillAsync(_centre.Number);
-        await page.GetByLabel("Candidate number").FillAsync(candidate.CandidateNumber);
-        await page.GetByLabel("Password or sign-in code").FillAsync(Centres.Password);
-        await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
-        await Browser.ArriveAsync(page, _baseUrl + "/candidate");
+        await Browser.SignInCandidateAsync(page, _baseUrl, _centre.Number, candidate.CandidateNumber, Centres.Password);
         return page;
     }
 

@@ -62,12 +62,7 @@ public sealed class EvidenceInTheBrowserTests(TestDatabase database, Browser bro
         // CSP bypassed only so that axe-core can be injected for the checks.
         await using var candidateContext = await browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
         var page = await candidateContext.NewPageAsync();
-        await Browser.OpenAsync(page, _baseUrl + "/signin");
-        await page.GetByLabel("Centre number").FillAsync(_centre.Number);
-        await page.GetByLabel("Candidate number").FillAsync(candidate.CandidateNumber);
-        await page.GetByLabel("Password or sign-in code").FillAsync(Centres.Password);
-        await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
-        await Browser.ArriveAsync(page, _baseUrl + "/candidate");
+        await Browser.SignInCandidateAsync(page, _baseUrl, _centre.Number, candidate.CandidateNumber, Centres.Password);
         await page.GetByRole(AriaRole.Link, new() { Name = "Your evidence" }).ClickAsync();
         await Browser.ArriveAsync(page, _baseUrl + "/candidate/evidence");
         await AccessibilityCheck.CheckAsync(page, "the candidate's evidence");
@@ -239,12 +234,7 @@ public sealed class EvidenceInTheBrowserTests(TestDatabase database, Browser bro
         await AttemptBuilder.InProgressAsync(_engine.Services, sitting, candidate);
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
         var page = await context.NewPageAsync();
-        await Browser.OpenAsync(page, _baseUrl + "/signin");
-        await page.GetByLabel("Centre number").FillAsync(_centre.Number);
-        await page.GetByLabel("Candidate number").FillAsync(candidate.CandidateNumber);
-        await page.GetByLabel("Password or sign-in code").FillAsync(Centres.Password);
-        await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
-        await Browser.ArriveAsync(page, _baseUrl + "/candidate");
+        await Browser.SignInCandidateAsync(page, _baseUrl, _centre.Number, candidate.CandidateNumber, Centres.Password);
         await Browser.OpenAsync(page, $"{_baseUrl}/candidate/evidence/{enrolmentId}/cg-4417-301-assignment");
         await Expect(page.Locator("#assignment-left")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^2:5\d:\d\d left$"));
         await Expect(page.Locator("#evidence-files")).ToBeEnabledAsync();

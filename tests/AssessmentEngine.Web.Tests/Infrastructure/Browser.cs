@@ -68,6 +68,17 @@ public sealed class Browser : IAsyncLifetime
         await Assertions.Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"), new() { Timeout = ActionTimeout });
     }
 
+    /// <summary>Signs a candidate in on the page, as they do at the sign-in page, and waits for their home.</summary>
+    public static async Task SignInCandidateAsync(IPage page, string baseUrl, string centreNumber, string candidateNumber, string password)
+    {
+        await OpenAsync(page, baseUrl + "/signin");
+        await page.GetByLabel("Centre number").FillAsync(centreNumber);
+        await page.GetByLabel("Candidate number").FillAsync(candidateNumber);
+        await page.GetByLabel("Password or sign-in code").FillAsync(password);
+        await page.GetByLabel("Password or sign-in code").PressAsync("Enter");
+        await ArriveAsync(page, baseUrl + "/candidate");
+    }
+
     /// <summary>
     /// Waits until the page's address is <paramref name="address"/>, by polling the address alone. Not WaitForURLAsync: when
     /// the page is already there, that waits for the load state instead, which a busy chromium may never report.

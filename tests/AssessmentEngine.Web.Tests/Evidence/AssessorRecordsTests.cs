@@ -56,6 +56,10 @@ public sealed partial class AssessorRecordsTests(TestDatabase database) : IClass
             ("account", "Listened, apologised, agreed a refund within policy."), ("covers", "4.1"), ("covers", "4.2"));
         Assert.Contains("Observation recorded.", observed, StringComparison.Ordinal);
         Assert.Contains("Covers 4.1, 4.2", observed, StringComparison.Ordinal);
+        // The unit record: the two statements observed are shown; the other 14 are gaps, listed first.
+        Assert.Contains("14 of 16 statements have nothing showing them yet", observed, StringComparison.Ordinal);
+        Assert.Matches(new Regex("<tbody>\\s*<tr class=\"gap\">\\s*<th scope=\"row\">1\\.1 "), observed);
+        Assert.Matches(new Regex("<tr class=\"\">\\s*<th scope=\"row\">4\\.1 [^<]*</th>\\s*<td>\\s*<ul>\\s*<li>Observation: [^<]*Handling a complaint"), observed);
 
         // Bad input is refused with what to do, and nothing is recorded.
         Assert.Contains("Unit 305/695 has no statement 9.9", await RecordAsync(assessor, page, ("Kind", "Observation"), ("on", Today), ("activity", "x"), ("account", "y"), ("covers", "9.9")),
@@ -71,6 +75,8 @@ public sealed partial class AssessorRecordsTests(TestDatabase database) : IClass
             ("witnessRole", "Customer service manager"), ("relationship", "Line manager for two years"));
         var link = new Uri(WitnessLink().Match(witnessed).Groups[1].Value).AbsolutePath;
         Assert.Contains("not confirmed yet", witnessed, StringComparison.Ordinal);
+        Assert.Contains("not confirmed by the witness yet", witnessed, StringComparison.Ordinal);
+        Assert.Contains("14 of 16 statements have nothing showing them yet", witnessed, StringComparison.Ordinal); // an unconfirmed testimony shows nothing yet
 
         // The witness needs no account: the link shows the testimony and confirms it, once.
         using var witness = EvidenceCandidates.Client(_engine);
@@ -89,6 +95,7 @@ public sealed partial class AssessorRecordsTests(TestDatabase database) : IClass
             Assert.Equal(HttpStatusCode.NotFound, made.StatusCode);
         }
 
+        Assert.Contains("13 of 16 statements have nothing showing them yet", WebUtility.HtmlDecode(await assessor.GetPageAsync(page)), StringComparison.Ordinal);
         await using var query = _store.QuerySession();
         var records = await query.Query<AssessorRecord>().Where(r => r.EnrolmentId == enrolled.Enrolment.Id).ToListAsync();
         Assert.Equal([RecordKind.Observation, RecordKind.WitnessTestimony], records.Select(r => r.Kind).Order());

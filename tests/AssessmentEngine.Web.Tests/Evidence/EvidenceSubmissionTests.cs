@@ -156,6 +156,12 @@ public sealed class EvidenceSubmissionTests(TestDatabase database) : IClassFixtu
 
         Assert.Contains("Submitted as version 2", await EvidenceCandidates.SubmitAsync(browser, page), StringComparison.Ordinal);
 
+        // The unit record reads the judgement: 15 criteria met, 4.2 the one gap, version 2 waiting.
+        var record = WebUtility.HtmlDecode(await assessor.GetPageAsync($"/assess/enrolments/{enrolment.Id}/records"));
+        Assert.Contains("1 of 16 statements have nothing showing them yet", record, StringComparison.Ordinal);
+        Assert.Contains("version 1: not yet met (Use your organisation's own complaint figures.)", record, StringComparison.Ordinal);
+        Assert.Contains("version 2: waiting for judgement", record, StringComparison.Ordinal);
+
         var both = (await SubmissionAsync(enrolment.Id))!;
         Assert.Equal([1, 2], both.Versions.Select(v => v.Number));
         Assert.Equal(["My report.docx"], both.Versions[0].Files.Select(f => f.Name));

@@ -11,7 +11,11 @@ using Marten;
 namespace AssessmentEngine.Web.Features.Evidence.Recording;
 
 /// <summary>A candidate's enrolment as the assessor who records evidence for it sees it.</summary>
-public sealed record EnrolmentForAssessor(Enrolment Enrolment, Candidate Candidate, Centre Centre, BankUnit Unit, IReadOnlyList<AssessorRecord> Records);
+public sealed record EnrolmentForAssessor(Enrolment Enrolment, Candidate Candidate, Centre Centre, BankUnit Unit, IReadOnlyList<AssessorRecord> Records)
+{
+    /// <summary>The unit record: every statement with what covers it, gaps first.</summary>
+    public IReadOnlyList<StatementCover> Coverage { get; init; } = [];
+}
 
 /// <summary>
 /// The assessors of a centre record the evidence they gather for a candidate's unit (observation, discussion, questioning,
@@ -36,7 +40,10 @@ public sealed class RecordAssessorEvidence(IDocumentStore store, IEvidenceFileSt
         var centre = await session.LoadAsync<Centre>(enrolment.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "The centre is not found.");
         var unit = await session.LoadAsync<BankUnit>(enrolment.UnitCode, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, $"Unit {enrolment.UnitCode} is not in the bank.");
         var records = await session.Query<AssessorRecord>().Where(r => r.EnrolmentId == enrolmentId).OrderByDescending(r => r.RecordedAt).ToListAsync(cancellationToken);
-        return new EnrolmentForAssessor(enrolment, candidate, centre, unit, records);
+        return new EnrolmentForAssessor(enrolment, candidate, centre, unit, records)
+        {
+            Coverage = await UnitRecord.ForAsync(session, enrolment, unit, records, cancellationToken),
+        };
     }
 
     /// <summary>Records the evidence; for a witness testimony, returns the link (shown once) the witness confirms it through.</summary>

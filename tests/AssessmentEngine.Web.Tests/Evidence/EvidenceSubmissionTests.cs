@@ -61,6 +61,9 @@ public sealed class EvidenceSubmissionTests(TestDatabase database) : IClassFixtu
     public async Task A_report_goes_up_in_pieces_resumes_from_the_offset_the_server_holds_is_submitted_judged_and_resubmitted_keeping_both_versions()
     {
         var (candidate, enrolment, browser, page) = await EnrolledAsync("EVD0001");
+        async Task<string> UnitStandsAsync() =>
+            System.Text.RegularExpressions.Regex.Match(await browser.GetPageAsync("/candidate/evidence"), "<th scope=\"row\">305/695 [^<]*</th><td>([^<]*)</td>").Groups[1].Value;
+        Assert.Equal("Not started", await UnitStandsAsync());
         var tus = await TusClient.ForPageAsync(browser.Http, page);
         var report = EvidenceSamples.Docx(3_500);
 
@@ -99,6 +102,7 @@ public sealed class EvidenceSubmissionTests(TestDatabase database) : IClassFixtu
         }
 
         Assert.Contains("Submitted as version 1", await EvidenceCandidates.SubmitAsync(browser, page), StringComparison.Ordinal);
+        Assert.Equal("Waiting for your assessor", await UnitStandsAsync());
 
         // While version 1 waits for the assessor, nothing more goes up.
         using (var meanwhile = await tus.CreateAsync("extra.docx", report.Length, enrolment.Id, Portfolio))
@@ -135,6 +139,8 @@ public sealed class EvidenceSubmissionTests(TestDatabase database) : IClassFixtu
         {
             Assert.Contains("Version 1 judged", await judged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
+
+        Assert.Equal("In progress", await UnitStandsAsync());
 
         // The candidate is told there is feedback (by the outbox), and reads it; then resubmits: a second version, the first kept as it was.
         await using (var outbox = _store.QuerySession())

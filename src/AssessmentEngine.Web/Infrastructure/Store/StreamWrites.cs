@@ -15,6 +15,10 @@ namespace AssessmentEngine.Web.Infrastructure.Store;
 /// </summary>
 public static class StreamWrites
 {
+    /// <summary>Whether a save failed because another writer got to the stream first (read again and decide again), not for any other reason.</summary>
+    public static bool IsWriteConflict(Exception exception) =>
+        exception is ConcurrencyException or ExistingStreamIdCollisionException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException;
+
     /// <summary>
     /// Decides on a document projected inline from the stream (and possibly from others) and appends what follows to the
     /// stream, started if new. The stream's version read with the document is the concurrency check: another writer first
@@ -49,7 +53,7 @@ public static class StreamWrites
                 await session.SaveChangesAsync(cancellationToken);
                 return;
             }
-            catch (Exception exception) when (attempt < 5 && exception is ConcurrencyException or ExistingStreamIdCollisionException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+            catch (Exception exception) when (attempt < 5 && IsWriteConflict(exception))
             {
                 // Someone else wrote to the stream between our read and our write: read again.
             }

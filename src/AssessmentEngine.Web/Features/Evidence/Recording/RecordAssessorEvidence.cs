@@ -93,8 +93,7 @@ public sealed class RecordAssessorEvidence(IDocumentStore store, IEvidenceFileSt
             throw new RefusedException(RefusalKind.TooLarge, $"{audio.FileName} is larger than the {MaxRecordingBytes / (1024 * 1024)} MB a recording may be; record at a lower quality or split it.");
         }
 
-        await using var copy = new FileStream(Path.Combine(Path.GetTempPath(), $"ae-recording-{Guid.NewGuid():N}"), FileMode.Create, FileAccess.ReadWrite, FileShare.None,
-            81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await using var copy = EvidenceFileCopies.Temporary();
         await audio.CopyToAsync(copy, cancellationToken);
         var kind = EvidenceFiles.Detect(copy).Kind;
         if (kind is not (EvidenceKind.Mp3 or EvidenceKind.M4a or EvidenceKind.Mp4))

@@ -27,3 +27,31 @@ public sealed class OffsetMismatchException(long expected) : Exception($"The fil
 {
     public long Expected { get; } = expected;
 }
+
+public static class EvidenceFileCopies
+{
+    /// <summary>
+    /// An empty file on local disk, deleted when closed: the checks on a file (its kind, its words, its hash, the virus
+    /// scan) need to seek, and a file is never held whole in memory.
+    /// </summary>
+    public static FileStream Temporary() =>
+        new(Path.Combine(Path.GetTempPath(), $"ae-evidence-{Guid.NewGuid():N}"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+
+    /// <summary>A stored file copied to a <see cref="Temporary"/> file, positioned at its start.</summary>
+    public static async Task<FileStream> LocalCopyAsync(this IEvidenceFileStore files, Guid fileId, CancellationToken cancellationToken)
+    {
+        var copy = Temporary();
+        try
+        {
+            await files.CopyToAsync(fileId, copy, cancellationToken);
+            copy.Position = 0;
+            return copy;
+        }
+        catch
+        {
+            await copy.DisposeAsync();
+            throw;
+        }
+    }
+}

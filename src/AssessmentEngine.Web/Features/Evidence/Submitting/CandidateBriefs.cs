@@ -95,9 +95,12 @@ public sealed class CandidateBriefs(IQuerySession session)
             .OrderBy(b => b.Unit.Id, StringComparer.Ordinal).ThenBy(b => b.Brief.Id, StringComparer.Ordinal).ToList();
     }
 
-    public async Task<BriefOnEnrolment> OwnAsync(ClaimsPrincipal user, Guid enrolmentId, string? briefId, CancellationToken cancellationToken)
+    public async Task<BriefOnEnrolment> OwnAsync(ClaimsPrincipal user, Guid enrolmentId, string? briefId, CancellationToken cancellationToken) =>
+        await OwnAsync(await CandidateAsync(user, cancellationToken), enrolmentId, briefId, cancellationToken);
+
+    /// <summary>The brief on the candidate's enrolment, for a caller that has looked the candidate up already.</summary>
+    public async Task<BriefOnEnrolment> OwnAsync(Candidate candidate, Guid enrolmentId, string? briefId, CancellationToken cancellationToken)
     {
-        var candidate = await CandidateAsync(user, cancellationToken);
         var enrolment = await session.LoadAsync<Enrolment>(enrolmentId, cancellationToken);
         if (enrolment is null || enrolment.CandidateId != candidate.Id)
         {

@@ -35,11 +35,7 @@ public sealed class AcceptUpload(IDocumentStore store, IEvidenceFileStore files,
 
     private async Task<EvidenceFile> InspectAsync(EvidenceUpload upload, BriefOnEnrolment brief, CancellationToken cancellationToken)
     {
-        // A copy on local disk, deleted when closed: the checks need to seek, and the file is never whole in memory.
-        await using var copy = new FileStream(Path.Combine(Path.GetTempPath(), $"ae-evidence-{upload.Id:N}"), FileMode.Create, FileAccess.ReadWrite, FileShare.None,
-            81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        await files.CopyToAsync(upload.Id, copy, cancellationToken);
-        copy.Position = 0;
+        await using var copy = await files.LocalCopyAsync(upload.Id, cancellationToken);
         var verdict = EvidenceFiles.Detect(copy);
         if (verdict.Kind is not { } kind)
         {
@@ -102,8 +98,7 @@ public sealed class AcceptUpload(IDocumentStore store, IEvidenceFileStore files,
                 await session.SaveChangesAsync(cancellationToken);
                 return;
             }
-            catch (Exception exception) when (exception is JasperFx.ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
-                                                  or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+            catch (Exception exception) when (StreamWrites.IsWriteConflict(exception))
             {
                 // Another file joined the draft first: read it again and decide again.
             }

@@ -71,7 +71,7 @@ public static class EvidenceUploadsApi
 
     private static async Task<IResult> OffsetAsync(Guid uploadId, HttpContext http, CandidateBriefs briefs, IQuerySession session, IEvidenceFileStore files)
     {
-        var upload = await OwnUploadAsync(uploadId, http, briefs, session);
+        var (upload, _) = await OwnUploadAsync(uploadId, http, briefs, session);
         http.Response.Headers["Upload-Offset"] = (await files.LengthAsync(upload.Id, http.RequestAborted)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         http.Response.Headers["Upload-Length"] = upload.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
         http.Response.Headers.CacheControl = "no-store";
@@ -81,7 +81,7 @@ public static class EvidenceUploadsApi
     private static async Task<IResult> AppendAsync(Guid uploadId, HttpContext http, CandidateBriefs briefs, IQuerySession session, IEvidenceFileStore files,
         AcceptUpload accept, TimeProvider time)
     {
-        var upload = await OwnUploadAsync(uploadId, http, briefs, session);
+        var (upload, candidate) = await OwnUploadAsync(uploadId, http, briefs, session);
         if (upload.CompletedAt is not null)
         {
             // Whole and in the draft already: a page asking again (its answer was lost) hears so, and nothing is added twice.
@@ -99,7 +99,7 @@ public static class EvidenceUploadsApi
             throw new RefusedException(RefusalKind.Invalid, "The piece did not say where in the file it goes.");
         }
 
-        var brief = await briefs.OwnAsync(http.User, upload.EnrolmentId, upload.BriefId, http.RequestAborted);
+        var brief = await briefs.OwnAsync(candidate, upload.EnrolmentId, upload.BriefId, http.RequestAborted);
         brief.EnsureOpen(time.GetUtcNow());
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
         {
@@ -132,7 +132,7 @@ public static class EvidenceUploadsApi
 
     private static async Task<IResult> CancelAsync(Guid uploadId, HttpContext http, CandidateBriefs briefs, IDocumentSession session, IEvidenceFileStore files)
     {
-        var upload = await OwnUploadAsync(uploadId, http, briefs, session);
+        var (upload, _) = await OwnUploadAsync(uploadId, http, briefs, session);
         if (upload.CompletedAt is null)
         {
             await files.DeleteAsync(upload.Id, http.RequestAborted);
@@ -144,12 +144,12 @@ public static class EvidenceUploadsApi
         return Results.NoContent();
     }
 
-    private static async Task<EvidenceUpload> OwnUploadAsync(Guid uploadId, HttpContext http, CandidateBriefs briefs, IQuerySession session)
+    private static async Task<(EvidenceUpload Upload, Candidate Candidate)> OwnUploadAsync(Guid uploadId, HttpContext http, CandidateBriefs briefs, IQuerySession session)
     {
         var candidate = await briefs.CandidateAsync(http.User, http.RequestAborted);
         var upload = await session.LoadAsync<EvidenceUpload>(uploadId, http.RequestAborted);
         return upload is not null && upload.CandidateId == candidate.Id
-            ? upload
+            ? (upload, candidate)
             : throw new RefusedException(RefusalKind.NotFound, "There is no such upload: it was refused or cancelled. Choose the file again.");
     }
 

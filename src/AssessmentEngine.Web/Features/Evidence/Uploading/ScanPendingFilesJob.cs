@@ -53,10 +53,7 @@ public sealed class ScanPendingFilesJob(IDocumentStore store, IEvidenceFileStore
 
     private async Task<ScanResult> ScanAsync(Guid fileId, CancellationToken cancellationToken)
     {
-        await using var copy = new FileStream(Path.Combine(Path.GetTempPath(), $"ae-scan-{fileId:N}"), FileMode.Create, FileAccess.ReadWrite, FileShare.None,
-            81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        await files.CopyToAsync(fileId, copy, cancellationToken);
-        copy.Position = 0;
+        await using var copy = await files.LocalCopyAsync(fileId, cancellationToken);
         return await scanner.ScanAsync(copy, cancellationToken);
     }
 }

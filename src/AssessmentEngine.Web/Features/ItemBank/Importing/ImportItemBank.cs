@@ -2,9 +2,7 @@ using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Infrastructure.Store;
 using AssessmentEngine.Web.Infrastructure;
-using JasperFx;
 using Marten;
-using Marten.Exceptions;
 
 namespace AssessmentEngine.Web.Features.ItemBank.Importing;
 
@@ -149,7 +147,7 @@ public static class ImportItemBank
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception exception) when (exception is ConcurrencyException or ExistingStreamIdCollisionException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+        catch (Exception exception) when (StreamWrites.IsWriteConflict(exception))
         {
             throw new RefusedException(RefusalKind.Invalid, "another import changed the same items at the same time; nothing was imported by this one. Run it again.");
         }

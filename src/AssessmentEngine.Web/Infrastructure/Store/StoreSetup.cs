@@ -10,6 +10,7 @@ using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.Moderation;
 using AssessmentEngine.Web.Features.Notifications;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Features.Units;
 using Marten;
 using JasperFx.Events;
 using Npgsql;
@@ -54,6 +55,7 @@ public static class StoreSetup
                 options.ConfigureNotifications();
                 options.ConfigureModeration();
                 options.ConfigureEvidence();
+                options.ConfigureUnits();
                 options.ConfigureSharedKeys();
                 options.Schema.For<AssessmentEngine.Web.Features.Invigilation.Presence>().Index(p => p.SittingId);
             })

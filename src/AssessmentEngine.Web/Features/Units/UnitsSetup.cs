@@ -41,6 +41,7 @@ public static class UnitsSetup
     public static IServiceCollection AddUnits(this IServiceCollection services)
     {
         services.AddScoped<UnitsForStaff>();
+        services.AddScoped<CandidateResults>();
         services.AddScoped<DecideUnit>();
         services.AddScoped<CountersignUnit>();
         services.AddScoped<ReleaseResults>();

@@ -144,6 +144,12 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         ["assess/enrolments/{enrolmentId:guid}/records"] = (Rule.Own(Role.Assessor), ["GET"], ids => [$"/assess/enrolments/{ids.Enrolment}/records"]),
         ["evidence/records/{recordId:guid}/recording"] = (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier), ["GET"], ids => [$"/evidence/records/{ids.Record}/recording"]),
         ["witness/{link}"] = (Rule.Open, ["GET"], ids => [$"/witness/{ids.WitnessLink}"]),
+        // Units: the candidate's own units, result and record; the exam officer's results; the verifier's unit decisions.
+        ["candidate/units"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate/units"]),
+        ["candidate/units/{enrolmentId:guid}"] = (Rule.Own(Role.Candidate), ["GET"], ids => [$"/candidate/units/{ids.Enrolment}"]),
+        ["candidate/record"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate/record"]),
+        ["admin/centres/{centreId:guid}/results"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/admin/centres/{ids.Centre}/results"]),
+        ["verify/centres/{centreId:guid}/units"] = (Rule.At(Role.Verifier), ["GET"], ids => [$"/verify/centres/{ids.Centre}/units"]),
         // Hubs: the role lets a connection open; each method then checks the sitting or attempt (LiveInvigilationTests).
         // The transport's GET names a connection the negotiation gave; one that was never given is "not found" once the role lets the
         // caller through (without an id it is a 400, which says nothing of who may call).
@@ -169,6 +175,12 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         [
             (Rule.Own(Role.Assessor), $"/assess/evidence/{_ids.Submission}", ["GET"]),
             (Rule.Own(Role.Verifier), $"/verify/evidence/{_ids.Submission}", ["GET"]),
+        ],
+        // A candidate's unit decision: decided by the assessors of the owning centre, countersigned by its verifiers.
+        ["{area:regex(^(assess|verify)$)}/enrolments/{enrolmentId:guid}/decision"] =
+        [
+            (Rule.Own(Role.Assessor), $"/assess/enrolments/{_ids.Enrolment}/decision", ["GET"]),
+            (Rule.Own(Role.Verifier), $"/verify/enrolments/{_ids.Enrolment}/decision", ["GET"]),
         ],
         // Keys and guidance: the awarding body's unit is read by its authors and by the assessors and verifiers of the centre
         // it is offered to; the owning centre's own unit by that centre's tutors, assessors and verifiers. Nobody else.
@@ -296,6 +308,27 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
                 Fields(("Kind", "Observation"), ("on", _objects.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("activity", "At the desk"), ("account", "Greeted"),
                     ("covers", "1.1")))],
         [("witness/{link}", "")] = [new(Step.AfterTheEndpoints, Rule.Open, $"/witness/{_ids.WitnessLink}", Fields())],
+        // The unit decision: the assessors of the owning centre decide (refused on its merits: no decision chosen), its verifiers
+        // countersign (refused on its merits: nothing decided); in the other area, nobody.
+        [("{area:regex(^(assess|verify)$)}/enrolments/{enrolmentId:guid}/decision", "Decide")] =
+        [
+            new(Step.AfterTheEndpoints, Rule.Own(), $"/verify/enrolments/{_ids.Enrolment}/decision", Fields(("justification", "Shown"))),
+            new(Step.AfterTheEndpoints, Rule.Own(Role.Assessor), $"/assess/enrolments/{_ids.Enrolment}/decision", Fields(("justification", "Shown")),
+                Merits: caller => caller is { Role: Role.Assessor, AtOwningCentre: true }, Says: "Choose competent or not yet competent."),
+        ],
+        [("{area:regex(^(assess|verify)$)}/enrolments/{enrolmentId:guid}/decision", "Countersign")] =
+        [
+            new(Step.AfterTheEndpoints, Rule.Own(), $"/assess/enrolments/{_ids.Enrolment}/decision", Fields(("agrees", "true"), ("comment", "Agreed"))),
+            new(Step.AfterTheEndpoints, Rule.Own(Role.Verifier), $"/verify/enrolments/{_ids.Enrolment}/decision", Fields(("agrees", "true"), ("comment", "Agreed")),
+                Merits: caller => caller is { Role: Role.Verifier, AtOwningCentre: true }, Says: "The assessor has not decided this unit yet."),
+        ],
+        // The exam officer releases results (refused on its merits: none ticked, no date).
+        [("admin/centres/{centreId:guid}/results", "Release")] =
+            [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/admin/centres/{_ids.Centre}/results", Fields(),
+                Merits: caller => caller is { Role: Role.Admin, AtOwningCentre: true }, Says: "Tick the results to release.")],
+        [("admin/centres/{centreId:guid}/results", "Schedule")] =
+            [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/admin/centres/{_ids.Centre}/results", Fields(),
+                Merits: caller => caller is { Role: Role.Admin, AtOwningCentre: true }, Says: "Choose the date the results are released on.")],
         // The exam officer's pages. The home page names the centre in its form: an exam officer of another centre is refused.
         [("admin", "Marking")] = [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), "/admin", Fields(("centreId", _ids.Centre.ToString()), ("anonymous", "false")))],
         [("admin", "SingleSignOn")] = [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), "/admin", Fields(("centreId", _ids.Centre.ToString()), ("issuer", "")))],

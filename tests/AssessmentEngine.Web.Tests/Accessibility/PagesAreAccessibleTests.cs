@@ -61,6 +61,7 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
         await CheckAsync(page, $"/centres/{_centre}/audit");
         await CheckAsync(page, $"/centres/{_centre}/enrolments");
         await CheckAsync(page, $"/centres/{_centre}/sittings");
+        await CheckAsync(page, $"/admin/centres/{_centre}/reports");
     }
 
     [Fact]

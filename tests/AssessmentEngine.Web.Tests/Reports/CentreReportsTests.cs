@@ -181,7 +181,7 @@ public sealed partial class CentreReportsTests(TestDatabase database) : IClassFi
     /// <summary>The cells of the page's table for a section, the header row first, as a person reads them.</summary>
     private static List<List<string>> Table(string page, string section)
     {
-        var table = Regex.Match(page, $"<table id=\"table-{section}\">(.*?)</table>", RegexOptions.Singleline);
+        var table = Regex.Match(page, $"<table id=\"table-{section}\"[^>]*>(.*?)</table>", RegexOptions.Singleline);
         Assert.True(table.Success, $"the page has no {section} table");
         return [.. Rows().Matches(table.Groups[1].Value).Select(row =>
             Cells().Matches(row.Groups[1].Value).Select(cell => WebUtility.HtmlDecode(cell.Groups[1].Value.Trim())).ToList())];

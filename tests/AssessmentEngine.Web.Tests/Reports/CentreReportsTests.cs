@@ -2,11 +2,16 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using AssessmentEngine.Web.Features.Enrolments.Enrolling;
 using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Features.Identity.Registering;
+using AssessmentEngine.Web.Features.ItemBank;
+using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Reports;
 using AssessmentEngine.Web.Features.Reports.Loading;
 using AssessmentEngine.Web.Tests.Evidence;
 using AssessmentEngine.Web.Tests.Infrastructure;
+using AssessmentEngine.Web.Tests.ItemBank;
 using CsvHelper;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -153,6 +158,35 @@ public sealed partial class CentreReportsTests(TestDatabase database) : IClassFi
                     $"{account.SignInName} was answered {response.StatusCode} at {path}");
             }
         }
+    }
+
+    [Fact]
+    public async Task A_centre_of_two_thousand_candidates_is_read_in_two_requests()
+    {
+        var centre = await Centres.CentreAsync(_store, Random.Shared.Next(500000, 599999).ToString(CultureInfo.InvariantCulture));
+        await using (var query = _store.QuerySession())
+        {
+            if (await query.LoadAsync<BankUnit>(CentreReportMix.Unit) is null)
+            {
+                var bank = AssessmentEngine.ItemBank.ItemBankLoader.Load([Path.Combine(BankFolder.RepositoryRoot, "itembank", "fe6v35")], BankFolder.RepositoryRoot);
+                await ImportItemBank.RunAsync(_store, bank, retireMissing: true, ImportRights.Platform, _ => "test", "test", TimeProvider.System);
+            }
+        }
+
+        var rows = Enumerable.Range(1, 2000).Select(n => new CandidateRow(n + 1, $"BIG{n:0000}", "Candidate", $"Number {n}", new DateOnly(2000, 1, 1), null, 0, false, false, false, null))
+            .ToList();
+        var registered = await Use<CentreRegistry>().RegisterCandidatesAsync(centre.Id, rows, "candidates.csv", new Acting("officer@example.org", "192.0.2.1"));
+        await Use<EnrolCandidates>().HandleAsync(centre.Id, CentreReportMix.Unit, registered.Select(c => c.Id).ToList(), new Acting("officer@example.org", "192.0.2.1"));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var session = _store.QuerySession();
+        var facts = await LoadCentreReport.FactsAsync(session, centre.Id, CancellationToken.None);
+        var report = CentreReport.Of(facts, DateTimeOffset.UtcNow);
+        clock.Stop();
+
+        Assert.Equal(2, session.RequestCount);
+        Assert.Equal(2000, report.Units.Single()[Standing.NotStarted]);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the report on 2,000 candidates took {clock.Elapsed}");
     }
 
     private static string ReportsOf(Centre centre) => $"/admin/centres/{centre.Id}/reports";

@@ -305,8 +305,10 @@ public sealed record CentreReport(Centre Centre, DateTimeOffset At, IReadOnlyLis
         Func<Guid, Candidate?> who, DateTimeOffset now, TimeZoneInfo zone, DateOnly today)
     {
         var closing = facts.Enrolments
-            .Where(e => e is { Closed: false, Window: { } w } && w.Closes > now && w.Closes <= now.AddDays(WindowDays) && outcomes.GetValueOrDefault(e.Id)?.Current is null)
+            .Where(e => e is { Closed: false, Window: { } w } && w.Closes > now && w.Closes <= now.AddDays(WindowDays)
+                && outcomes.GetValueOrDefault(e.Id)?.Current is null or { Disputed: true })
             .OrderBy(e => e.Window!.Closes).ThenBy(e => who(e.CandidateId)?.CandidateNumber, StringComparer.Ordinal);
+        // A decision the verifier disputed stands for nothing until the assessor decides again: the window still needs one.
         return new ReportTable($"Windows closing in the next {WindowDays} days with no decision, soonest first",
             ["Candidate number", "Name", "Unit", "Window closes", "Time left", "Where it stands"],
             [.. closing.Select(e =>

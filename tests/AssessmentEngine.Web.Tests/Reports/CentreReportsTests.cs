@@ -5,13 +5,10 @@ using System.Text.RegularExpressions;
 using AssessmentEngine.Web.Features.Enrolments.Enrolling;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
-using AssessmentEngine.Web.Features.ItemBank;
-using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Reports;
 using AssessmentEngine.Web.Features.Reports.Loading;
 using AssessmentEngine.Web.Tests.Evidence;
 using AssessmentEngine.Web.Tests.Infrastructure;
-using AssessmentEngine.Web.Tests.ItemBank;
 using CsvHelper;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -164,19 +161,11 @@ public sealed partial class CentreReportsTests(TestDatabase database) : IClassFi
     public async Task A_centre_of_two_thousand_candidates_is_read_in_two_requests()
     {
         var centre = await Centres.CentreAsync(_store, Random.Shared.Next(500000, 599999).ToString(CultureInfo.InvariantCulture));
-        await using (var query = _store.QuerySession())
-        {
-            if (await query.LoadAsync<BankUnit>(CentreReportMix.Unit) is null)
-            {
-                var bank = AssessmentEngine.ItemBank.ItemBankLoader.Load([Path.Combine(BankFolder.RepositoryRoot, "itembank", "fe6v35")], BankFolder.RepositoryRoot);
-                await ImportItemBank.RunAsync(_store, bank, retireMissing: true, ImportRights.Platform, _ => "test", "test", TimeProvider.System);
-            }
-        }
-
+        await EvidenceCandidates.ImportAsync(_store);
         var rows = Enumerable.Range(1, 2000).Select(n => new CandidateRow(n + 1, $"BIG{n:0000}", "Candidate", $"Number {n}", new DateOnly(2000, 1, 1), null, 0, false, false, false, null))
             .ToList();
         var registered = await Use<CentreRegistry>().RegisterCandidatesAsync(centre.Id, rows, "candidates.csv", new Acting("officer@example.org", "192.0.2.1"));
-        await Use<EnrolCandidates>().HandleAsync(centre.Id, CentreReportMix.Unit, registered.Select(c => c.Id).ToList(), new Acting("officer@example.org", "192.0.2.1"));
+        await Use<EnrolCandidates>().HandleAsync(centre.Id, EvidenceCandidates.Unit, registered.Select(c => c.Id).ToList(), new Acting("officer@example.org", "192.0.2.1"));
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var session = _store.QuerySession();

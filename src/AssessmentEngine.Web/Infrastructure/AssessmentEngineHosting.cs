@@ -10,6 +10,7 @@ using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Marking;
 using AssessmentEngine.Web.Features.Moderation;
 using AssessmentEngine.Web.Features.Notifications;
+using AssessmentEngine.Web.Features.Reports;
 using AssessmentEngine.Web.Features.Units;
 using AssessmentEngine.Web.Infrastructure.Health;
 using AssessmentEngine.Web.Infrastructure.Jobs;
@@ -56,6 +57,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddModeration();
         builder.Services.AddEvidence(builder.Configuration);
         builder.Services.AddUnits();
+        builder.Services.AddReports();
         return builder;
     }
 

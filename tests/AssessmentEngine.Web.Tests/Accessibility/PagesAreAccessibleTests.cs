@@ -62,6 +62,7 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
         await CheckAsync(page, $"/centres/{_centre}/enrolments");
         await CheckAsync(page, $"/centres/{_centre}/sittings");
         await CheckAsync(page, $"/admin/centres/{_centre}/results");
+        await CheckAsync(page, $"/admin/centres/{_centre}/reports");
     }
 
     [Fact]

@@ -112,6 +112,9 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         ["centres/{centreId:guid}/audit"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/audit"]),
         ["centres/{centreId:guid}/enrolments"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/enrolments"]),
         ["centres/{centreId:guid}/sittings"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/sittings"]),
+        // The centre's reports and each section's CSV: its exam officers only.
+        ["admin/centres/{centreId:guid}/reports"] = (Rule.At(Role.Admin), ["GET"], ids =>
+            [$"/admin/centres/{ids.Centre}/reports", .. new[] { "status", "outstanding", "plans", "windows" }.Select(csv => $"/admin/centres/{ids.Centre}/reports?csv={csv}")]),
         // Attempts, sittings and exports are real objects of the owning centre: its candidate's attempt, a sitting its
         // invigilator is on, an export its verifier asked for. Anyone else is refused or told "not found".
         ["centres/{centreId:guid}/sittings/{sittingId:guid}"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/sittings/{ids.Sitting}"]),

@@ -1,4 +1,5 @@
 using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Awards;
 using AssessmentEngine.Web.Features.Demo;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Evidence;
@@ -56,6 +57,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddModeration();
         builder.Services.AddEvidence(builder.Configuration);
         builder.Services.AddUnits();
+        builder.Services.AddAwards();
         return builder;
     }
 

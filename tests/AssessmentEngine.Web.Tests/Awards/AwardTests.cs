@@ -142,7 +142,8 @@ public sealed class AwardTests(TestDatabase database) : IClassFixture<TestDataba
         // Claimed once: a second claim is refused.
         using (var again = await officer.PostFormAsync(Page, Page + "?handler=Claim", [new("qualification", SvqBank.Code), new("candidateIds", ready.Id.ToString())]))
         {
-            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+            Assert.Contains("it is not claimed twice", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
     }
 

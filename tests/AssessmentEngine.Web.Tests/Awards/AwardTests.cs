@@ -1,14 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Awards;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Enrolments.Enrolling;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
-using AssessmentEngine.Web.Features.Units;
-using AssessmentEngine.Web.Infrastructure.Store;
 using AssessmentEngine.Web.Tests.Identity;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
@@ -70,11 +67,7 @@ public sealed class AwardTests(TestDatabase database) : IClassFixture<TestDataba
                 enrolmentId = (await query.Query<Enrolment>().SingleAsync(e => e.CandidateId == candidate.Id && e.UnitCode == unit)).Id;
             }
 
-            await _store.DecideOnViewAsync<UnitOutcome>(enrolmentId, enrolmentId, _ =>
-            [
-                new UnitDecided(enrolmentId, candidate.Id, _centre.Id, unit, 1, Decisions.Competent, "Meets every element", "the portfolio", Guid.NewGuid(), "assessor", decidedAt),
-                new UnitResultReleased(enrolmentId, 1, "officer", decidedAt.AddDays(2)),
-            ], CancellationToken.None);
+            await SvqBank.AchievedAsync(_store, enrolmentId, candidate, unit, decidedAt);
         }
     }
 

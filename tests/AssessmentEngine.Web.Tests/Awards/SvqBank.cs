@@ -1,5 +1,9 @@
 using AssessmentEngine.ItemBank;
+using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
+using AssessmentEngine.Web.Features.Units;
+using AssessmentEngine.Web.Infrastructure.Store;
 using AssessmentEngine.Web.Tests.ItemBank;
 using Marten;
 
@@ -33,4 +37,15 @@ public static class SvqBank
         await ImportItemBank.RunAsync(store, load, retireMissing: true, ImportRights.Platform, _ => "test", "test", TimeProvider.System);
         return load;
     }
+
+    /// <summary>
+    /// Records the unit of the enrolment as decided competent and released two days later, as the unit decisions write them: the
+    /// candidate has achieved it.
+    /// </summary>
+    public static Task AchievedAsync(IDocumentStore store, Guid enrolmentId, Candidate candidate, string unit, DateTimeOffset decidedAt) =>
+        store.DecideOnViewAsync<UnitOutcome>(enrolmentId, enrolmentId, _ =>
+        [
+            new UnitDecided(enrolmentId, candidate.Id, candidate.CentreId, unit, 1, Decisions.Competent, "Meets every element", "the portfolio", Guid.NewGuid(), "assessor", decidedAt),
+            new UnitResultReleased(enrolmentId, 1, "officer", decidedAt.AddDays(2)),
+        ], CancellationToken.None);
 }

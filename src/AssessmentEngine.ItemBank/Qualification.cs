@@ -10,6 +10,9 @@ public sealed record QualificationTheme(string Name, int AtLeast, IReadOnlyList<
 /// </summary>
 public sealed record QualificationGroup(string Name, int? Choose, int? MinCredits, IReadOnlyList<string> Units, IReadOnlyList<QualificationTheme> Themes)
 {
+    /// <summary>Credit the group needs from units of one level (OCR's "a minimum 10 credits must be achieved at Level 3"); null: none.</summary>
+    public LevelCredits? MinCreditsAtLevel { get; init; }
+
     public bool Mandatory => Choose is null;
 
     /// <summary>The group's units, those listed directly then those of each theme.</summary>
@@ -18,6 +21,12 @@ public sealed record QualificationGroup(string Name, int? Choose, int? MinCredit
     /// <summary>How many units the group asks for: all of them, or the number to choose.</summary>
     public int Required => Choose ?? AllUnits.Count;
 }
+
+/// <summary>At least <paramref name="Credits"/> credits from units of level <paramref name="Level"/>.</summary>
+public sealed record LevelCredits(int Level, int Credits);
+
+/// <summary>A unit a qualification lists that this bank does not hold: its title and level as the specification gives them.</summary>
+public sealed record OutsideUnit(string Title, int Level);
 
 /// <summary>
 /// A qualification as itembank/qualifications/&lt;name&gt;.md defines it: its code and title, the awarding body and level, and
@@ -40,4 +49,10 @@ public sealed record Qualification(
     public IReadOnlyList<string> Units => Groups.SelectMany(group => group.AllUnits).ToList();
 
     public int CreditOf(string unitCode) => Credits.GetValueOrDefault(unitCode);
+
+    /// <summary>Units the qualification lists that the bank does not hold (no candidate can be assessed on them here), by code.</summary>
+    public IReadOnlyDictionary<string, OutsideUnit> OutsideBank { get; init; } = new Dictionary<string, OutsideUnit>();
+
+    /// <summary>Each unit's level where known (a bank unit's from its unit.md, an outside unit's as given), for credit at a level.</summary>
+    public IReadOnlyDictionary<string, int> Levels { get; init; } = new Dictionary<string, int>();
 }

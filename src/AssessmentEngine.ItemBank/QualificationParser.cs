@@ -11,9 +11,9 @@ namespace AssessmentEngine.ItemBank;
 internal static class QualificationParser
 {
     private static readonly IReadOnlySet<string> KnownKeys = new HashSet<string>(
-        ["qualification", "title", "awarding_body", "level", "seed", "credits", "min_credits", "groups"], StringComparer.Ordinal);
+        ["qualification", "title", "awarding_body", "level", "seed", "credits", "min_credits", "outside_bank", "groups"], StringComparer.Ordinal);
 
-    private static readonly IReadOnlySet<string> KnownGroupKeys = new HashSet<string>(["name", "choose", "min_credits", "units", "themes"], StringComparer.Ordinal);
+    private static readonly IReadOnlySet<string> KnownGroupKeys = new HashSet<string>(["name", "choose", "min_credits", "min_credits_at_level", "units", "themes"], StringComparer.Ordinal);
 
     private static readonly IReadOnlySet<string> KnownThemeKeys = new HashSet<string>(["name", "at_least", "units"], StringComparer.Ordinal);
 
@@ -39,7 +39,10 @@ internal static class QualificationParser
 
         var credits = ReadCredits(front, report);
         var minCredits = PositiveNumber(front, "min_credits", report);
-        var context = new Context(report, units, credits, new Dictionary<string, (string Group, int Line)>(StringComparer.Ordinal));
+        var outside = ReadOutsideBank(front, report, units);
+        var levels = units.Values.Select(unit => (unit.Code, Level: LevelNumber(unit.Level))).Where(unit => unit.Level is not null)
+            .Concat(outside.Select(entry => (Code: entry.Key, Level: (int?)entry.Value.Level))).ToDictionary(unit => unit.Code, unit => unit.Level!.Value, StringComparer.Ordinal);
+        var context = new Context(report, units, credits, new Dictionary<string, (string Group, int Line)>(StringComparer.Ordinal), outside, levels);
         var groups = ReadGroups(front, context);
 
         foreach (var (unit, line) in credits.Lines.Where(entry => !context.Named.ContainsKey(entry.Key)))
@@ -68,12 +71,78 @@ internal static class QualificationParser
             return null;
         }
 
-        return new Qualification(code, title, awardingBody, level, groups, credits.Values, minCredits, seed, report.Path, Markdown.Render(front.Body));
+        foreach (var unit in outside.Keys.Where(unit => !context.Named.ContainsKey(unit)))
+        {
+            report.Warning(front.TryGet("outside_bank", out _, out var outsideLine) ? outsideLine : 1, $"outside_bank names unit '{unit}', which no group of the qualification lists");
+        }
+
+        var named = context.Named.Keys.ToHashSet(StringComparer.Ordinal);
+        return new Qualification(code, title, awardingBody, level, groups, credits.Values, minCredits, seed, report.Path, Markdown.Render(front.Body))
+        {
+            OutsideBank = outside,
+            Levels = levels.Where(entry => named.Contains(entry.Key)).ToDictionary(entry => entry.Key, entry => entry.Value, StringComparer.Ordinal),
+        };
     }
 
     private sealed record Credits(IReadOnlyDictionary<string, int> Values, IReadOnlyDictionary<string, int> Lines);
 
-    private sealed record Context(FileReport Report, IReadOnlyDictionary<string, Unit> Units, Credits Credits, Dictionary<string, (string Group, int Line)> Named);
+    private sealed record Context(FileReport Report, IReadOnlyDictionary<string, Unit> Units, Credits Credits, Dictionary<string, (string Group, int Line)> Named,
+        IReadOnlyDictionary<string, OutsideUnit> Outside, IReadOnlyDictionary<string, int> Levels);
+
+    /// <summary>The number a level ends with ("SCQF 8" is 8, "QCF 3" and "3" are 3); null when it ends with none.</summary>
+    private static int? LevelNumber(string level)
+    {
+        var digits = new string(level.Reverse().TakeWhile(char.IsAsciiDigit).Reverse().ToArray());
+        return int.TryParse(digits, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
+    }
+
+    /// <summary>
+    /// Units the qualification lists that the bank does not hold, each with its title and level from the specification:
+    /// outside_bank: [{unit: A3, title: "…", level: 2}]. A unit the bank holds is refused here.
+    /// </summary>
+    private static Dictionary<string, OutsideUnit> ReadOutsideBank(YamlFrontMatter front, FileReport report, IReadOnlyDictionary<string, Unit> units)
+    {
+        var outside = new Dictionary<string, OutsideUnit>(StringComparer.Ordinal);
+        if (!front.TryGet("outside_bank", out var node, out var line))
+        {
+            return outside;
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            report.Error(line, "outside_bank must be a list of units this bank does not hold, each {unit: A3, title: \"…\", level: 2}");
+            return outside;
+        }
+
+        foreach (var child in sequence.Children)
+        {
+            var childLine = YamlFrontMatter.LineOf(child);
+            var entries = child is YamlMappingNode mapping ? Entries(mapping, OutsideKeys, "outside_bank", report) : [];
+            var code = entries.TryGetValue("unit", out var codeNode) ? YamlFrontMatter.Text(codeNode.Value) : null;
+            var title = entries.TryGetValue("title", out var titleNode) ? YamlFrontMatter.Text(titleNode.Value) : null;
+            var level = entries.TryGetValue("level", out var levelNode) ? YamlFrontMatter.Integer(levelNode.Value) : null;
+            if (string.IsNullOrEmpty(code) || string.IsNullOrEmpty(title) || level is null or < 1 or > 12)
+            {
+                report.Error(childLine, "outside_bank: each unit is {unit: code, title: \"…\", level: 1 to 12}");
+                continue;
+            }
+
+            if (units.ContainsKey(code))
+            {
+                report.Error(childLine, $"outside_bank: unit {code} is in the item bank; list it in its group only");
+                continue;
+            }
+
+            if (!outside.TryAdd(code, new OutsideUnit(title, level.Value)))
+            {
+                report.Error(childLine, $"outside_bank: unit {code} is given twice");
+            }
+        }
+
+        return outside;
+    }
+
+    private static readonly IReadOnlySet<string> OutsideKeys = new HashSet<string>(["unit", "title", "level"], StringComparer.Ordinal);
 
     private static Credits ReadCredits(YamlFrontMatter front, FileReport report)
     {
@@ -229,7 +298,8 @@ internal static class QualificationParser
             CheckCredits(context, all, needed, $"group '{name}'", creditNode.Line);
         }
 
-        return new QualificationGroup(name, choose, minCredits, units, themes);
+        var atLevel = entries.TryGetValue("min_credits_at_level", out var atLevelNode) ? LevelCreditsOf(atLevelNode.Value, atLevelNode.Line, name, all, context) : null;
+        return new QualificationGroup(name, choose, minCredits, units, themes) { MinCreditsAtLevel = atLevel };
     }
 
     private static QualificationTheme? ReadTheme(YamlNode node, string group, Context context)
@@ -280,12 +350,12 @@ internal static class QualificationParser
         var units = new List<string>();
         foreach (var (code, codeLine) in list)
         {
-            if (!context.Units.ContainsKey(code))
+            if (!context.Units.ContainsKey(code) && !context.Outside.ContainsKey(code))
             {
                 var aliased = context.Units.Values.FirstOrDefault(unit => unit.Aliases.Contains(code, StringComparer.Ordinal));
                 report.Error(codeLine, aliased is not null
                     ? $"{where}: '{code}' is an alias of unit {aliased.Code}; name units by their code"
-                    : $"{where}: there is no unit '{code}' in the item bank (a unit folder's unit.md gives its code)");
+                    : $"{where}: there is no unit '{code}' in the item bank (a unit folder's unit.md gives its code), nor in outside_bank");
                 continue;
             }
 
@@ -303,6 +373,31 @@ internal static class QualificationParser
 
         return units;
     }
+
+    /// <summary>min_credits_at_level: {level: 3, credits: 10}: the group's units of that level must carry enough credit.</summary>
+    private static LevelCredits? LevelCreditsOf(YamlNode node, int line, string group, List<string> units, Context context)
+    {
+        var entries = node is YamlMappingNode mapping ? Entries(mapping, LevelCreditKeys, "min_credits_at_level", context.Report) : [];
+        var level = entries.TryGetValue("level", out var levelNode) ? YamlFrontMatter.Integer(levelNode.Value) : null;
+        var credits = entries.TryGetValue("credits", out var creditsNode) ? YamlFrontMatter.Integer(creditsNode.Value) : null;
+        if (level is null or < 1 or > 12 || credits is null or < 1)
+        {
+            context.Report.Error(line, $"group '{group}': min_credits_at_level is {{level: 1 to 12, credits: N}}, e.g. {{level: 3, credits: 10}}");
+            return null;
+        }
+
+        var unknown = units.Where(unit => !context.Levels.ContainsKey(unit)).ToList();
+        if (unknown.Count > 0)
+        {
+            context.Report.Error(line, $"group '{group}' counts credit at level {level}, but the level of {string.Join(", ", unknown)} is not known (its unit.md's level ends with no number)");
+            return null;
+        }
+
+        CheckCredits(context, units.Where(unit => context.Levels[unit] == level), credits.Value, $"group '{group}' at level {level}", line);
+        return new LevelCredits(level.Value, credits.Value);
+    }
+
+    private static readonly IReadOnlySet<string> LevelCreditKeys = new HashSet<string>(["level", "credits"], StringComparer.Ordinal);
 
     /// <summary>A credit minimum needs every unit's credit value, and enough credit among the units to reach it.</summary>
     private static void CheckCredits(Context context, IEnumerable<string> units, int needed, string where, int line)

@@ -43,7 +43,7 @@ public sealed class QualificationLintRuleTests
 
     public static TheoryData<string, string> Cases() => new()
     {
-        { Good.Replace("units: [\"U 5\"]", "units: [\"U 9\"]", StringComparison.Ordinal), "qualifications/q.md:20: error: theme 'Theme Y': there is no unit 'U 9' in the item bank (a unit folder's unit.md gives its code)" },
+        { Good.Replace("units: [\"U 5\"]", "units: [\"U 9\"]", StringComparison.Ordinal), "qualifications/q.md:20: error: theme 'Theme Y': there is no unit 'U 9' in the item bank (a unit folder's unit.md gives its code), nor in outside_bank" },
         { Good.Replace("units: [\"U 5\"]", "units: [\"50\"]", StringComparison.Ordinal), "qualifications/q.md:20: error: theme 'Theme Y': '50' is an alias of unit U 5; name units by their code" },
         { Good.Replace("units: [\"U 5\"]", "units: [\"U 1\"]", StringComparison.Ordinal), "qualifications/q.md:20: error: theme 'Theme Y': unit U 1 is already in group 'Mandatory' (line 11); a unit counts toward one group only" },
         { Good.Replace("units: [\"U 1\", \"U 2\"]", "units: [\"U 1\", \"U 1\"]", StringComparison.Ordinal), "qualifications/q.md:11: error: group 'Mandatory': unit U 1 is listed twice in group 'Mandatory' (also line 11); a unit counts once" },
@@ -54,6 +54,8 @@ public sealed class QualificationLintRuleTests
         { Good.Replace("\n    choose: 2", "", StringComparison.Ordinal), "qualifications/q.md:12: error: group 'Optional' has themes but no choose: an optional group says how many units to choose, e.g. choose: 7" },
         { Good.Replace("\"test.txt:5-9\"", "\"the handbook\"", StringComparison.Ordinal), "qualifications/q.md:6: error: seed must cite the specification as file:line or file:first-last, not 'the handbook'" },
         { Good.Replace("Both mandatory units and two optional ones, one from each theme.", "", StringComparison.Ordinal), "qualifications/q.md:22: error: the qualification has no description: say in a sentence or two what it is and how it is achieved, below the front matter" },
+        { Good.Replace("min_credits: 16", "min_credits: 16\noutside_bank:\n  - {unit: \"U 5\", title: Five, level: 2}", StringComparison.Ordinal), "qualifications/q.md:10: error: outside_bank: unit U 5 is in the item bank; list it in its group only" },
+        { Good.Replace("choose: 2", "choose: 2\n    min_credits_at_level: {level: 7, credits: 20}", StringComparison.Ordinal), "qualifications/q.md:14: error: group 'Optional' at level 7 asks for 20 credits but its units carry only 12: no candidate could meet it" },
         { Good.Replace("choose: 2", "choose: 1", StringComparison.Ordinal), "qualifications/q.md:13: warning: group 'Optional': its themes ask for 2 unit(s) between them, more than the 1 to choose; a candidate needs 2" },
     };
 
@@ -83,6 +85,19 @@ public sealed class QualificationLintRuleTests
         Assert.Equal(["U 1", "U 2", "U 3", "U 4", "U 5"], qualification.Units);
         Assert.Equal(4, qualification.CreditOf("U 5"));
         Assert.Contains("<p>Both mandatory units", qualification.DescriptionHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_unit_outside_the_bank_is_named_with_its_title_and_level_and_counts_for_credit_at_its_level()
+    {
+        var load = Load(Good.Replace("min_credits: 16", "min_credits: 16\noutside_bank:\n  - {unit: X9, title: \"Not here\", level: 3}", StringComparison.Ordinal)
+            .Replace("\"U 5\": 4}", "\"U 5\": 4, \"X9\": 6}", StringComparison.Ordinal).Replace("units: [\"U 5\"]", "units: [\"U 5\", \"X9\"]", StringComparison.Ordinal)
+            .Replace("choose: 2", "choose: 2\n    min_credits_at_level: {level: 3, credits: 6}", StringComparison.Ordinal));
+        Assert.DoesNotContain(load.Diagnostics, d => d.Path.StartsWith("qualifications/", StringComparison.Ordinal));
+        var qualification = Assert.Single(load.Qualifications);
+        Assert.Equal(new OutsideUnit("Not here", 3), qualification.OutsideBank["X9"]);
+        Assert.Equal((7, 3), (qualification.Levels["U 1"], qualification.Levels["X9"]));
+        Assert.Equal(new LevelCredits(3, 6), qualification.Groups[1].MinCreditsAtLevel);
     }
 
     [Fact]

@@ -14,6 +14,8 @@ public sealed class AwardProgressTests
 
     private static Qualification CityAndGuilds => Bank.Value.Qualifications.Single(q => q.Code == "4417-03");
 
+    private static Qualification Ocr => Bank.Value.Qualifications.Single(q => q.Code == "03456");
+
     private static readonly string[] Mandatory = ["F05T 04", "F04E 04"];
 
     // One from each theme: Impression and Image, Delivery, Handling Problems, Development and Improvement.
@@ -114,5 +116,25 @@ public sealed class AwardProgressTests
         var both = Progress(CityAndGuilds, ["4417-03/301", "4417-03/302"]);
         Assert.True(both.Met);
         Assert.Equal(13, both.Credits);
+    }
+
+    [Fact]
+    public void The_NVQ_diploma_needs_a_unit_of_each_optional_group_thirty_optional_credits_ten_of_them_at_level_3_and_forty_two_in_all()
+    {
+        // A14 (8 credits, level 3), B9 (6, level 3), C6 (10, level 3), D8 (8, level 3): 32 optional credits, all at level 3.
+        var met = Progress(Ocr, ["F3", "F4", "A14", "B9", "C6", "D8"]);
+        Assert.True(met.Met);
+        Assert.Equal(44, met.Credits);
+
+        // One level 2 unit from each group and a second from B: 32 optional credits, none at level 3.
+        var lowLevel = Progress(Ocr, ["F3", "F4", "A5", "A7", "B5", "C3", "D1"]);
+        Assert.False(lowLevel.Met);
+        Assert.Equal(["10 more credits at level 3 from Optional"], lowLevel.StillNeeded);
+
+        // Group E missing, and credit short.
+        var noE = Progress(Ocr, ["F3", "F4", "A14", "B9", "C6"]);
+        Assert.Equal(["1 more optional unit, at least one from Group E: Development and Improvement, 6 more credits from Optional", "6 more credits in all"], noE.StillNeeded);
+        Assert.True(Ocr.OutsideBank.ContainsKey("D8"));
+        Assert.Equal(3, Ocr.Levels["F3"]);
     }
 }

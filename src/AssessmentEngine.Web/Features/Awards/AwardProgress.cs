@@ -54,12 +54,23 @@ public sealed record AwardProgress(Qualification Qualification, IReadOnlyList<Gr
             theme.Units.Where(unit => !achieved.Contains(unit) && inProgress.Contains(unit)).ToList())).ToList();
         var credits = done.Sum(qualification.CreditOf);
         var creditsShort = Math.Max(0, (group.MinCredits ?? 0) - credits);
+        var creditNeeds = new List<string>();
+        if (creditsShort > 0)
+        {
+            creditNeeds.Add($"{creditsShort} more credits from {group.Name}");
+        }
+
+        if (group.MinCreditsAtLevel is { } atLevel
+            && atLevel.Credits - done.Where(unit => qualification.Levels.GetValueOrDefault(unit) == atLevel.Level).Sum(qualification.CreditOf) is var levelShort and > 0)
+        {
+            creditNeeds.Add($"{levelShort} more credits at level {atLevel.Level} from {group.Name}");
+        }
+
         if (group.Mandatory)
         {
             var missing = units.Where(unit => !achieved.Contains(unit)).ToList();
-            var needed = missing.Count == 0 ? creditsShort > 0 ? $"{creditsShort} more credits from {group.Name}" : null
-                : $"{Count(missing.Count, $"more {Adjective(group)} unit")}: {string.Join(", ", missing)}";
-            return new GroupProgress(group, done, underway, missing, themes, credits, missing.Count, creditsShort, needed);
+            var needs = missing.Count == 0 ? creditNeeds : [$"{Count(missing.Count, $"more {Adjective(group)} unit")}: {string.Join(", ", missing)}"];
+            return new GroupProgress(group, done, underway, missing, themes, credits, missing.Count, creditsShort, needs.Count == 0 ? null : string.Join(", ", needs));
         }
 
         // Each theme's shortfall must be made up from that theme; the group's count may be made up from any of its units.
@@ -76,11 +87,7 @@ public sealed record AwardProgress(Qualification Qualification, IReadOnlyList<Gr
             parts.Add("at least " + And(fromThemes.Select(theme => $"{Number(theme.Short)} from {theme.Theme.Name}").ToList()));
         }
 
-        if (creditsShort > 0)
-        {
-            parts.Add($"{creditsShort} more credits from {group.Name}");
-        }
-
+        parts.AddRange(creditNeeds);
         return new GroupProgress(group, done, underway, [], themes, credits, unitsShort, creditsShort, parts.Count == 0 ? null : string.Join(", ", parts));
     }
 

@@ -176,6 +176,7 @@ public sealed class AwardTests(TestDatabase database) : IClassFixture<TestDataba
             (SvqBank.Code, $"{candidate.CandidateNumber} NOBODY1", "No candidate here has the number(s) NOBODY1; nobody was registered."),
             ("NOT A CODE", candidate.CandidateNumber, "There is no qualification NOT A CODE in the item bank"),
             (SvqBank.Code, " ", "Give the candidate number of at least one candidate to register."),
+            ("", candidate.CandidateNumber, "Choose the qualification to register the candidates for."),
         ];
         foreach (var (qualification, numbers, says) in cases)
         {

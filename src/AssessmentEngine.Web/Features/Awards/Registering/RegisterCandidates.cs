@@ -16,6 +16,11 @@ public sealed class RegisterCandidates(IDocumentStore store, TimeProvider time)
     public async Task<int> HandleAsync(Guid centreId, string qualificationCode, IReadOnlyCollection<string> candidateNumbers, Acting acting,
         CancellationToken cancellationToken = default)
     {
+        if (string.IsNullOrWhiteSpace(qualificationCode))
+        {
+            throw new RefusedException(RefusalKind.Invalid, "Choose the qualification to register the candidates for.");
+        }
+
         await using var session = store.LightweightSession();
         var qualification = await session.LoadAsync<BankQualification>(qualificationCode, cancellationToken)
             ?? throw new RefusedException(RefusalKind.Invalid, $"There is no qualification {qualificationCode} in the item bank; choose one from the list.");

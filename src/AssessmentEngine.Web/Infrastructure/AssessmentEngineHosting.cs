@@ -1,4 +1,5 @@
 using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Awards;
 using AssessmentEngine.Web.Features.Demo;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Evidence;
@@ -58,6 +59,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddEvidence(builder.Configuration);
         builder.Services.AddUnits();
         builder.Services.AddReports();
+        builder.Services.AddAwards();
         return builder;
     }
 

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
+using AssessmentEngine.Web.Features.Awards.Registering;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Enrolments.Enrolling;
 using AssessmentEngine.Web.Features.Enrolments.Windows;
@@ -115,6 +116,9 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         // The centre's reports and each section's CSV: its exam officers only.
         ["admin/centres/{centreId:guid}/reports"] = (Rule.At(Role.Admin), ["GET"], ids =>
             [$"/admin/centres/{ids.Centre}/reports", .. new[] { "status", "outstanding", "plans", "windows" }.Select(csv => $"/admin/centres/{ids.Centre}/reports?csv={csv}")]),
+        // Qualifications and awards: the centre's exam officers; the candidate's own progress toward the award.
+        ["centres/{centreId:guid}/qualifications"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/qualifications", $"/centres/{ids.Centre}/qualifications?format=csv"]),
+        ["candidate/award"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate/award"]),
         // Attempts, sittings and exports are real objects of the owning centre: its candidate's attempt, a sitting its
         // invigilator is on, an export its verifier asked for. Anyone else is refused or told "not found".
         ["centres/{centreId:guid}/sittings/{sittingId:guid}"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/sittings/{ids.Sitting}"]),
@@ -361,6 +365,13 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         [("centres/{centreId:guid}/enrolments", "Extend")] =
             [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/enrolments",
                 Fields(("enrolmentId", _objects.Enrolment.ToString()), ("lastDay", _objects.Today.AddDays(70).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("reason", "Extra time for illness")))],
+        // Registering the owning candidate for the test's qualification (registered already at set-up: nothing changes), and claiming
+        // their certificate (refused on its merits: no unit is achieved).
+        [("centres/{centreId:guid}/qualifications", "Register")] =
+            [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/qualifications", Fields(("qualification", Qualification), ("numbers", _objects.Registered)))],
+        [("centres/{centreId:guid}/qualifications", "Claim")] =
+            [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/qualifications", Fields(("qualification", Qualification), ("candidateIds", _ids.Candidate.ToString())),
+                Merits: caller => caller is { Role: Role.Admin, AtOwningCentre: true }, Says: "has not met the rules of")],
         [("centres/{centreId:guid}/sittings", "")] =
             [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/sittings",
                 Fields(("unit", "FE6V 35"), ("room", "Room 2"), ("day", _objects.Today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("time", "10:00"), ("duration", "60"),
@@ -411,6 +422,9 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
     private sealed record Objects(string AccessCode, Guid Admitted, Guid Refused, Guid Marked, string Extended, Guid Staff, string StaffEmail, Guid Invited,
         string Unenrolled, string Unbooked, Guid Enrolment, Guid Third, string ThirdNumber, string ThirdCandidate, string ResetEmail, DateOnly Today, byte[] UnitZip, Guid Invigilator, int Run)
     {
+        /// <summary>The owning candidate's number, registered for the test's qualification at set-up.</summary>
+        public string Registered { get; init; } = "";
+
         /// <summary>A file in the owning candidate's draft of their evidence, beside the version judged already.</summary>
         public Guid DraftFile { get; init; }
 
@@ -419,6 +433,9 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
     }
 
     private const string EvidenceUploads = "/api/evidence/uploads";
+
+    /// <summary>The test's qualification: the awarding body's unit, mandatory.</summary>
+    private string Qualification => $"MXQ {_objects.Run}";
 
     private int _made;
 
@@ -489,6 +506,7 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         }
 
         _objects = await ObjectsAsync(store, sitting, owning, run);
+        _objects = _objects with { Registered = await QualificationAsync(store, owning, candidateHere, bodyUnit, run) };
         _ids = new Ids(owning.Id, candidateHere.Id, sitting.Sitting.Id, attempt.Id, export, bodyUnit, $"mxb{run}-1.1-001", centreUnit, $"mxc{run}-1.1-001");
         (_ids, _objects) = await EvidenceAsync(store, owning, candidateHere, _ids, _objects);
 
@@ -657,6 +675,22 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
     }
 
     /// <summary>A reset code for the account, as the platform operator issues it; each is used once.</summary>
+    /// <summary>A qualification of the awarding body's unit, imported as the bank imports it, with the owning candidate registered for it.</summary>
+    private async Task<string> QualificationAsync(IDocumentStore store, Centre owning, Candidate candidate, string unit, int run)
+    {
+        var qualification = new Qualification($"MXQ {run}", "Matrix qualification", "SQA", "SVQ 4", [new QualificationGroup("Mandatory", null, null, [unit], [])],
+            new Dictionary<string, int>(), null, "test.txt:1", "qualifications/mxq.md", "<p>For the matrix.</p>");
+        await using (var session = store.LightweightSession())
+        {
+            session.Store(BankQualification.From(qualification, DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+
+        using var scope = _engine.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<RegisterCandidates>().HandleAsync(owning.Id, qualification.Code, [candidate.CandidateNumber], Officer);
+        return candidate.CandidateNumber;
+    }
+
     private async Task<string> ResetCodeAsync(string email)
     {
         using var scope = _engine.Services.CreateScope();

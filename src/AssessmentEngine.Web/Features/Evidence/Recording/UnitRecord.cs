@@ -74,6 +74,16 @@ public static class UnitRecord
             }
         }
 
+        // Evidence submitted for another of the candidate's units and counted for this one (integration of assessment).
+        foreach (var (submission, counted) in await CountedForAsync(session, enrolment, cancellationToken))
+        {
+            var detail = $"{submission.Versions.First(v => v.Number == counted.Version).Brief.Title}, version {counted.Version}, counted by {counted.Actor}: {counted.Comment}";
+            foreach (var reference in counted.Statements)
+            {
+                Add(reference, new Cover($"Evidence from {submission.UnitCode}", detail, true));
+            }
+        }
+
         // What the assessor gathered.
         foreach (var record in records)
         {
@@ -87,5 +97,13 @@ public static class UnitRecord
 
         return statements.Select(s => new StatementCover(s, covers[s.Reference]))
             .OrderBy(s => s.Gap ? 0 : 1).ToList();
+    }
+
+    /// <summary>The candidate's submissions for other units that an assessor counted for this enrolment, each with its count.</summary>
+    public static async Task<IReadOnlyList<(Submission Submission, EvidenceCrossReferenced Counted)>> CountedForAsync(IQuerySession session, Enrolment enrolment,
+        CancellationToken cancellationToken)
+    {
+        var others = await session.Query<Submission>().Where(s => s.CandidateId == enrolment.CandidateId && s.UnitCode != enrolment.UnitCode).ToListAsync(cancellationToken);
+        return others.SelectMany(s => s.CrossReferences.Where(c => c.EnrolmentId == enrolment.Id).Select(c => (s, c))).ToList();
     }
 }

@@ -1,0 +1,29 @@
+using AssessmentEngine.Web.Features.Evidence.Portfolio;
+using AssessmentEngine.Web.Features.Identity;
+using AssessmentEngine.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AssessmentEngine.Web.Features.Evidence.Pages;
+
+/// <summary>A unit's element achievement record, to print: the pieces of evidence that count for it, ticked against its statements.</summary>
+[Authorize(Policy = Policies.Staff)]
+public sealed class ElementAchievementModel(PortfolioForms forms) : PageModel
+{
+    public ElementAchievement Record { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(Guid enrolmentId)
+    {
+        try
+        {
+            Record = await forms.AchievementAsync(User, enrolmentId, HttpContext.RequestAborted);
+        }
+        catch (RefusedException refused) when (refused.Kind == RefusalKind.NotFound)
+        {
+            return NotFound();
+        }
+
+        return Page();
+    }
+}

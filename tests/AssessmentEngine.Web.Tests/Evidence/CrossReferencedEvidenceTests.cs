@@ -215,6 +215,32 @@ public sealed partial class CrossReferencedEvidenceTests(TestDatabase database) 
         Assert.Equal(0, await StoredEvents.CountAsync(database.ConnectionString, submissionId, "evidence_cross_referenced"));
     }
 
+    [Fact]
+    public async Task An_observation_for_one_unit_may_also_show_statements_of_the_candidates_other_unit_and_only_of_a_unit_of_theirs()
+    {
+        var (candidate, _, on7, on8) = await EnrolledOnBothAsync(_centre, "SVQ0005");
+        var (_, _, _, classmatesOn8) = await EnrolledOnBothAsync(_centre, "SVQ0006");
+        var (assessor, _) = await EvidenceCandidates.StaffAsync(_engine, _centre, $"assessor{_centre.Number}@example.org", Role.Assessor);
+        (string, string)[] observation = [("Kind", "Observation"), ("on", Today), ("activity", "Proposing a new returns procedure"),
+            ("account", "Checked the returns policy and the consumer law, and asked the manager for authority."), ("covers", "7.2.2")];
+
+        Assert.Contains($"Unit {Unit8} has no statement 7.1.1", await RecordAsync(assessor, on7.Id, [.. observation, ("also", $"{on8.Id}/7.1.1")]), StringComparison.Ordinal);
+        Assert.Contains("The candidate is not enrolled on that other unit at this centre",
+            await RecordAsync(assessor, on7.Id, [.. observation, ("also", $"{classmatesOn8.Id}/8.1.2")]), StringComparison.Ordinal);
+        await using (var query = _store.QuerySession())
+        {
+            Assert.Equal(0, await query.Query<AssessmentEngine.Web.Features.Evidence.Recording.AssessorRecord>().CountAsync(r => r.CandidateId == candidate.Id));
+        }
+
+        var recorded = await RecordAsync(assessor, on7.Id, [.. observation, ("also", $"{on8.Id}/8.1.2"), ("also", $"{on8.Id}/8.2.1")]);
+        Assert.Contains($"Also counts for {Unit8}: 8.1.2, 8.2.1.", recorded, StringComparison.Ordinal);
+        var record8 = WebUtility.HtmlDecode(await assessor.GetPageAsync($"/assess/enrolments/{on8.Id}/records"));
+        Assert.Contains("9 of 11 statements have nothing showing them yet", record8, StringComparison.Ordinal);
+        Assert.Matches(new Regex($"<th scope=\"row\">8\\.1\\.2 [^<]*</th>\\s*<td>\\s*<ul>\\s*<li>Observation for {Unit7}: [^<]*Proposing a new returns procedure"), record8);
+        var index = WebUtility.HtmlDecode(await assessor.GetPageAsync($"/evidence/candidates/{candidate.Id}/index"));
+        Assert.Equal($"{Unit7}, {Unit8}", Assert.Single(IndexRow().Matches(index)).Groups["units"].Value);
+    }
+
     private static string[] TickedIn(string row) => [.. Tick().Matches(row).Select(m => m.Groups[1].Value)];
 
     [GeneratedRegex("id=\"witness-link\"[^>]*value=\"([^\"]+)\"")]

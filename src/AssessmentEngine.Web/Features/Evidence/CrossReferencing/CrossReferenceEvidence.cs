@@ -8,9 +8,6 @@ using Marten;
 
 namespace AssessmentEngine.Web.Features.Evidence.CrossReferencing;
 
-/// <summary>Another unit the candidate of a submission is enrolled on at its centre, which the evidence may also count for.</summary>
-public sealed record OtherUnit(Enrolment Enrolment, BankUnit Unit);
-
 /// <summary>
 /// An assessor of the centre counts a judged version of a submission for another unit its candidate is enrolled on there
 /// (the seed's integration of assessment): the statements of that unit it shows, with a comment. That unit's record then
@@ -19,14 +16,8 @@ public sealed record OtherUnit(Enrolment Enrolment, BankUnit Unit);
 public sealed class CrossReferenceEvidence(IDocumentStore store, IQuerySession session, EvidenceForAssessors submissions, TimeProvider time)
 {
     /// <summary>The candidate's other units at the submission's centre, in unit order.</summary>
-    public async Task<IReadOnlyList<OtherUnit>> OtherUnitsAsync(Submission submission, CancellationToken cancellationToken)
-    {
-        var enrolments = await session.Query<Enrolment>()
-            .Where(e => e.CandidateId == submission.CandidateId && e.CentreId == submission.CentreId && e.UnitCode != submission.UnitCode).ToListAsync(cancellationToken);
-        var units = (await session.LoadManyAsync<BankUnit>(cancellationToken, enrolments.Select(e => e.UnitCode).Distinct().ToArray())).ToDictionary(u => u.Id);
-        return enrolments.Where(e => units.ContainsKey(e.UnitCode)).Select(e => new OtherUnit(e, units[e.UnitCode]))
-            .OrderBy(o => o.Unit.Id, StringComparer.Ordinal).ToList();
-    }
+    public Task<IReadOnlyList<OtherUnit>> OtherUnitsAsync(Submission submission, CancellationToken cancellationToken) =>
+        OtherUnits.OfAsync(session, submission.CandidateId, submission.CentreId, submission.UnitCode, cancellationToken);
 
     /// <summary>Counts the version for the enrolment's unit; the unit's code.</summary>
     public async Task<string> HandleAsync(ClaimsPrincipal user, Guid submissionId, int version, Guid? enrolmentId, IReadOnlyList<string> statements, string? comment,

@@ -103,9 +103,15 @@ public sealed class PortfolioForms(IQuerySession session)
     private static EvidencePiece FromRecord(AssessorRecord record)
     {
         var witness = record.Witness is { } w ? $" (witness {w.Name}, {w.Role}{(record.ConfirmedAt is null ? "; not confirmed yet" : "")})" : "";
-        return new EvidencePiece(0, $"{AssessorRecords.Title(record.Kind)}: {record.Activity}{witness}", record.On, [record.UnitCode], "")
+        var shows = new Dictionary<Guid, IReadOnlyList<string>> { [record.EnrolmentId] = record.Authenticated ? record.Covers : [] };
+        foreach (var also in record.AlsoFor)
         {
-            Shows = new Dictionary<Guid, IReadOnlyList<string>> { [record.EnrolmentId] = record.Authenticated ? record.Covers : [] },
+            shows[also.EnrolmentId] = record.Authenticated ? also.Statements : [];
+        }
+
+        return new EvidencePiece(0, $"{AssessorRecords.Title(record.Kind)}: {record.Activity}{witness}", record.On, [record.UnitCode, .. record.AlsoFor.Select(a => a.UnitCode)], "")
+        {
+            Shows = shows,
         };
     }
 }

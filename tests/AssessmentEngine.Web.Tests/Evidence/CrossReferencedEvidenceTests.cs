@@ -2,14 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using AssessmentEngine.Web.Features.Enrolments;
-using AssessmentEngine.Web.Features.Enrolments.Enrolling;
 using AssessmentEngine.Web.Features.Evidence;
 using AssessmentEngine.Web.Features.Identity;
-using AssessmentEngine.Web.Features.Identity.Registering;
-using AssessmentEngine.Web.Features.ItemBank;
-using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Tests.Infrastructure;
-using AssessmentEngine.Web.Tests.ItemBank;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,11 +16,10 @@ namespace AssessmentEngine.Web.Tests.Evidence;
 /// </summary>
 public sealed partial class CrossReferencedEvidenceTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
-    private const string Unit7 = "F05T 04";
-    private const string Unit8 = "F04E 04";
-    private const string Brief7 = "svq-g8nn24-01-portfolio";
-    private const string Brief7Title = "Portfolio evidence of customer service principles in your own work";
-    private static readonly Acting Officer = new("officer@example.org", "192.0.2.1");
+    private const string Unit7 = SvqCandidates.Unit7;
+    private const string Unit8 = SvqCandidates.Unit8;
+    private const string Brief7 = SvqCandidates.Brief7;
+    private const string Brief7Title = SvqCandidates.Brief7Title;
     private EngineFactory _engine = null!;
     private IDocumentStore _store = null!;
     private Centre _centre = null!;
@@ -36,14 +30,7 @@ public sealed partial class CrossReferencedEvidenceTests(TestDatabase database) 
         _store = _engine.Services.GetRequiredService<IDocumentStore>();
         await _engine.StartedAsync();
         _centre = await NewCentreAsync();
-        await using var query = _store.QuerySession();
-        if (await query.LoadAsync<BankUnit>(Unit7) is null)
-        {
-            var bank = AssessmentEngine.ItemBank.ItemBankLoader.Load(
-                [Path.Combine(BankFolder.RepositoryRoot, "itembank", "svq-g8nn24-01-understand-customer-service"),
-                    Path.Combine(BankFolder.RepositoryRoot, "itembank", "svq-g8nn24-02-know-the-rules")], BankFolder.RepositoryRoot);
-            await ImportItemBank.RunAsync(_store, bank, retireMissing: true, ImportRights.Platform, _ => "test", "test", TimeProvider.System);
-        }
+        await SvqCandidates.ImportAsync(_store);
     }
 
     public async Task DisposeAsync() => await _engine.DisposeAsync();
@@ -55,18 +42,8 @@ public sealed partial class CrossReferencedEvidenceTests(TestDatabase database) 
     /// <summary>A candidate of <paramref name="centre"/> enrolled on both SVQ units (which have no window: always open), signed in; their enrolment on each.</summary>
     private async Task<(Candidate Candidate, PageClient Browser, Enrolment On7, Enrolment On8)> EnrolledOnBothAsync(Centre centre, string number)
     {
-        var candidate = await Centres.CandidateAsync(_store, centre, number);
-        using (var scope = _engine.Services.CreateScope())
-        {
-            foreach (var unit in new[] { Unit7, Unit8 })
-            {
-                await scope.ServiceProvider.GetRequiredService<EnrolCandidates>().HandleAsync(centre.Id, unit, [candidate.Id], Officer);
-            }
-        }
-
-        await using var query = _store.QuerySession();
-        var enrolments = await query.Query<Enrolment>().Where(e => e.CandidateId == candidate.Id).ToListAsync();
-        return (candidate, await EvidenceCandidates.SignedInAsync(_engine, centre, number), enrolments.Single(e => e.UnitCode == Unit7), enrolments.Single(e => e.UnitCode == Unit8));
+        var (candidate, on7, on8) = await SvqCandidates.EnrolledOnBothAsync(_engine, centre, number);
+        return (candidate, await EvidenceCandidates.SignedInAsync(_engine, centre, number), on7, on8);
     }
 
     /// <summary>The candidate uploads a case study to F05T 04's portfolio brief and submits it as version 1; the submission's id.</summary>

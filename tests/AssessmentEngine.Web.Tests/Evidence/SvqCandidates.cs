@@ -4,9 +4,7 @@ using AssessmentEngine.Web.Features.Evidence;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.ItemBank;
-using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Tests.Infrastructure;
-using AssessmentEngine.Web.Tests.ItemBank;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,17 +20,8 @@ public static class SvqCandidates
     private static readonly Acting Officer = new("officer@example.org", "192.0.2.1");
 
     /// <summary>Imports the two units' folders from the repository, unless the database has them.</summary>
-    public static async Task ImportAsync(IDocumentStore store)
-    {
-        await using var query = store.QuerySession();
-        if (await query.LoadAsync<BankUnit>(Unit7) is null)
-        {
-            var bank = AssessmentEngine.ItemBank.ItemBankLoader.Load(
-                [Path.Combine(BankFolder.RepositoryRoot, "itembank", "svq-g8nn24-01-understand-customer-service"),
-                    Path.Combine(BankFolder.RepositoryRoot, "itembank", "svq-g8nn24-02-know-the-rules")], BankFolder.RepositoryRoot);
-            await ImportItemBank.RunAsync(store, bank, retireMissing: true, ImportRights.Platform, _ => "test", "test", TimeProvider.System);
-        }
-    }
+    public static Task ImportAsync(IDocumentStore store) =>
+        EvidenceCandidates.ImportAsync(store, Unit7, "svq-g8nn24-01-understand-customer-service", "svq-g8nn24-02-know-the-rules");
 
     /// <summary>A candidate of <paramref name="centre"/> enrolled on both units, not signed in; their enrolment on each.</summary>
     public static async Task<(Candidate Candidate, Enrolment On7, Enrolment On8)> EnrolledOnBothAsync(EngineFactory engine, Centre centre, string number)

@@ -1,6 +1,5 @@
 using AssessmentEngine.Web.Features.Evidence.Portfolio;
 using AssessmentEngine.Web.Features.Identity;
-using AssessmentEngine.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,15 +14,12 @@ public sealed class ElementAchievementModel(PortfolioForms forms) : PageModel
 
     public async Task<IActionResult> OnGetAsync(Guid enrolmentId)
     {
-        try
-        {
-            Record = await forms.AchievementAsync(User, enrolmentId, HttpContext.RequestAborted);
-        }
-        catch (RefusedException refused) when (refused.Kind == RefusalKind.NotFound)
+        if (await forms.AchievementAsync(User, enrolmentId, HttpContext.RequestAborted) is not { } found)
         {
             return NotFound();
         }
 
+        Record = found;
         return Page();
     }
 }

@@ -1,6 +1,5 @@
 using AssessmentEngine.Web.Features.Evidence.Portfolio;
 using AssessmentEngine.Web.Features.Identity;
-using AssessmentEngine.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,15 +14,12 @@ public sealed class EvidenceIndexModel(PortfolioForms forms) : PageModel
 
     public async Task<IActionResult> OnGetAsync(Guid candidateId)
     {
-        try
-        {
-            Index = await forms.IndexAsync(User, candidateId, HttpContext.RequestAborted);
-        }
-        catch (RefusedException refused) when (refused.Kind == RefusalKind.NotFound)
+        if (await forms.IndexAsync(User, candidateId, HttpContext.RequestAborted) is not { } found)
         {
             return NotFound();
         }
 
+        Index = found;
         return Page();
     }
 }

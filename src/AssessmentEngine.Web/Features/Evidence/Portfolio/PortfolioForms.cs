@@ -33,26 +33,23 @@ public sealed record ElementAchievement(EvidenceIndex Index, Enrolment Enrolment
 /// </summary>
 public sealed class PortfolioForms(IQuerySession session)
 {
-    public async Task<EvidenceIndex> IndexAsync(ClaimsPrincipal user, Guid candidateId, CancellationToken cancellationToken)
-    {
-        var candidate = await session.LoadAsync<Candidate>(candidateId, cancellationToken);
-        return candidate is not null && MayRead(user, candidate.CentreId)
+    /// <summary>The candidate's index of evidence; null when there is no such candidate at a centre where the caller assesses or verifies.</summary>
+    public async Task<EvidenceIndex?> IndexAsync(ClaimsPrincipal user, Guid candidateId, CancellationToken cancellationToken) =>
+        await session.LoadAsync<Candidate>(candidateId, cancellationToken) is { } candidate && MayRead(user, candidate.CentreId)
             ? await IndexOfAsync(candidate, cancellationToken)
-            : throw new RefusedException(RefusalKind.NotFound, "There is no such candidate at a centre where you assess or verify.");
-    }
+            : null;
 
-    public async Task<ElementAchievement> AchievementAsync(ClaimsPrincipal user, Guid enrolmentId, CancellationToken cancellationToken)
+    /// <summary>The enrolment's element achievement record; null when there is no such enrolment at a centre where the caller assesses or verifies.</summary>
+    public async Task<ElementAchievement?> AchievementAsync(ClaimsPrincipal user, Guid enrolmentId, CancellationToken cancellationToken)
     {
-        var enrolment = await session.LoadAsync<Enrolment>(enrolmentId, cancellationToken);
-        if (enrolment is null || !MayRead(user, enrolment.CentreId))
+        if (await session.LoadAsync<Enrolment>(enrolmentId, cancellationToken) is not { } enrolment || !MayRead(user, enrolment.CentreId)
+            || await session.LoadAsync<Candidate>(enrolment.CandidateId, cancellationToken) is not { } candidate)
         {
-            throw new RefusedException(RefusalKind.NotFound, "There is no such enrolment at a centre where you assess or verify.");
+            return null;
         }
 
-        var candidate = await session.LoadAsync<Candidate>(enrolment.CandidateId, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "The candidate is not found.");
         var index = await IndexOfAsync(candidate, cancellationToken);
-        var unit = index.Units.FirstOrDefault(u => u.Enrolment.Id == enrolment.Id).Unit ?? throw new RefusedException(RefusalKind.NotFound, $"Unit {enrolment.UnitCode} is not in the bank.");
-        return new ElementAchievement(index, enrolment, unit);
+        return index.Units.FirstOrDefault(u => u.Enrolment.Id == enrolment.Id).Unit is { } unit ? new ElementAchievement(index, enrolment, unit) : null;
     }
 
     private static bool MayRead(ClaimsPrincipal user, Guid centreId) => user.Holds(Role.Assessor, centreId) || user.Holds(Role.Verifier, centreId);

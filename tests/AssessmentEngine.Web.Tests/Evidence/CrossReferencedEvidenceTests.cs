@@ -149,6 +149,7 @@ public sealed partial class CrossReferencedEvidenceTests(TestDatabase database) 
 
         // Both forms are the centre's assessors' and verifiers': another centre's assessor is told "not found".
         var (verifier, _) = await EvidenceCandidates.StaffAsync(_engine, _centre, $"verifier{_centre.Number}@example.org", Role.Verifier);
+        Assert.Contains($"/evidence/candidates/{candidate.Id}/index", await verifier.GetPageAsync($"/verify/evidence/{submissionId}"), StringComparison.Ordinal);
         Assert.Contains(Brief7Title, await verifier.GetPageAsync($"/evidence/candidates/{candidate.Id}/index"), StringComparison.Ordinal);
         var elsewhere = await NewCentreAsync();
         var (stranger, _) = await EvidenceCandidates.StaffAsync(_engine, elsewhere, $"assessor{elsewhere.Number}@example.org", Role.Assessor);

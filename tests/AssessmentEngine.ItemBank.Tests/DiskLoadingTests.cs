@@ -171,7 +171,7 @@ public sealed class DiskLoadingTests : IDisposable
 
         Assert.False(load.HasErrors, string.Join(Environment.NewLine, load.Diagnostics.Where(d => d.Severity == Severity.Error).Take(30)));
         var briefed = load.Units.Where(u => u.Briefs.Count > 0).ToDictionary(u => u.Code);
-        Assert.Equal(["305/695", "4417-03/301", "4417-03/302", "FE6V 35"], briefed.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["305/695", "4417-03/301", "4417-03/302", "F04E 04", "F05T 04", "FE6V 35"], briefed.Keys.Order(StringComparer.Ordinal));
         foreach (var unit in briefed.Values)
         {
             var uncovered = unit.Statements.Select(s => s.Reference).Except(unit.Briefs.SelectMany(b => b.Covers)).ToList();
@@ -180,6 +180,7 @@ public sealed class DiskLoadingTests : IDisposable
 
         Assert.Equal((180, 180), (briefed["4417-03/301"].Briefs.Single().TimeLimitMinutes, briefed["4417-03/302"].Briefs.Single().TimeLimitMinutes));
         Assert.Equal(new WordRange(3000, 5000), briefed["305/695"].Briefs.Single().Words);
+        Assert.Equal(["portfolio", "portfolio"], new[] { "F05T 04", "F04E 04" }.Select(code => briefed[code].Briefs.Single().Method));
     }
 
     [Fact]

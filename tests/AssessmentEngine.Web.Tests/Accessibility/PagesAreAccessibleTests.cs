@@ -196,10 +196,11 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
             await DemoData.TodaysSittingAsync(scope.ServiceProvider, TimeProvider.System, CancellationToken.None);
         }
 
-        Guid enrolmentId;
+        Guid enrolmentId, candidateId;
         await using (var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession())
         {
-            enrolmentId = (await query.Query<AssessmentEngine.Web.Features.Enrolments.Enrolment>().FirstAsync(e => e.CentreId == _centre && e.UnitCode == "FE6V 35")).Id;
+            var enrolment = await query.Query<AssessmentEngine.Web.Features.Enrolments.Enrolment>().FirstAsync(e => e.CentreId == _centre && e.UnitCode == "FE6V 35");
+            (enrolmentId, candidateId) = (enrolment.Id, enrolment.CandidateId);
         }
 
         var assessor = await SignedInAsync($"assessor1@{DemoData.EmailDomain}");
@@ -223,6 +224,10 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
         await AccessibilityCheck.CheckAsync(assessor, "the records page with a witness's link");
         var witness = await NewPageAsync();
         await CheckAsync(witness, new Uri(await link.InputValueAsync()).AbsolutePath);
+
+        // The printable portfolio records the records page links to, with the testimony as a piece of evidence.
+        await CheckAsync(assessor, $"/evidence/candidates/{candidateId}/index");
+        await CheckAsync(assessor, $"/evidence/enrolments/{enrolmentId}/achievement");
     }
 
     [Fact]

@@ -25,12 +25,15 @@ public static class EvidenceCandidates
     private static readonly Acting Officer = new("officer@example.org", "192.0.2.1");
 
     /// <summary>Imports the unit's folder from the repository, unless the database has it.</summary>
-    public static async Task ImportAsync(IDocumentStore store)
+    public static Task ImportAsync(IDocumentStore store) => ImportAsync(store, Unit, "cg-305-695");
+
+    /// <summary>Imports the item-bank folders from the repository, unless the database has <paramref name="unitCode"/> (the first of them).</summary>
+    public static async Task ImportAsync(IDocumentStore store, string unitCode, params string[] folders)
     {
         await using var query = store.QuerySession();
-        if (await query.LoadAsync<BankUnit>(Unit) is null)
+        if (await query.LoadAsync<BankUnit>(unitCode) is null)
         {
-            var bank = AssessmentEngine.ItemBank.ItemBankLoader.Load([Path.Combine(BankFolder.RepositoryRoot, "itembank", "cg-305-695")], BankFolder.RepositoryRoot);
+            var bank = AssessmentEngine.ItemBank.ItemBankLoader.Load([.. folders.Select(f => Path.Combine(BankFolder.RepositoryRoot, "itembank", f))], BankFolder.RepositoryRoot);
             await ImportItemBank.RunAsync(store, bank, retireMissing: true, ImportRights.Platform, _ => "test", "test", TimeProvider.System);
         }
     }

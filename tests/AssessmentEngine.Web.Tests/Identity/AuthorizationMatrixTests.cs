@@ -150,6 +150,9 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         // The evidence the centre's assessors gather, and its recordings; a witness's link is the key to their testimony, no account needed.
         ["assess/enrolments/{enrolmentId:guid}/records"] = (Rule.Own(Role.Assessor), ["GET"], ids => [$"/assess/enrolments/{ids.Enrolment}/records"]),
         ["evidence/records/{recordId:guid}/recording"] = (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier), ["GET"], ids => [$"/evidence/records/{ids.Record}/recording"]),
+        // The printable portfolio records (index of evidence, element achievement record): the centre's assessors and verifiers.
+        ["evidence/candidates/{candidateId:guid}/index"] = (Rule.Own(Role.Assessor, Role.Verifier), ["GET"], ids => [$"/evidence/candidates/{ids.Candidate}/index"]),
+        ["evidence/enrolments/{enrolmentId:guid}/achievement"] = (Rule.Own(Role.Assessor, Role.Verifier), ["GET"], ids => [$"/evidence/enrolments/{ids.Enrolment}/achievement"]),
         ["witness/{link}"] = (Rule.Open, ["GET"], ids => [$"/witness/{ids.WitnessLink}"]),
         // Units: the candidate's own units, result and record; the exam officer's results; the verifier's unit decisions.
         ["candidate/units"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate/units"]),
@@ -308,6 +311,14 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         [
             new(Step.AfterTheEndpoints, Rule.Own(), $"/assess/evidence/{_ids.Submission}", Fields(("version", "1"), ("agrees", "true"), ("comment", "Agreed"))),
             new(Step.AfterTheEndpoints, Rule.Own(Role.Verifier), $"/verify/evidence/{_ids.Submission}", Fields(("version", "1"), ("agrees", "true"), ("comment", "Agreed"))),
+        ],
+        // Counting the judged version for another unit is the assessors' of the centre (refused on its merits: the enrolment named is the
+        // submission's own unit); in the verifier's area, nobody's.
+        [("{area:regex(^(assess|verify)$)}/evidence/{submissionId:guid}", "CrossReference")] =
+        [
+            new(Step.AfterTheEndpoints, Rule.Own(), $"/verify/evidence/{_ids.Submission}", Fields(("version", "1"), ("enrolmentId", _ids.Enrolment.ToString()), ("statements", "1.1"), ("comment", "Shows it"))),
+            new(Step.AfterTheEndpoints, Rule.Own(Role.Assessor), $"/assess/evidence/{_ids.Submission}", Fields(("version", "1"), ("enrolmentId", _ids.Enrolment.ToString()), ("statements", "1.1"), ("comment", "Shows it")),
+                Merits: caller => caller is { Role: Role.Assessor, AtOwningCentre: true }, Says: "its own unit"),
         ],
         // The centre's assessors record an observation; the witness confirms through their link (again and again: nothing changes).
         [("assess/enrolments/{enrolmentId:guid}/records", "Record")] =

@@ -62,6 +62,19 @@ public sealed record EvidenceVerified(Guid SubmissionId, Guid CentreId, int Vers
     public string Describe() => $"{Actor} verified the judgement of version {Version} of a submission: {(Agrees ? "agrees" : "disagrees")}";
 }
 
+/// <summary>
+/// A judged version counted for another unit its candidate is enrolled on at the centre (the seed's integration of
+/// assessment): the statements of that unit it shows, and the assessor's comment on how.
+/// </summary>
+public sealed record EvidenceCrossReferenced(
+    Guid SubmissionId, Guid CentreId, int Version, Guid EnrolmentId, string UnitCode, IReadOnlyList<string> Statements, string Comment, string Actor, string SourceAddress,
+    DateTimeOffset At) : IAuditEvent
+{
+    Guid IAuditEvent.SubjectId => SubmissionId;
+    IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
+    public string Describe() => $"{Actor} counted version {Version} of a submission for {UnitCode}, showing {string.Join(", ", Statements)}";
+}
+
 /// <summary>A file of the submission downloaded (by its candidate, an assessor or a verifier).</summary>
 public sealed record EvidenceFileDownloaded(Guid SubmissionId, Guid CentreId, Guid FileId, string FileName, string Actor, string SourceAddress, DateTimeOffset At) : IAuditEvent
 {

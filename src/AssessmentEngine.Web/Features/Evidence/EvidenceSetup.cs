@@ -24,6 +24,8 @@ public sealed class SubmissionProjection : SingleStreamProjection<Submission, Gu
     public static Submission Apply(EvidenceSampled sampled, Submission submission) => submission.Apply(sampled);
 
     public static Submission Apply(EvidenceVerified verified, Submission submission) => submission.Apply(verified);
+
+    public static Submission Apply(EvidenceCrossReferenced counted, Submission submission) => submission.Apply(counted);
 }
 
 public sealed class AssessorRecordProjection : SingleStreamProjection<Recording.AssessorRecord, Guid>
@@ -39,6 +41,7 @@ public static class EvidenceSetup
     {
         options.Events.AddEventTypes([typeof(EvidenceFileAdded), typeof(EvidenceFileScanned), typeof(EvidenceFileRemoved), typeof(EvidenceSubmitted),
             typeof(EvidenceJudged), typeof(EvidenceSampled), typeof(EvidenceVerified), typeof(EvidenceFileDownloaded)]);
+        options.Events.AddEventTypes([typeof(EvidenceCrossReferenced)]);
         options.Projections.Add<SubmissionProjection>(ProjectionLifecycle.Inline);
         options.Events.AddEventTypes([typeof(Recording.AssessorEvidenceRecorded), typeof(Recording.WitnessConfirmed)]);
         options.Projections.Add<AssessorRecordProjection>(ProjectionLifecycle.Inline);
@@ -62,6 +65,8 @@ public static class EvidenceSetup
         services.AddScoped<AbandonedUploadsJob>();
         services.AddScoped<Judging.EvidenceForAssessors>();
         services.AddScoped<Judging.JudgeEvidence>();
+        services.AddScoped<CrossReferencing.CrossReferenceEvidence>();
+        services.AddScoped<Portfolio.PortfolioForms>();
         services.AddScoped<Recording.RecordAssessorEvidence>();
         services.AddScoped<Verifying.SampleEvidence>();
         services.AddScoped<Verifying.VerifyEvidence>();

@@ -29,6 +29,9 @@ public sealed record Submission(Guid Id, Guid EnrolmentId, Guid CandidateId, Gui
     /// <summary>Files a draft may hold: enough for a report, its appendices and recordings.</summary>
     public const int MaxDraftFiles = 20;
 
+    /// <summary>The other units the evidence counts for, one per enrolment: a later count for the same enrolment replaces the earlier.</summary>
+    public IReadOnlyList<EvidenceCrossReferenced> CrossReferences { get; init; } = [];
+
     public static Guid IdFor(Guid enrolmentId, string briefId) => NameBasedId.For($"evidence:{enrolmentId}:{briefId}");
 
     public SubmittedVersion? Latest => Versions.Count == 0 ? null : Versions[^1];
@@ -81,6 +84,11 @@ public sealed record Submission(Guid Id, Guid EnrolmentId, Guid CandidateId, Gui
     public Submission Apply(EvidenceVerified verified) => this with
     {
         Versions = Versions.Select(v => v.Number == verified.Version ? v with { Verification = verified } : v).ToList(),
+    };
+
+    public Submission Apply(EvidenceCrossReferenced counted) => this with
+    {
+        CrossReferences = [.. CrossReferences.Where(c => c.EnrolmentId != counted.EnrolmentId), counted],
     };
 }
 
@@ -228,6 +236,61 @@ public static class SubmissionDecisions
 
         var verified = new EvidenceVerified(submission.Id, submission.CentreId, version, agrees, comment?.Trim() ?? "", verifier, sourceAddress, now);
         return judged.Sampled is null ? [new EvidenceSampled(submission.Id, submission.CentreId, version, VerifiersChoice, verifier, now), verified] : [verified];
+    }
+
+    /// <summary>
+    /// Counts a judged version for another unit its candidate is enrolled on at the same centre, naming the statements of that
+    /// unit it shows, with a comment. <paramref name="enrolment"/> is null when there is no such enrolment;
+    /// <paramref name="unitStatements"/> are the statements of the enrolment's unit.
+    /// </summary>
+    public static EvidenceCrossReferenced CrossReference(Submission submission, int version, Enrolments.Enrolment? enrolment, IReadOnlyCollection<string> unitStatements,
+        IReadOnlyList<string> statements, string? comment, string actor, string sourceAddress, DateTimeOffset now)
+    {
+        JudgedVersion(submission, version, "counted for another unit");
+        if (enrolment is null)
+        {
+            throw new RefusedException(RefusalKind.Invalid, "The candidate is not enrolled on that unit at this centre: evidence counts only for units they are enrolled on.");
+        }
+
+        if (enrolment.CentreId != submission.CentreId)
+        {
+            throw new RefusedException(RefusalKind.Invalid, "That enrolment is at another centre: evidence counts only at the centre where it was submitted.");
+        }
+
+        if (enrolment.CandidateId != submission.CandidateId)
+        {
+            throw new RefusedException(RefusalKind.Invalid, "That enrolment is another candidate's: evidence counts only for the units of the candidate who submitted it.");
+        }
+
+        if (enrolment.UnitCode == submission.UnitCode)
+        {
+            throw new RefusedException(RefusalKind.Invalid,
+                $"This evidence already counts for {submission.UnitCode}, its own unit: count it for another unit the candidate is enrolled on.");
+        }
+
+        if (statements.Count == 0)
+        {
+            throw new RefusedException(RefusalKind.Invalid, $"Tick the statements of {enrolment.UnitCode} this evidence shows.");
+        }
+
+        var unknown = statements.Except(unitStatements, StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new RefusedException(RefusalKind.Invalid, $"Unit {enrolment.UnitCode} has no statement {string.Join(", ", unknown)}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(comment))
+        {
+            throw new RefusedException(RefusalKind.Invalid, "Say how this evidence shows those statements: a comment is needed.");
+        }
+
+        if (comment.Length > 2_000)
+        {
+            throw new RefusedException(RefusalKind.Invalid, "The comment is limited to 2,000 characters.");
+        }
+
+        var ordered = unitStatements.Where(statements.Contains).Distinct().ToList();
+        return new EvidenceCrossReferenced(submission.Id, submission.CentreId, version, enrolment.Id, enrolment.UnitCode, ordered, comment.Trim(), actor, sourceAddress, now);
     }
 
     private static SubmittedVersion JudgedVersion(Submission submission, int version, string what)

@@ -43,7 +43,7 @@ public sealed class AssessorRecordsModel(RecordAssessorEvidence recording) : Pag
     }
 
     public async Task<IActionResult> OnPostRecordAsync(Guid enrolmentId, DateOnly? on, string? activity, string? account, string[]? covers, string? witnessName,
-        string? witnessRole, string? relationship, IFormFile? audio)
+        string? witnessRole, string? relationship, IFormFile? audio, string[]? also)
     {
         _enrolmentId = enrolmentId;
         try
@@ -56,13 +56,19 @@ public sealed class AssessorRecordsModel(RecordAssessorEvidence recording) : Pag
         }
 
         var witness = Kind == RecordKind.WitnessTestimony ? new Witness(witnessName ?? "", witnessRole ?? "", relationship ?? "") : null;
-        var link = await recording.RecordAsync(User, enrolmentId, new RecordForm(Kind, on, activity, account, covers ?? [], witness), audio, HttpContext.SourceAddress(),
-            HttpContext.RequestAborted);
+        var link = await recording.RecordAsync(User, enrolmentId, new RecordForm(Kind, on, activity, account, covers ?? [], witness, AlsoFor(also ?? [])), audio,
+            HttpContext.SourceAddress(), HttpContext.RequestAborted);
         Found = await recording.EnrolmentAsync(User, Role.Assessor, enrolmentId, HttpContext.RequestAborted);
         Message = $"{AssessorRecords.Title(Kind)} recorded.";
         WitnessLink = link is null ? null : $"{Request.Scheme}://{Request.Host}/witness/{link}";
         return Page();
     }
+
+    /// <summary>The form's ticks of the candidate's other units ("enrolment/statement"), by enrolment.</summary>
+    private static Dictionary<Guid, IReadOnlyList<string>> AlsoFor(string[] ticked) =>
+        ticked.Take(500).Select(t => t.Split('/', 2)).Select(p => p.Length == 2 && Guid.TryParse(p[0], out var enrolment) ? (enrolment, p[1])
+                : throw new RefusedException(RefusalKind.Invalid, "A statement of another unit was not understood; tick it again."))
+            .GroupBy(p => p.Item1).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(p => p.Item2)]);
 
     private Guid _enrolmentId;
 

@@ -1,3 +1,4 @@
+using AssessmentEngine.Web.Features.Evidence.CrossReferencing;
 using AssessmentEngine.Web.Features.Evidence.Judging;
 using AssessmentEngine.Web.Features.Evidence.Verifying;
 using AssessmentEngine.Web.Features.Identity;
@@ -11,12 +12,16 @@ namespace AssessmentEngine.Web.Features.Evidence.Pages;
 /// <summary>
 /// A submission as its centre's assessors (who judge it) and internal verifiers (who sample and verify the judgements) see
 /// it: every version with its files, the brief as the candidate saw it, the judgement of each (each criterion met or not
-/// yet, and feedback), and whether the judgement is in the verifier's sample and what the verifier found.
+/// yet, and feedback), whether the judgement is in the verifier's sample and what the verifier found, and the other units of the
+/// candidate it is counted for (an assessor counts a judged version for another unit here).
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class EvidenceJudgingModel(EvidenceForAssessors submissions) : PageModel, IShowsRefusals
+public sealed class EvidenceJudgingModel(EvidenceForAssessors submissions, CrossReferenceEvidence crossReferencing) : PageModel, IShowsRefusals
 {
     public SubmissionForStaff Found { get; private set; } = null!;
+
+    /// <summary>The candidate's other units at the centre, which the assessor may count a judged version for.</summary>
+    public IReadOnlyList<OtherUnit> OtherUnits { get; private set; } = [];
 
     public bool Assessing { get; private set; }
 
@@ -48,20 +53,28 @@ public sealed class EvidenceJudgingModel(EvidenceForAssessors submissions) : Pag
         var criteria = form.Keys.Where(k => k.StartsWith("met:", StringComparison.Ordinal)).Take(200)
             .Select(k => new CriterionJudgement(k[4..], form[k] == "met", form[$"comment:{k[4..]}"].ToString())).ToList();
         return ActAsync(area, "assess", submissionId, () => judging.HandleAsync(User, submissionId, version, criteria, feedback, HttpContext.SourceAddress(), HttpContext.RequestAborted),
-            $"Version {version} judged; the candidate can read your feedback.");
+            () => $"Version {version} judged; the candidate can read your feedback.");
+    }
+
+    public Task<IActionResult> OnPostCrossReferenceAsync(string area, Guid submissionId, int version, Guid? enrolmentId, string[]? statements, string? comment)
+    {
+        var unitCode = "";
+        return ActAsync(area, "assess", submissionId, async () => unitCode = await crossReferencing.HandleAsync(User, submissionId, version, enrolmentId,
+                (statements ?? []).Take(500).ToList(), comment, HttpContext.SourceAddress(), HttpContext.RequestAborted),
+            () => $"Version {version} counted for {unitCode}: its record lists it under the statements you ticked.");
     }
 
     public Task<IActionResult> OnPostSampleAsync(string area, Guid submissionId, int version, [FromServices] SampleEvidence sampling) =>
         ActAsync(area, "verify", submissionId, () => sampling.HandleAsync(User, submissionId, version, HttpContext.RequestAborted),
-            $"The judgement of version {version} is in your sample.");
+            () => $"The judgement of version {version} is in your sample.");
 
     public Task<IActionResult> OnPostVerifyAsync(string area, Guid submissionId, int version, bool? agrees, string? comment, [FromServices] VerifyEvidence verifying) =>
         ActAsync(area, "verify", submissionId, () => verifying.HandleAsync(User, submissionId, version,
                 agrees ?? throw new RefusedException(RefusalKind.Invalid, "Say whether you agree with the judgement."), comment, HttpContext.SourceAddress(), HttpContext.RequestAborted),
-            $"Your verification of version {version} is recorded.");
+            () => $"Your verification of version {version} is recorded.");
 
     /// <summary>An action of one area: judging the assessor's, sampling and verifying the verifier's; the other area answers "not found".</summary>
-    private async Task<IActionResult> ActAsync(string area, string actionsArea, Guid submissionId, Func<Task> act, string done)
+    private async Task<IActionResult> ActAsync(string area, string actionsArea, Guid submissionId, Func<Task> act, Func<string> done)
     {
         if (area != actionsArea)
         {
@@ -79,7 +92,7 @@ public sealed class EvidenceJudgingModel(EvidenceForAssessors submissions) : Pag
 
         await act();
         await Load(area, submissionId);
-        Message = done;
+        Message = done();
         return Page();
     }
 
@@ -95,5 +108,6 @@ public sealed class EvidenceJudgingModel(EvidenceForAssessors submissions) : Pag
         (_area, _submissionId) = (area, submissionId);
         Assessing = area == "assess";
         Found = await submissions.OwnAsync(User, Assessing ? Role.Assessor : Role.Verifier, submissionId, HttpContext.RequestAborted);
+        OtherUnits = Assessing ? await crossReferencing.OtherUnitsAsync(Found.Submission, HttpContext.RequestAborted) : [];
     }
 }

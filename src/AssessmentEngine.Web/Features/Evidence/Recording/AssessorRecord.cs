@@ -20,18 +20,24 @@ public sealed record Witness(string Name, string Role, string Relationship);
 /// <summary>An audio recording kept with a discussion or questioning record.</summary>
 public sealed record AudioRecording(Guid FileId, string Name, EvidenceKind Kind, long Bytes);
 
+/// <summary>Statements of another unit the candidate is enrolled on at the centre that a record also shows (integration of assessment).</summary>
+public sealed record AlsoCounted(Guid EnrolmentId, string UnitCode, IReadOnlyList<string> Statements);
+
 /// <summary>
 /// An assessor records evidence they gathered for a candidate's unit: what they observed, a discussion's or questioning's
 /// questions and answers (with an optional recording), or a witness's testimony (confirmed later by the witness through a
-/// one-time link, whose hash alone is kept), mapped to the statements it covers.
+/// one-time link, whose hash alone is kept), mapped to the statements it covers, and to those of the candidate's other units
+/// it also shows (<paramref name="AlsoFor"/>: absent from records made before a record could count for two units).
 /// </summary>
 public sealed record AssessorEvidenceRecorded(
     Guid RecordId, RecordKind Kind, Guid EnrolmentId, Guid CandidateId, Guid CentreId, string UnitCode, DateOnly On, string Activity, string Account,
-    IReadOnlyList<string> Covers, AudioRecording? Recording, Witness? Witness, string? LinkHash, string Actor, string SourceAddress, DateTimeOffset At) : IAuditEvent
+    IReadOnlyList<string> Covers, AudioRecording? Recording, Witness? Witness, string? LinkHash, string Actor, string SourceAddress, DateTimeOffset At,
+    IReadOnlyList<AlsoCounted>? AlsoFor = null) : IAuditEvent
 {
     Guid IAuditEvent.SubjectId => RecordId;
     IReadOnlyList<Guid> IAuditEvent.CentreIds => [CentreId];
-    public string Describe() => $"{Actor} recorded {AssessorRecords.Describe(Kind)} for {UnitCode} ({Activity}), covering {string.Join(", ", Covers)}";
+    public string Describe() => $"{Actor} recorded {AssessorRecords.Describe(Kind)} for {UnitCode} ({Activity}), covering {string.Join(", ", Covers)}" +
+        string.Concat((AlsoFor ?? []).Select(a => $"; also {a.UnitCode} {string.Join(", ", a.Statements)}"));
 }
 
 /// <summary>The witness confirmed their testimony through its link (which is then spent).</summary>
@@ -47,9 +53,12 @@ public sealed record AssessorRecord(
     Guid Id, RecordKind Kind, Guid EnrolmentId, Guid CandidateId, Guid CentreId, string UnitCode, DateOnly On, string Activity, string Account,
     IReadOnlyList<string> Covers, AudioRecording? Recording, Witness? Witness, string? LinkHash, string RecordedBy, DateTimeOffset RecordedAt, DateTimeOffset? ConfirmedAt = null)
 {
+    /// <summary>The candidate's other units the record also counts for, with the statements it shows of each.</summary>
+    public IReadOnlyList<AlsoCounted> AlsoFor { get; init; } = [];
+
     public static AssessorRecord Create(AssessorEvidenceRecorded recorded) =>
         new(recorded.RecordId, recorded.Kind, recorded.EnrolmentId, recorded.CandidateId, recorded.CentreId, recorded.UnitCode, recorded.On, recorded.Activity,
-            recorded.Account, recorded.Covers, recorded.Recording, recorded.Witness, recorded.LinkHash, recorded.Actor, recorded.At);
+            recorded.Account, recorded.Covers, recorded.Recording, recorded.Witness, recorded.LinkHash, recorded.Actor, recorded.At) { AlsoFor = recorded.AlsoFor ?? [] };
 
     public AssessorRecord Apply(WitnessConfirmed confirmed) => this with { ConfirmedAt = confirmed.At };
 
@@ -57,8 +66,9 @@ public sealed record AssessorRecord(
     public bool Authenticated => Kind != RecordKind.WitnessTestimony || ConfirmedAt is not null;
 }
 
-/// <summary>What an assessor writes in a record, as the form gives it.</summary>
-public sealed record RecordForm(RecordKind Kind, DateOnly? On, string? Activity, string? Account, IReadOnlyList<string> Covers, Witness? Witness);
+/// <summary>What an assessor writes in a record, as the form gives it; <paramref name="AlsoFor"/>: statements ticked of the candidate's other units, by enrolment.</summary>
+public sealed record RecordForm(RecordKind Kind, DateOnly? On, string? Activity, string? Account, IReadOnlyList<string> Covers, Witness? Witness,
+    IReadOnlyDictionary<Guid, IReadOnlyList<string>>? AlsoFor = null);
 
 public static class AssessorRecords
 {
@@ -83,9 +93,13 @@ public static class AssessorRecords
     /// <summary>The hash kept for a witness's link: the link itself is shown once, to the assessor who passes it on.</summary>
     public static string HashOf(string link) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(link)));
 
-    /// <summary>Decides a new record: every field it needs, statements the unit has, a date not in the future, no recording on an observation or testimony.</summary>
+    /// <summary>
+    /// Decides a new record: every field it needs, statements the unit has, a date not in the future, no recording on an
+    /// observation or testimony; statements it also shows of <paramref name="otherUnits"/> (the candidate's other units at the centre).
+    /// </summary>
     public static AssessorEvidenceRecorded Record(Guid recordId, RecordForm form, Guid enrolmentId, Guid candidateId, Guid centreId, string unitCode,
-        IReadOnlyCollection<string> statements, DateOnly today, AudioRecording? recording, string? linkHash, string actor, string sourceAddress, DateTimeOffset now)
+        IReadOnlyCollection<string> statements, IReadOnlyList<OtherUnit> otherUnits, DateOnly today, AudioRecording? recording, string? linkHash, string actor,
+        string sourceAddress, DateTimeOffset now)
     {
         if (form.On is not { } on || on > today)
         {
@@ -128,9 +142,31 @@ public static class AssessorRecords
             throw new RefusedException(RefusalKind.Invalid, "A recording goes with a professional discussion or questioning record.");
         }
 
+        var also = AlsoCounts(form, otherUnits);
         var witness = form.Kind == RecordKind.WitnessTestimony ? form.Witness! with { Name = form.Witness.Name.Trim(), Role = form.Witness.Role.Trim(), Relationship = form.Witness.Relationship.Trim() } : null;
         return new AssessorEvidenceRecorded(recordId, form.Kind, enrolmentId, candidateId, centreId, unitCode, on, form.Activity.Trim(), form.Account.Trim(),
-            form.Covers.Distinct().Order(StringComparer.Ordinal).ToList(), recording, witness, form.Kind == RecordKind.WitnessTestimony ? linkHash : null, actor, sourceAddress, now);
+            form.Covers.Distinct().Order(StringComparer.Ordinal).ToList(), recording, witness, form.Kind == RecordKind.WitnessTestimony ? linkHash : null, actor, sourceAddress, now,
+            also.Count == 0 ? null : also);
+    }
+
+    /// <summary>The statements ticked of the candidate's other units: only units they are enrolled on at the centre, only statements those units have.</summary>
+    private static List<AlsoCounted> AlsoCounts(RecordForm form, IReadOnlyList<OtherUnit> otherUnits)
+    {
+        var also = new List<AlsoCounted>();
+        foreach (var (otherEnrolmentId, references) in (form.AlsoFor ?? new Dictionary<Guid, IReadOnlyList<string>>()).Where(a => a.Value.Count > 0))
+        {
+            var other = otherUnits.FirstOrDefault(o => o.Enrolment.Id == otherEnrolmentId)
+                        ?? throw new RefusedException(RefusalKind.Invalid, "The candidate is not enrolled on that other unit at this centre: a record counts only for their units here.");
+            var unknown = references.Except(other.Statements, StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new RefusedException(RefusalKind.Invalid, $"Unit {other.Unit.Id} has no statement {string.Join(", ", unknown)}.");
+            }
+
+            also.Add(new AlsoCounted(other.Enrolment.Id, other.Unit.Id, other.Statements.Where(references.Contains).ToList()));
+        }
+
+        return also;
     }
 
     /// <summary>The witness confirms through their link; a second confirmation changes nothing.</summary>

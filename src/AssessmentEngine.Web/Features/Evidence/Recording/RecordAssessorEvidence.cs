@@ -15,6 +15,9 @@ public sealed record EnrolmentForAssessor(Enrolment Enrolment, Candidate Candida
 {
     /// <summary>The unit record: every statement with what covers it, gaps first.</summary>
     public IReadOnlyList<StatementCover> Coverage { get; init; } = [];
+
+    /// <summary>The candidate's other units at the centre, which a record may also count for.</summary>
+    public IReadOnlyList<OtherUnit> OtherUnits { get; init; } = [];
 }
 
 /// <summary>
@@ -43,6 +46,7 @@ public sealed class RecordAssessorEvidence(IDocumentStore store, IEvidenceFileSt
         return new EnrolmentForAssessor(enrolment, candidate, centre, unit, records)
         {
             Coverage = await UnitRecord.ForAsync(session, enrolment, unit, records, cancellationToken),
+            OtherUnits = await OtherUnits.OfAsync(session, enrolment.CandidateId, enrolment.CentreId, enrolment.UnitCode, cancellationToken),
         };
     }
 
@@ -58,7 +62,7 @@ public sealed class RecordAssessorEvidence(IDocumentStore store, IEvidenceFileSt
         {
             var recordId = Guid.CreateVersion7();
             var recorded = AssessorRecords.Record(recordId, form, found.Enrolment.Id, found.Candidate.Id, found.Centre.Id, found.Unit.Id,
-                found.Unit.Outcomes.SelectMany(o => o.Statements).Select(s => s.Reference).ToHashSet(StringComparer.Ordinal), today, recording,
+                found.Unit.Outcomes.SelectMany(o => o.Statements).Select(s => s.Reference).ToHashSet(StringComparer.Ordinal), found.OtherUnits, today, recording,
                 link is null ? null : AssessorRecords.HashOf(link), user.Actor(), sourceAddress, now);
             await store.StartAsync<AssessorRecord>(recordId, [recorded], cancellationToken);
             return link;

@@ -74,18 +74,47 @@ public static class UnitRecord
             }
         }
 
+        // Evidence submitted for another of the candidate's units and counted for this one (integration of assessment).
+        foreach (var (submission, counted) in await CountedForAsync(session, enrolment, cancellationToken))
+        {
+            var detail = $"{submission.Versions.First(v => v.Number == counted.Version).Brief.Title}, version {counted.Version}, counted by {counted.Actor}: {counted.Comment}";
+            foreach (var reference in counted.Statements)
+            {
+                Add(reference, new Cover($"Evidence from {submission.UnitCode}", detail, true));
+            }
+        }
+
         // What the assessor gathered.
         foreach (var record in records)
         {
             foreach (var reference in record.Covers)
             {
-                var detail = $"{record.On:d MMM yyyy}, {record.Activity}" + (record.Witness is { } witness
-                    ? $" — {witness.Name}, {(record.ConfirmedAt is null ? "not confirmed by the witness yet" : "confirmed by the witness")}" : "");
-                Add(reference, new Cover(AssessorRecords.Title(record.Kind), detail, record.Authenticated));
+                Add(reference, new Cover(AssessorRecords.Title(record.Kind), Detail(record), record.Authenticated));
+            }
+        }
+
+        // What the assessor gathered for another of the candidate's units that also shows statements of this one.
+        var others = await session.Query<AssessorRecord>().Where(r => r.CandidateId == enrolment.CandidateId && r.EnrolmentId != enrolment.Id).ToListAsync(cancellationToken);
+        foreach (var (record, also) in others.SelectMany(r => r.AlsoFor.Where(a => a.EnrolmentId == enrolment.Id).Select(a => (r, a))))
+        {
+            foreach (var reference in also.Statements)
+            {
+                Add(reference, new Cover($"{AssessorRecords.Title(record.Kind)} for {record.UnitCode}", Detail(record), record.Authenticated));
             }
         }
 
         return statements.Select(s => new StatementCover(s, covers[s.Reference]))
             .OrderBy(s => s.Gap ? 0 : 1).ToList();
+    }
+
+    private static string Detail(AssessorRecord record) => $"{record.On:d MMM yyyy}, {record.Activity}" + (record.Witness is { } witness
+        ? $" — {witness.Name}, {(record.ConfirmedAt is null ? "not confirmed by the witness yet" : "confirmed by the witness")}" : "");
+
+    /// <summary>The candidate's submissions for other units that an assessor counted for this enrolment, each with its count.</summary>
+    public static async Task<IReadOnlyList<(Submission Submission, EvidenceCrossReferenced Counted)>> CountedForAsync(IQuerySession session, Enrolment enrolment,
+        CancellationToken cancellationToken)
+    {
+        var others = await session.Query<Submission>().Where(s => s.CandidateId == enrolment.CandidateId && s.UnitCode != enrolment.UnitCode).ToListAsync(cancellationToken);
+        return others.SelectMany(s => s.CrossReferences.Where(c => c.EnrolmentId == enrolment.Id).Select(c => (s, c))).ToList();
     }
 }

@@ -34,7 +34,11 @@ public static class AssessmentEngineHosting
         builder.Services.AddHealth();
         builder.Services.AddRealtime(builder.Configuration);
         builder.Services.AddRazorPages(options => options.RootDirectory = "/Features")
-            .AddMvcOptions(options => options.Filters.Add<RefusalsOnPages>());
+            .AddMvcOptions(options =>
+            {
+                options.Filters.Add<UnknownPageHandlers>();
+                options.Filters.Add<RefusalsOnPages>();
+            });
 
         builder.Services.AddIdentityFeature(builder.Configuration);
         builder.Services.AddScoped<CentreRegistry>();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.SignalR;
@@ -71,5 +72,26 @@ public sealed class RefusalsOnPages : IAsyncPageFilter
             executed.Result = new PageResult();
             executed.ExceptionHandled = true;
         }
+    }
+}
+
+/// <summary>
+/// On every page: a form posted to a handler the page does not have is "not found". Without this the page would render
+/// with nothing loaded (its handlers load what it shows) and fail as a server error.
+/// </summary>
+public sealed class UnknownPageHandlers : IAsyncPageFilter
+{
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        var method = context.HttpContext.Request.Method;
+        if (context.HandlerMethod is null && !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
+        {
+            context.Result = new NotFoundResult();
+            return;
+        }
+
+        await next();
     }
 }

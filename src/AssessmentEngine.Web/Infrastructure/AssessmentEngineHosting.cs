@@ -2,6 +2,7 @@ using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Demo;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Evidence;
+using AssessmentEngine.Web.Features.ExternalVerification;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.Invigilation;
@@ -54,6 +55,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddInvigilation();
         builder.Services.AddModeration();
         builder.Services.AddEvidence(builder.Configuration);
+        builder.Services.AddExternalVerification();
         return builder;
     }
 

@@ -4,6 +4,7 @@ using JasperFx.Events.Daemon;
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Evidence;
+using AssessmentEngine.Web.Features.ExternalVerification;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Features.ItemBank;
@@ -54,6 +55,7 @@ public static class StoreSetup
                 options.ConfigureNotifications();
                 options.ConfigureModeration();
                 options.ConfigureEvidence();
+                options.ConfigureExternalVerification();
                 options.ConfigureSharedKeys();
                 options.Schema.For<AssessmentEngine.Web.Features.Invigilation.Presence>().Index(p => p.SittingId);
             })

@@ -245,7 +245,7 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
             await scope.ServiceProvider.GetRequiredService<Features.Marking.Deciding.RecordDecision>().HandleAsync(attemptId, Features.Attempts.Decisions.Competent, "Meets every outcome", staff, claims);
         }
 
-        var verifierAccount = await Centres.StaffAsync(store, centre, $"external{Random.Shared.Next()}@awarding.example.org", Role.ExternalVerifier);
+        var verifierAccount = await Centres.StaffAsync(store, centre, $"ev{Random.Shared.Next(1000, 9999)}@{DemoData.EmailDomain}", Role.ExternalVerifier);
         var verifier = await NewPageAsync();
         await Browser.SignInStaffAsync(verifier, _baseUrl, verifierAccount.SignInName, Centres.Password);
         await CheckAsync(verifier, "/external");

@@ -138,17 +138,17 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         ["assess/centres/{centreId:guid}"] = (Rule.At(Role.Assessor), ["GET"], ids => [$"/assess/centres/{ids.Centre}"]),
         ["verify/centres/{centreId:guid}"] = (Rule.At(Role.Verifier), ["GET"], ids => [$"/verify/centres/{ids.Centre}"]),
         // Submitted evidence: the candidate's own briefs and uploads; the submission's files for its candidate and its centre's assessors
-        // and verifiers; the centre's evidence queue for its assessors.
+        // and verifiers (internal and external); the centre's evidence queue for its assessors.
         ["candidate/evidence"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate/evidence"]),
         ["candidate/evidence/{enrolmentId:guid}/{briefId}"] = (Rule.Own(Role.Candidate), ["GET"], ids => [$"/candidate/evidence/{ids.Enrolment}/{ids.Brief}"]),
         ["api/evidence/uploads"] = (Rule.Own(Role.Candidate), ["POST"], _ => [EvidenceUploads]),
         ["api/evidence/uploads/{uploadId:guid}"] = (Rule.Own(Role.Candidate), ["HEAD", "PATCH", "DELETE"], ids => [$"{EvidenceUploads}/{ids.Upload}"]),
         ["evidence/submissions/{submissionId:guid}/files/{fileId:guid}"] =
-            (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier), ["GET"], ids => [$"/evidence/submissions/{ids.Submission}/files/{ids.EvidenceFile}"]),
+            (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier, Role.ExternalVerifier), ["GET"], ids => [$"/evidence/submissions/{ids.Submission}/files/{ids.EvidenceFile}"]),
         ["assess/centres/{centreId:guid}/evidence"] = (Rule.At(Role.Assessor), ["GET"], ids => [$"/assess/centres/{ids.Centre}/evidence"]),
         // The evidence the centre's assessors gather, and its recordings; a witness's link is the key to their testimony, no account needed.
         ["assess/enrolments/{enrolmentId:guid}/records"] = (Rule.Own(Role.Assessor), ["GET"], ids => [$"/assess/enrolments/{ids.Enrolment}/records"]),
-        ["evidence/records/{recordId:guid}/recording"] = (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier), ["GET"], ids => [$"/evidence/records/{ids.Record}/recording"]),
+        ["evidence/records/{recordId:guid}/recording"] = (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier, Role.ExternalVerifier), ["GET"], ids => [$"/evidence/records/{ids.Record}/recording"]),
         ["witness/{link}"] = (Rule.Open, ["GET"], ids => [$"/witness/{ids.WitnessLink}"]),
         // Hubs: the role lets a connection open; each method then checks the sitting or attempt (LiveInvigilationTests).
         // The transport's GET names a connection the negotiation gave; one that was never given is "not found" once the role lets the
@@ -349,7 +349,7 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         [("centres/{centreId:guid}/sittings/{sittingId:guid}", "")] =
             [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/sittings/{_ids.Sitting}", Fields(("numbers", _objects.Unbooked)))],
         [("verify/centres/{centreId:guid}/exports", "")] =
-            [new(Step.AfterTheEndpoints, Rule.At(Role.Verifier), $"/verify/centres/{_ids.Centre}/exports",
+            [new(Step.AfterTheEndpoints, Rule.At(Role.Verifier, Role.ExternalVerifier), $"/verify/centres/{_ids.Centre}/exports",
                 Fields(("unit", ""), ("from", _objects.Today.AddDays(-7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("to", _objects.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))))],
         // An author checks a unit (without importing it).
         [("tutor", "")] =

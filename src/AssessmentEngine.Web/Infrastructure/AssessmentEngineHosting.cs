@@ -11,6 +11,7 @@ using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Marking;
 using AssessmentEngine.Web.Features.Moderation;
 using AssessmentEngine.Web.Features.Notifications;
+using AssessmentEngine.Web.Features.Units;
 using AssessmentEngine.Web.Infrastructure.Health;
 using AssessmentEngine.Web.Infrastructure.Jobs;
 using AssessmentEngine.Web.Infrastructure.Realtime;
@@ -55,6 +56,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddInvigilation();
         builder.Services.AddModeration();
         builder.Services.AddEvidence(builder.Configuration);
+        builder.Services.AddUnits();
         builder.Services.AddExternalVerification();
         return builder;
     }

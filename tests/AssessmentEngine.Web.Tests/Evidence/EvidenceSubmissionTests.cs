@@ -62,7 +62,7 @@ public sealed class EvidenceSubmissionTests(TestDatabase database) : IClassFixtu
     {
         var (candidate, enrolment, browser, page) = await EnrolledAsync("EVD0001");
         async Task<string> UnitStandsAsync() =>
-            System.Text.RegularExpressions.Regex.Match(await browser.GetPageAsync("/candidate/evidence"), "<th scope=\"row\">305/695 [^<]*</th><td>([^<]*)</td>").Groups[1].Value;
+            System.Text.RegularExpressions.Regex.Match(await browser.GetPageAsync("/candidate/units"), "<th scope=\"row\">305/695 [^<]*</th><td>([^<]*)</td>").Groups[1].Value;
         Assert.Equal("Not started", await UnitStandsAsync());
         var tus = await TusClient.ForPageAsync(browser.Http, page);
         var report = EvidenceSamples.Docx(3_500);

@@ -34,6 +34,8 @@ internal sealed class RecurringJobsRegistration(NodeRoles roles, SchemaState sch
                     job => job.RunAsync(CancellationToken.None), Cron.Minutely());
                 recurring.AddOrUpdate<Features.Evidence.Uploading.AbandonedUploadsJob>(Features.Evidence.Uploading.AbandonedUploadsJob.Id,
                     job => job.RunAsync(CancellationToken.None), Cron.Hourly());
+                recurring.AddOrUpdate<Features.Units.Releasing.ReleaseDueResultsJob>(Features.Units.Releasing.ReleaseDueResultsJob.Id,
+                    job => job.RunAsync(CancellationToken.None), "*/5 * * * *");
                 recurring.AddOrUpdate<SendNotificationsJob>(SendNotificationsJob.Id, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
                 recurring.AddOrUpdate<WindowRemindersJob>(WindowRemindersJob.Id, job => job.RunAsync(CancellationToken.None), "*/15 * * * *");
                 // Shortly after midnight UTC, each centre's previous day (in its own time zone, which has ended by then in Europe).

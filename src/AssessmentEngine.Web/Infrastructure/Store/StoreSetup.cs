@@ -11,6 +11,7 @@ using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Features.Moderation;
 using AssessmentEngine.Web.Features.Notifications;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Features.Units;
 using Marten;
 using JasperFx.Events;
 using Npgsql;
@@ -55,6 +56,7 @@ public static class StoreSetup
                 options.ConfigureNotifications();
                 options.ConfigureModeration();
                 options.ConfigureEvidence();
+                options.ConfigureUnits();
                 options.ConfigureExternalVerification();
                 options.ConfigureSharedKeys();
                 options.Schema.For<AssessmentEngine.Web.Features.Invigilation.Presence>().Index(p => p.SittingId);

@@ -15,6 +15,9 @@ using AssessmentEngine.Web.Features.Marking;
 using AssessmentEngine.Web.Features.Marking.Deciding;
 using AssessmentEngine.Web.Features.Marking.MarkingResponses;
 using AssessmentEngine.Web.Features.Platform;
+using AssessmentEngine.Web.Features.Units;
+using AssessmentEngine.Web.Features.Units.Countersigning;
+using AssessmentEngine.Web.Features.Units.Deciding;
 using AssessmentEngine.Web.Infrastructure;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
@@ -194,6 +197,46 @@ public sealed class ExternalVerificationTests(TestDatabase database) : IClassFix
         var again = await Assert.ThrowsAsync<RefusedException>(() => Use<IssueExternalReport>().HandleAsync(given.Centre.Id, null, user));
         Assert.Contains("record a sample first", again.Message, StringComparison.Ordinal);
         Assert.NotEqual(visit, await recording.HandleAsync(given.Centre.Id, SampleKind.Evidence, given.Submission, 1, "agree", "Still sound", [], user));
+    }
+
+    [Fact]
+    public async Task The_external_verifier_samples_a_unit_decision_with_its_countersignature()
+    {
+        var given = await CentreWithDecisionsAsync("EVU");
+        Guid enrolment;
+        await using (var query = _store.QuerySession())
+        {
+            enrolment = (await query.LoadAsync<Attempt>(given.Attempt))!.EnrolmentId;
+        }
+
+        var due = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(7));
+        await Use<DecideUnit>().HandleAsync(Claims(given.Assessor), enrolment,
+            new UnitDecisionForm(Decisions.NotYetCompetent, "Outcome 2 is not shown", [new PlanAction("A short report on outcome 2", due)], NewTestOccasion: false));
+        var internalVerifier = await Centres.StaffAsync(_store, given.Centre, $"iv{given.Centre.Number}@example.org", Role.Verifier);
+        await Use<CountersignUnit>().HandleAsync(Claims(internalVerifier), enrolment, true, "Agreed: outcome 2 is missing");
+
+        var verifier = await ExternalVerifierAsync(given.Centre, "ev");
+        using var browser = Client();
+        using (await browser.SignInAsStaffAsync(verifier.SignInName, Centres.Password))
+        {
+        }
+
+        var sample = $"/external/centres/{given.Centre.Id}/samples/unit/{enrolment}?version=1";
+        Assert.Contains(sample, await browser.GetPageAsync($"/external/centres/{given.Centre.Id}"), StringComparison.Ordinal);
+        var page = await browser.GetPageAsync(sample);
+        Assert.Contains("Agreed: outcome 2 is missing", page, StringComparison.Ordinal);
+        Assert.Contains("A short report on outcome 2", page, StringComparison.Ordinal);
+
+        await Use<RecordExternalSample>().HandleAsync(given.Centre.Id, SampleKind.Unit, enrolment, 1, "agree", "The plan is clear and dated", [], Claims(verifier));
+        var recorded = Assert.Single((await DraftAsync(given.Centre.Id, verifier.Id))!.Samples);
+        Assert.Equal((SampleKind.Unit, given.Assessor.SignInName, internalVerifier.SignInName, "countersigned"),
+            (recorded.Sample.Kind, recorded.Sample.Assessor, recorded.Sample.InternalVerifier, recorded.Sample.InternalOutcome));
+
+        // The internal verifier who countersigned, made an external verifier too, may not sample what they countersigned.
+        var (both, _) = await Use<PlatformOperator>().SetExternalVerifierAsync(internalVerifier.SignInName, null, given.Centre.Id, grant: true, Operator);
+        var own = await Assert.ThrowsAsync<RefusedException>(() => Use<RecordExternalSample>().HandleAsync(given.Centre.Id, SampleKind.Unit, enrolment, 1,
+            "agree", "Fine", [], Claims(both)));
+        Assert.Equal(RefusalKind.Forbidden, own.Kind);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public static class SampleLinks
     };
 
     public static string Path(Guid centreId, SampledDecision decision) =>
-        $"/external/centres/{centreId}/samples/{Slug(decision.Kind)}/{decision.SubjectId}{(decision.Kind == SampleKind.Evidence ? $"?version={decision.Version}" : "")}";
+        $"/external/centres/{centreId}/samples/{Slug(decision.Kind)}/{decision.SubjectId}{(decision.Kind == SampleKind.TestAttempt ? "" : $"?version={decision.Version}")}";
 
     public static string Show(DateTimeOffset at, Centre centre) => CentreTime.Show(at, centre.Zone);
 }

@@ -4,6 +4,7 @@ using AssessmentEngine.Web.Features.ExternalVerification.Recording;
 using AssessmentEngine.Web.Features.ExternalVerification.Sampling;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Marking;
+using AssessmentEngine.Web.Features.Units;
 using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -14,7 +15,7 @@ namespace AssessmentEngine.Web.Features.ExternalVerification.Pages;
 
 /// <summary>
 /// One decision of the centre as the external verifier samples it: a read-only summary of the marks and decision, or of the
-/// judgement, with the internal verification; and the form for their outcome, comment and actions for the centre.
+/// judgement or of the unit decision, with the internal verification or countersignature; and the form for their outcome, comment and actions for the centre.
 /// </summary>
 [Authorize(Policy = Policies.ExternalVerifier)]
 public sealed class SampleDecisionModel(IQuerySession session, SampleableDecisions sampleable, MarkedAttempts attempts, EvidenceForAssessors evidence)
@@ -34,6 +35,9 @@ public sealed class SampleDecisionModel(IQuerySession session, SampleableDecisio
     public SubmissionForStaff? Evidence { get; private set; }
 
     public SubmittedVersion? Version { get; private set; }
+
+    /// <summary>The unit decision sampled, with its countersignature and plan.</summary>
+    public UnitDecision? UnitDecision { get; private set; }
 
     /// <summary>What the verifier recorded for this decision in their draft, if anything.</summary>
     public ExternalSample? Recorded { get; private set; }
@@ -76,7 +80,7 @@ public sealed class SampleDecisionModel(IQuerySession session, SampleableDecisio
 
         try
         {
-            Decision = await sampleable.FindAsync(centreId, sampleKind.Value, subjectId, sampleKind == SampleKind.Evidence ? version : 0, HttpContext.RequestAborted);
+            Decision = await sampleable.FindAsync(centreId, sampleKind.Value, subjectId, sampleKind == SampleKind.TestAttempt ? 0 : version, HttpContext.RequestAborted);
             if (sampleKind == SampleKind.TestAttempt)
             {
                 Attempt = await attempts.LoadAsync(subjectId, Role.ExternalVerifier, User, HttpContext.RequestAborted);
@@ -85,6 +89,11 @@ public sealed class SampleDecisionModel(IQuerySession session, SampleableDecisio
             {
                 Evidence = await evidence.OwnAsync(User, Role.ExternalVerifier, subjectId, HttpContext.RequestAborted);
                 Version = Evidence.Submission.Versions.First(v => v.Number == version);
+            }
+            else
+            {
+                var outcome = await session.LoadAsync<UnitOutcome>(subjectId, HttpContext.RequestAborted);
+                UnitDecision = outcome?.Decisions.FirstOrDefault(d => d.Number == version);
             }
         }
         catch (RefusedException refused) when (refused.Kind == RefusalKind.NotFound)

@@ -15,8 +15,9 @@ public static class ItemBankLoader
     public static BankLoad Load(IEnumerable<string> paths, string relativeTo, LoadOptions options)
     {
         var diagnostics = new List<Diagnostic>();
-        var units = DiskSources.Find(paths, relativeTo, diagnostics);
-        return Analyse(units, diagnostics, options);
+        var qualifications = new List<BankFile>();
+        var units = DiskSources.Find(paths, relativeTo, diagnostics, qualifications);
+        return Analyse(units, qualifications, diagnostics, options);
     }
 
     /// <summary>
@@ -28,13 +29,14 @@ public static class ItemBankLoader
     public static BankLoad LoadFiles(IReadOnlyDictionary<string, byte[]> files, LoadOptions options)
     {
         var diagnostics = new List<Diagnostic>();
-        var units = MemorySources.Find(files, options.WholeUnits, diagnostics);
-        return Analyse(units, diagnostics, options);
+        var qualifications = new List<BankFile>();
+        var units = MemorySources.Find(files, options.WholeUnits, diagnostics, qualifications);
+        return Analyse(units, qualifications, diagnostics, options);
     }
 
     private sealed record LoadedUnit(UnitSource Source, UnitContext? Context, FileReport? UnitReport, List<ParsedItem> Items, List<ParsedBlueprint> Blueprints);
 
-    private static BankLoad Analyse(IReadOnlyList<UnitSource> sources, List<Diagnostic> diagnostics, LoadOptions options)
+    private static BankLoad Analyse(IReadOnlyList<UnitSource> sources, IReadOnlyList<BankFile> qualificationFiles, List<Diagnostic> diagnostics, LoadOptions options)
     {
         var loaded = sources.Select(source => LoadUnit(source, diagnostics, options)).ToList();
 
@@ -88,8 +90,46 @@ public static class ItemBankLoader
             units.Add(draft with { Blueprints = blueprints, Briefs = LoadBriefs(unit.Source, context, diagnostics) });
         }
 
+        var qualifications = LoadQualifications(qualificationFiles, units, diagnostics);
         var ordered = diagnostics.OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ToList();
-        return new BankLoad(units.OrderBy(unit => unit.Folder, StringComparer.Ordinal).ToList(), ordered);
+        return new BankLoad(units.OrderBy(unit => unit.Folder, StringComparer.Ordinal).ToList(), ordered) { Qualifications = qualifications };
+    }
+
+    /// <summary>
+    /// The bank's qualifications, each checked against the units loaded with it; those with errors are reported and left
+    /// out, and two files with one code are both refused.
+    /// </summary>
+    private static List<Qualification> LoadQualifications(IReadOnlyList<BankFile> files, IReadOnlyList<Unit> units, List<Diagnostic> diagnostics)
+    {
+        var byCode = units.GroupBy(unit => unit.Code, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
+        var parsed = new List<(Qualification Qualification, FileReport Report)>();
+        foreach (var file in files)
+        {
+            var report = new FileReport(file.Path, diagnostics);
+            var text = Read(file, report);
+            if (text is not null && Safely(() => QualificationParser.Parse(text, report, byCode), report) is { } qualification)
+            {
+                parsed.Add((qualification, report));
+            }
+        }
+
+        var qualifications = new List<Qualification>();
+        foreach (var group in parsed.GroupBy(q => q.Qualification.Code, StringComparer.Ordinal))
+        {
+            if (group.Count() > 1)
+            {
+                foreach (var (qualification, report) in group)
+                {
+                    report.Error(1, $"qualification code '{group.Key}' is also used by {string.Join(", ", group.Where(other => other.Report != report).Select(other => other.Report.Path))}");
+                }
+
+                continue;
+            }
+
+            qualifications.Add(group.Single().Qualification);
+        }
+
+        return qualifications.OrderBy(q => q.Code, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The unit's briefs, each parsed against its unit; those with errors are reported and left out.</summary>

@@ -168,6 +168,9 @@ public sealed record Blueprint(
 /// <summary>The result of loading (parsing and linting) item-bank files.</summary>
 public sealed record BankLoad(IReadOnlyList<Unit> Units, IReadOnlyList<Diagnostic> Diagnostics)
 {
+    /// <summary>The bank's error-free qualifications (qualifications/*.md), by code.</summary>
+    public IReadOnlyList<Qualification> Qualifications { get; init; } = [];
+
     public bool HasErrors => Diagnostics.Any(diagnostic => diagnostic.Severity == Severity.Error);
 }
 

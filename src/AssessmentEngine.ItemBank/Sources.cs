@@ -65,9 +65,16 @@ internal static class BankPaths
     public static string Folder(string path) => path.LastIndexOf('/') is var slash and >= 0 ? path[..slash] : "";
 }
 
+/// <summary>The folder of a bank root that holds qualifications (qualifications/&lt;name&gt;.md) rather than a unit.</summary>
+internal static class QualificationFiles
+{
+    public const string Folder = "qualifications";
+}
+
 internal static class DiskSources
 {
-    public static IReadOnlyList<UnitSource> Find(IEnumerable<string> paths, string relativeTo, List<Diagnostic> diagnostics)
+    /// <summary>The unit folders of the paths; the files of a bank root's qualifications folder go to <paramref name="qualifications"/>.</summary>
+    public static IReadOnlyList<UnitSource> Find(IEnumerable<string> paths, string relativeTo, List<Diagnostic> diagnostics, List<BankFile> qualifications)
     {
         var baseFolder = Path.GetFullPath(relativeTo);
         string Display(string full) => Path.GetRelativePath(baseFolder, full).Replace('\\', '/');
@@ -117,6 +124,13 @@ internal static class DiskSources
                     .Where(dir => !Path.GetFileName(dir).StartsWith('.')).Order(StringComparer.Ordinal).ToList();
                 foreach (var child in children)
                 {
+                    if (Path.GetFileName(child) == QualificationFiles.Folder)
+                    {
+                        qualifications.AddRange(Safe(() => Directory.GetFiles(child, "*.md"), child, Display, diagnostics).Where(file => !IsReadme(file))
+                            .Order(StringComparer.Ordinal).Select(file => FileSource(file, Display)));
+                        continue;
+                    }
+
                     Add(child, whole: true, null);
                 }
 
@@ -241,7 +255,8 @@ internal static class DiskSources
 
 internal static class MemorySources
 {
-    public static IReadOnlyList<UnitSource> Find(IReadOnlyDictionary<string, byte[]> files, bool wholeUnits, List<Diagnostic> diagnostics)
+    /// <summary>The unit folders of the files; files in a qualifications folder at the top go to <paramref name="qualifications"/>.</summary>
+    public static IReadOnlyList<UnitSource> Find(IReadOnlyDictionary<string, byte[]> files, bool wholeUnits, List<Diagnostic> diagnostics, List<BankFile> qualifications)
     {
         var normalised = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var (key, bytes) in files)
@@ -260,6 +275,12 @@ internal static class MemorySources
             var folder = BankPaths.Folder(path);
             if (string.Equals(name, "README.md", StringComparison.OrdinalIgnoreCase))
             {
+                continue;
+            }
+
+            if (folder == QualificationFiles.Folder)
+            {
+                qualifications.Add(new BankFile(path, _ => normalised[path]));
                 continue;
             }
 

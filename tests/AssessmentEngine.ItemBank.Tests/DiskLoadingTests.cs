@@ -182,6 +182,26 @@ public sealed class DiskLoadingTests : IDisposable
         Assert.Equal(new WordRange(3000, 5000), briefed["305/695"].Briefs.Single().Words);
     }
 
+    [Fact]
+    public void The_real_qualifications_load_from_the_banks_qualifications_folder()
+    {
+        var root = RepositoryRoot();
+        var load = ItemBankLoader.Load([Path.Combine(root, "itembank")], root);
+
+        Assert.DoesNotContain(load.Diagnostics, d => d.Path.Contains("qualifications/", StringComparison.Ordinal));
+        Assert.Equal(["03456", "4417-03", "G8NN 24"], load.Qualifications.Select(q => q.Code));
+        var svq = load.Qualifications.Single(q => q.Code == "G8NN 24");
+        Assert.Equal(16, svq.Units.Count);
+        Assert.All(svq.Units, code => Assert.Contains(load.Units, u => u.Code == code));
+        var optional = svq.Groups.Single(g => g.Name == "Optional");
+        Assert.Equal((7, 4), (optional.Choose, optional.Themes.Count));
+        Assert.Equal(13, load.Qualifications.Single(q => q.Code == "4417-03").MinCredits);
+        // OCR's diploma: F3 and F4 in the bank, its 57 optional units listed from the specification, outside it.
+        var ocr = load.Qualifications.Single(q => q.Code == "03456");
+        Assert.Equal((59, 57, 42), (ocr.Units.Count, ocr.OutsideBank.Count, ocr.MinCredits));
+        Assert.Equal(new LevelCredits(3, 10), ocr.Groups.Single(g => g.Name == "Optional").MinCreditsAtLevel);
+    }
+
     private static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)

@@ -61,7 +61,7 @@ public static class ItemBankCommands
         var errors = bank.Diagnostics.Count(d => d.Severity == Severity.Error);
         var warnings = bank.Diagnostics.Count(d => d.Severity == Severity.Warning);
         var items = bank.Units.Sum(unit => unit.Items.Count);
-        return $"{errors} error(s), {warnings} warning(s); {bank.Units.Count} unit(s), {items} item(s) without errors";
+        return $"{errors} error(s), {warnings} warning(s); {bank.Units.Count} unit(s), {items} item(s), {bank.Qualifications.Count} qualification(s) without errors";
     }
 
     private static async Task<int> Render(string file, TextWriter output, TextWriter error)

@@ -1,4 +1,5 @@
 using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Awards;
 using AssessmentEngine.Web.Features.Demo;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Evidence;
@@ -11,6 +12,7 @@ using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Marking;
 using AssessmentEngine.Web.Features.Moderation;
 using AssessmentEngine.Web.Features.Notifications;
+using AssessmentEngine.Web.Features.Reports;
 using AssessmentEngine.Web.Features.Units;
 using AssessmentEngine.Web.Infrastructure.Health;
 using AssessmentEngine.Web.Infrastructure.Jobs;
@@ -57,6 +59,8 @@ public static class AssessmentEngineHosting
         builder.Services.AddModeration();
         builder.Services.AddEvidence(builder.Configuration);
         builder.Services.AddUnits();
+        builder.Services.AddReports();
+        builder.Services.AddAwards();
         builder.Services.AddExternalVerification();
         return builder;
     }

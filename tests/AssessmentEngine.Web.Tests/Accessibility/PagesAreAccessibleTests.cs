@@ -1,9 +1,11 @@
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
+using AssessmentEngine.Web.Features.Awards.Registering;
 using AssessmentEngine.Web.Features.Demo;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.ItemBank.Importing;
 using AssessmentEngine.Web.Features.Sittings;
+using AssessmentEngine.Web.Tests.Awards;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using AssessmentEngine.Web.Tests.ItemBank;
 using Marten;
@@ -61,6 +63,37 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
         await CheckAsync(page, $"/centres/{_centre}/audit");
         await CheckAsync(page, $"/centres/{_centre}/enrolments");
         await CheckAsync(page, $"/centres/{_centre}/sittings");
+        await CheckAsync(page, $"/admin/centres/{_centre}/results");
+        await CheckAsync(page, $"/admin/centres/{_centre}/reports");
+    }
+
+    [Fact]
+    public async Task The_qualification_pages_have_no_accessibility_violations()
+    {
+        // DC0003 (large text) has met the rules of G8NN 24 and waits to be claimed; DC0007 (high contrast) has the mandatory units.
+        var store = _engine.Services.GetRequiredService<IDocumentStore>();
+        await SvqBank.ImportAsync(store);
+        await using (var query = store.QuerySession())
+        {
+            var candidates = await query.Query<Candidate>().Where(c => c.CentreId == _centre && (c.CandidateNumber == "DC0003" || c.CandidateNumber == "DC0007")).ToListAsync();
+            using var scope = _engine.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<RegisterCandidates>().HandleAsync(_centre, SvqBank.Code, ["DC0003", "DC0007"], new("officer@example.org", "192.0.2.1"));
+            foreach (var candidate in candidates)
+            {
+                var units = candidate.CandidateNumber == "DC0003" ? [.. SvqBank.Mandatory, .. SvqBank.SevenOptional] : SvqBank.Mandatory;
+                foreach (var unit in units)
+                {
+                    await SvqBank.AchievedAsync(store, Guid.CreateVersion7(), candidate, unit, DateTimeOffset.UtcNow);
+                }
+            }
+        }
+
+        var officer = await SignedInAsync($"officer@{DemoData.EmailDomain}");
+        await CheckAsync(officer, $"/centres/{_centre}/qualifications");
+        foreach (var number in new[] { "DC0003", "DC0007" })
+        {
+            await CheckAsync(await CandidateSignedInAsync(number), "/candidate/award");
+        }
     }
 
     [Fact]

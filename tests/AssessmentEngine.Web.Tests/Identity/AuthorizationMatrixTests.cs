@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using AssessmentEngine.ItemBank;
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
+using AssessmentEngine.Web.Features.Awards.Registering;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Enrolments.Enrolling;
 using AssessmentEngine.Web.Features.Enrolments.Windows;
@@ -112,6 +113,12 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         ["centres/{centreId:guid}/audit"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/audit"]),
         ["centres/{centreId:guid}/enrolments"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/enrolments"]),
         ["centres/{centreId:guid}/sittings"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/sittings"]),
+        // The centre's reports and each section's CSV: its exam officers only.
+        ["admin/centres/{centreId:guid}/reports"] = (Rule.At(Role.Admin), ["GET"], ids =>
+            [$"/admin/centres/{ids.Centre}/reports", .. new[] { "status", "outstanding", "plans", "windows" }.Select(csv => $"/admin/centres/{ids.Centre}/reports?csv={csv}")]),
+        // Qualifications and awards: the centre's exam officers; the candidate's own progress toward the award.
+        ["centres/{centreId:guid}/qualifications"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/qualifications", $"/centres/{ids.Centre}/qualifications?format=csv"]),
+        ["candidate/award"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate/award"]),
         // Attempts, sittings and exports are real objects of the owning centre: its candidate's attempt, a sitting its
         // invigilator is on, an export its verifier asked for. Anyone else is refused or told "not found".
         ["centres/{centreId:guid}/sittings/{sittingId:guid}"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/sittings/{ids.Sitting}"]),
@@ -150,6 +157,12 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         ["assess/enrolments/{enrolmentId:guid}/records"] = (Rule.Own(Role.Assessor), ["GET"], ids => [$"/assess/enrolments/{ids.Enrolment}/records"]),
         ["evidence/records/{recordId:guid}/recording"] = (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier, Role.ExternalVerifier), ["GET"], ids => [$"/evidence/records/{ids.Record}/recording"]),
         ["witness/{link}"] = (Rule.Open, ["GET"], ids => [$"/witness/{ids.WitnessLink}"]),
+        // Units: the candidate's own units, result and record; the exam officer's results; the verifier's unit decisions.
+        ["candidate/units"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate/units"]),
+        ["candidate/units/{enrolmentId:guid}"] = (Rule.Own(Role.Candidate), ["GET"], ids => [$"/candidate/units/{ids.Enrolment}"]),
+        ["candidate/record"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate/record"]),
+        ["admin/centres/{centreId:guid}/results"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/admin/centres/{ids.Centre}/results"]),
+        ["verify/centres/{centreId:guid}/units"] = (Rule.At(Role.Verifier), ["GET"], ids => [$"/verify/centres/{ids.Centre}/units"]),
         // Hubs: the role lets a connection open; each method then checks the sitting or attempt (LiveInvigilationTests).
         // The transport's GET names a connection the negotiation gave; one that was never given is "not found" once the role lets the
         // caller through (without an id it is a 400, which says nothing of who may call).
@@ -175,6 +188,12 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         [
             (Rule.Own(Role.Assessor), $"/assess/evidence/{_ids.Submission}", ["GET"]),
             (Rule.Own(Role.Verifier), $"/verify/evidence/{_ids.Submission}", ["GET"]),
+        ],
+        // A candidate's unit decision: decided by the assessors of the owning centre, countersigned by its verifiers.
+        ["{area:regex(^(assess|verify)$)}/enrolments/{enrolmentId:guid}/decision"] =
+        [
+            (Rule.Own(Role.Assessor), $"/assess/enrolments/{_ids.Enrolment}/decision", ["GET"]),
+            (Rule.Own(Role.Verifier), $"/verify/enrolments/{_ids.Enrolment}/decision", ["GET"]),
         ],
         // Keys and guidance: the awarding body's unit is read by its authors and by the assessors and verifiers of the centre
         // it is offered to; the owning centre's own unit by that centre's tutors, assessors and verifiers. Nobody else.
@@ -307,6 +326,27 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
                 Fields(("Kind", "Observation"), ("on", _objects.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("activity", "At the desk"), ("account", "Greeted"),
                     ("covers", "1.1")))],
         [("witness/{link}", "")] = [new(Step.AfterTheEndpoints, Rule.Open, $"/witness/{_ids.WitnessLink}", Fields())],
+        // The unit decision: the assessors of the owning centre decide (refused on its merits: no decision chosen), its verifiers
+        // countersign (refused on its merits: nothing decided); in the other area, nobody.
+        [("{area:regex(^(assess|verify)$)}/enrolments/{enrolmentId:guid}/decision", "Decide")] =
+        [
+            new(Step.AfterTheEndpoints, Rule.Own(), $"/verify/enrolments/{_ids.Enrolment}/decision", Fields(("justification", "Shown"))),
+            new(Step.AfterTheEndpoints, Rule.Own(Role.Assessor), $"/assess/enrolments/{_ids.Enrolment}/decision", Fields(("justification", "Shown")),
+                Merits: caller => caller is { Role: Role.Assessor, AtOwningCentre: true }, Says: "Choose competent or not yet competent."),
+        ],
+        [("{area:regex(^(assess|verify)$)}/enrolments/{enrolmentId:guid}/decision", "Countersign")] =
+        [
+            new(Step.AfterTheEndpoints, Rule.Own(), $"/assess/enrolments/{_ids.Enrolment}/decision", Fields(("agrees", "true"), ("comment", "Agreed"))),
+            new(Step.AfterTheEndpoints, Rule.Own(Role.Verifier), $"/verify/enrolments/{_ids.Enrolment}/decision", Fields(("agrees", "true"), ("comment", "Agreed")),
+                Merits: caller => caller is { Role: Role.Verifier, AtOwningCentre: true }, Says: "The assessor has not decided this unit yet."),
+        ],
+        // The exam officer releases results (refused on its merits: none ticked, no date).
+        [("admin/centres/{centreId:guid}/results", "Release")] =
+            [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/admin/centres/{_ids.Centre}/results", Fields(),
+                Merits: caller => caller is { Role: Role.Admin, AtOwningCentre: true }, Says: "Tick the results to release.")],
+        [("admin/centres/{centreId:guid}/results", "Schedule")] =
+            [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/admin/centres/{_ids.Centre}/results", Fields(),
+                Merits: caller => caller is { Role: Role.Admin, AtOwningCentre: true }, Says: "Choose the date the results are released on.")],
         // The exam officer's pages. The home page names the centre in its form: an exam officer of another centre is refused.
         [("admin", "Marking")] = [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), "/admin", Fields(("centreId", _ids.Centre.ToString()), ("anonymous", "false")))],
         [("admin", "SingleSignOn")] = [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), "/admin", Fields(("centreId", _ids.Centre.ToString()), ("issuer", "")))],
@@ -342,6 +382,13 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         [("centres/{centreId:guid}/enrolments", "Extend")] =
             [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/enrolments",
                 Fields(("enrolmentId", _objects.Enrolment.ToString()), ("lastDay", _objects.Today.AddDays(70).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("reason", "Extra time for illness")))],
+        // Registering the owning candidate for the test's qualification (registered already at set-up: nothing changes), and claiming
+        // their certificate (refused on its merits: no unit is achieved).
+        [("centres/{centreId:guid}/qualifications", "Register")] =
+            [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/qualifications", Fields(("qualification", Qualification), ("numbers", _objects.Registered)))],
+        [("centres/{centreId:guid}/qualifications", "Claim")] =
+            [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/qualifications", Fields(("qualification", Qualification), ("candidateIds", _ids.Candidate.ToString())),
+                Merits: caller => caller is { Role: Role.Admin, AtOwningCentre: true }, Says: "has not met the rules of")],
         [("centres/{centreId:guid}/sittings", "")] =
             [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/sittings",
                 Fields(("unit", "FE6V 35"), ("room", "Room 2"), ("day", _objects.Today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("time", "10:00"), ("duration", "60"),
@@ -406,6 +453,9 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
     private sealed record Objects(string AccessCode, Guid Admitted, Guid Refused, Guid Marked, string Extended, Guid Staff, string StaffEmail, Guid Invited,
         string Unenrolled, string Unbooked, Guid Enrolment, Guid Third, string ThirdNumber, string ThirdCandidate, string ResetEmail, DateOnly Today, byte[] UnitZip, Guid Invigilator, int Run)
     {
+        /// <summary>The owning candidate's number, registered for the test's qualification at set-up.</summary>
+        public string Registered { get; init; } = "";
+
         /// <summary>A file in the owning candidate's draft of their evidence, beside the version judged already.</summary>
         public Guid DraftFile { get; init; }
 
@@ -414,6 +464,9 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
     }
 
     private const string EvidenceUploads = "/api/evidence/uploads";
+
+    /// <summary>The test's qualification: the awarding body's unit, mandatory.</summary>
+    private string Qualification => $"MXQ {_objects.Run}";
 
     private int _made;
 
@@ -484,6 +537,7 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         }
 
         _objects = await ObjectsAsync(store, sitting, owning, run);
+        _objects = _objects with { Registered = await QualificationAsync(store, owning, candidateHere, bodyUnit, run) };
         _ids = new Ids(owning.Id, candidateHere.Id, sitting.Sitting.Id, attempt.Id, export, bodyUnit, $"mxb{run}-1.1-001", centreUnit, $"mxc{run}-1.1-001");
         (_ids, _objects) = await EvidenceAsync(store, owning, candidateHere, _ids, _objects);
 
@@ -652,6 +706,22 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
     }
 
     /// <summary>A reset code for the account, as the platform operator issues it; each is used once.</summary>
+    /// <summary>A qualification of the awarding body's unit, imported as the bank imports it, with the owning candidate registered for it.</summary>
+    private async Task<string> QualificationAsync(IDocumentStore store, Centre owning, Candidate candidate, string unit, int run)
+    {
+        var qualification = new Qualification($"MXQ {run}", "Matrix qualification", "SQA", "SVQ 4", [new QualificationGroup("Mandatory", null, null, [unit], [])],
+            new Dictionary<string, int>(), null, "test.txt:1", "qualifications/mxq.md", "<p>For the matrix.</p>");
+        await using (var session = store.LightweightSession())
+        {
+            session.Store(BankQualification.From(qualification, DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+
+        using var scope = _engine.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<RegisterCandidates>().HandleAsync(owning.Id, qualification.Code, [candidate.CandidateNumber], Officer);
+        return candidate.CandidateNumber;
+    }
+
     private async Task<string> ResetCodeAsync(string email)
     {
         using var scope = _engine.Services.CreateScope();

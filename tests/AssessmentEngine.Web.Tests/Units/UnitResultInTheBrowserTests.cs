@@ -207,7 +207,9 @@ public sealed class UnitResultInTheBrowserTests(TestDatabase database, Browser b
         await Expect(office.Locator(".notice")).ToContainTextAsync("release it once it is countersigned");
         await Browser.OpenAsync(page, _baseUrl + "/candidate/units");
         await Expect(UnitRow(page)).ToContainTextAsync("Decided: your centre will release your result");
-        Assert.Equal(HttpStatusCode.NotFound, (HttpStatusCode)(await page.GotoAsync($"{_baseUrl}/candidate/units/{enrolment.Id}"))!.Status);
+        await Browser.OpenAsync(page, $"{_baseUrl}/candidate/units/{enrolment.Id}");
+        await Expect(page.Locator("main")).ToContainTextAsync("Your centre has not released a result for this unit yet.");
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("Competent");
 
         // The internal verifier finds it in the sample and countersigns.
         var verifier = await Centres.StaffAsync(_store, _centre, $"verifier{_centre.Number}@example.org", Role.Verifier);

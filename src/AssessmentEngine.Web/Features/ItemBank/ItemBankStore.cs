@@ -13,6 +13,7 @@ public static class ItemBankStore
         options.Schema.For<BankItem>().Index(item => item.ItemId, index => index.IsUnique = true).Index(item => item.UnitCode);
         options.Schema.For<ItemRevision>().Index(revision => revision.ItemId);
         options.Schema.For<BankUnit>();
+        options.Schema.For<BankQualification>();
         return options;
     }
 }

@@ -66,14 +66,23 @@ public sealed class CandidateResults(IQuerySession session, CandidateBriefs brie
         }).ToList();
     }
 
-    /// <summary>The candidate's latest released result on one of their units; not found before any release, or for anyone else's.</summary>
-    public async Task<UnitResult> ResultAsync(ClaimsPrincipal user, Guid enrolmentId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The candidate's latest released result on one of their units; null before any release (the candidate is told it is
+    /// not released yet); not found for anyone else's enrolment.
+    /// </summary>
+    public async Task<UnitResult?> ResultAsync(ClaimsPrincipal user, Guid enrolmentId, CancellationToken cancellationToken)
     {
         var candidate = await CandidateAsync(user, cancellationToken);
-        var outcome = await session.LoadAsync<UnitOutcome>(enrolmentId, cancellationToken);
-        if (outcome is null || outcome.CandidateId != candidate.Id || outcome.LatestReleased is not { } decision)
+        var enrolment = await session.LoadAsync<Enrolment>(enrolmentId, cancellationToken);
+        if (enrolment is null || enrolment.CandidateId != candidate.Id)
         {
-            throw new RefusedException(RefusalKind.NotFound, "There is no released result for this unit yet.");
+            throw new RefusedException(RefusalKind.NotFound, "There is no such unit of yours.");
+        }
+
+        var outcome = await session.LoadAsync<UnitOutcome>(enrolmentId, cancellationToken);
+        if (outcome?.LatestReleased is not { } decision)
+        {
+            return null;
         }
 
         var centre = await session.LoadAsync<Centre>(outcome.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "Your centre is not found.");

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.Events.Daemon;
 using AssessmentEngine.Web.Features.Attempts;
+using AssessmentEngine.Web.Features.Awards;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Evidence;
 using AssessmentEngine.Web.Features.ExternalVerification;
@@ -57,6 +58,7 @@ public static class StoreSetup
                 options.ConfigureModeration();
                 options.ConfigureEvidence();
                 options.ConfigureUnits();
+                options.ConfigureAwards();
                 options.ConfigureExternalVerification();
                 options.ConfigureSharedKeys();
                 options.Schema.For<AssessmentEngine.Web.Features.Invigilation.Presence>().Index(p => p.SittingId);

@@ -143,6 +143,8 @@ public static class ImportItemBank
             }
         }
 
+        await StoreQualificationsAsync(session, bank, rights, now, cancellationToken);
+
         try
         {
             await session.SaveChangesAsync(cancellationToken);
@@ -153,5 +155,33 @@ public static class ImportItemBank
         }
 
         return plan.Counts;
+    }
+
+    /// <summary>
+    /// The bank's qualifications, stored when new or changed. A qualification is its awarding body's: an import whose rights
+    /// do not write that body's bank is refused whole, before anything is written.
+    /// </summary>
+    private static async Task StoreQualificationsAsync(IDocumentSession session, BankLoad bank, ImportRights rights, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (bank.Qualifications.Count == 0)
+        {
+            return;
+        }
+
+        var stored = (await session.LoadManyAsync<BankQualification>(cancellationToken, bank.Qualifications.Select(q => q.Code).ToArray())).ToDictionary(q => q.Id, StringComparer.Ordinal);
+        foreach (var qualification in bank.Qualifications)
+        {
+            if (!rights.MayWrite(BankOwners.ForAwardingBody(qualification.AwardingBody)))
+            {
+                throw new RefusedException(RefusalKind.Invalid,
+                    $"Qualification {qualification.Code} belongs to {qualification.AwardingBody}; only its authors may import it. Nothing was imported.");
+            }
+
+            var incoming = BankQualification.From(qualification, now);
+            if (!stored.TryGetValue(qualification.Code, out var current) || !current.SameDefinitionAs(incoming))
+            {
+                session.Store(incoming);
+            }
+        }
     }
 }

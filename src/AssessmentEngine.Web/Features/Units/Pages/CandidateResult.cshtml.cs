@@ -10,17 +10,19 @@ namespace AssessmentEngine.Web.Features.Units.Pages;
 [Authorize(Policy = Policies.Candidate)]
 public sealed class CandidateResultModel(CandidateResults results) : PageModel
 {
-    public UnitResult Result { get; private set; } = null!;
+    /// <summary>Null until the centre releases a result.</summary>
+    public UnitResult? Result { get; private set; }
 
-    public string BodyClass => CandidateLook.BodyClass(Result.Candidate);
+    public string BodyClass { get; private set; } = "";
 
-    public string When(DateTimeOffset at) => Enrolments.CentreTime.Show(at, Result.Centre.Zone);
+    public string When(DateTimeOffset at) => Enrolments.CentreTime.Show(at, Result!.Centre.Zone);
 
     public async Task<IActionResult> OnGetAsync(Guid enrolmentId)
     {
         try
         {
             Result = await results.ResultAsync(User, enrolmentId, HttpContext.RequestAborted);
+            BodyClass = CandidateLook.BodyClass(Result?.Candidate ?? await results.CandidateAsync(User, HttpContext.RequestAborted));
         }
         catch (RefusedException refused) when (refused.Kind == RefusalKind.NotFound)
         {

@@ -3,6 +3,7 @@ using AssessmentEngine.Web.Features.Awards;
 using AssessmentEngine.Web.Features.Demo;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Evidence;
+using AssessmentEngine.Web.Features.ExternalVerification;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.Invigilation;
@@ -64,6 +65,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddUnits();
         builder.Services.AddReports();
         builder.Services.AddAwards();
+        builder.Services.AddExternalVerification();
         return builder;
     }
 

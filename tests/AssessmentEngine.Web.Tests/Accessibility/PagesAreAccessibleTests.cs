@@ -252,6 +252,58 @@ public sealed class PagesAreAccessibleTests(TestDatabase database, Browser brows
         await CheckAsync(invited, "/");
     }
 
+    [Fact]
+    public async Task External_verification_pages_have_no_accessibility_violations()
+    {
+        Sitting sitting;
+        using (var scope = _engine.Services.CreateScope())
+        {
+            sitting = (await DemoData.TodaysSittingAsync(scope.ServiceProvider, TimeProvider.System, CancellationToken.None))!;
+        }
+
+        // A test of the demo centre, marked and decided by its assessor; an external verifier of the centre samples it.
+        var store = _engine.Services.GetRequiredService<IDocumentStore>();
+        Centre centre;
+        Guid attemptId;
+        await using (var query = store.QuerySession())
+        {
+            centre = (await query.LoadAsync<Centre>(_centre))!;
+            var candidate = await query.Query<Candidate>().FirstAsync(c => c.CentreId == _centre && c.CandidateNumber == "DC0014");
+            var assessor = await query.Query<UserAccount>().SingleAsync(a => a.SignInName == $"assessor1@{DemoData.EmailDomain}");
+            var (staff, claims) = (new Features.Marking.Staff(assessor.Id, assessor.SignInName), EngineClaims.For(assessor, "test", DateTimeOffset.UtcNow));
+            using var scope = _engine.Services.CreateScope();
+            var submitted = await scope.ServiceProvider.GetRequiredService<SubmitAttempt>().HandleAsync(await AttemptBuilder.InProgressAsync(_engine.Services, sitting, candidate), "candidate");
+            attemptId = submitted.Id;
+            var marked = await scope.ServiceProvider.GetRequiredService<Features.Marking.MarkedAttempts>().LoadAsync(attemptId, Role.Assessor, claims);
+            foreach (var item in marked.Items.Values.Where(i => i.Type == ItemType.Extended))
+            {
+                await scope.ServiceProvider.GetRequiredService<Features.Marking.MarkingResponses.MarkResponse>().HandleAsync(attemptId, item.Id, 1, "partly", staff, claims);
+            }
+
+            await scope.ServiceProvider.GetRequiredService<Features.Marking.Deciding.RecordDecision>().HandleAsync(attemptId, Features.Attempts.Decisions.Competent, "Meets every outcome", staff, claims);
+        }
+
+        var verifierAccount = await Centres.StaffAsync(store, centre, $"ev{Random.Shared.Next(1000, 9999)}@{DemoData.EmailDomain}", Role.ExternalVerifier);
+        var verifier = await NewPageAsync();
+        await Browser.SignInStaffAsync(verifier, _baseUrl, verifierAccount.SignInName, Centres.Password);
+        await CheckAsync(verifier, "/external");
+        await CheckAsync(verifier, $"/external/centres/{_centre}");
+        await CheckAsync(verifier, $"/external/centres/{_centre}/samples/attempt/{attemptId}");
+        using (var scope = _engine.Services.CreateScope())
+        {
+            var user = EngineClaims.For(verifierAccount, "test", DateTimeOffset.UtcNow);
+            await scope.ServiceProvider.GetRequiredService<Features.ExternalVerification.Recording.RecordExternalSample>().HandleAsync(_centre,
+                Features.ExternalVerification.SampleKind.TestAttempt, attemptId, 0, "disagree", "The marks for outcome 2 are generous",
+                [new("Second-mark outcome 2", DateTime.UtcNow.AddDays(20).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))], user);
+            await CheckAsync(verifier, $"/external/centres/{_centre}"); // with the draft
+            await scope.ServiceProvider.GetRequiredService<Features.ExternalVerification.Issuing.IssueExternalReport>().HandleAsync(_centre, "One decision sampled", user);
+        }
+
+        await CheckAsync(verifier, $"/external/centres/{_centre}"); // with the report issued
+        var officer = await SignedInAsync($"officer@{DemoData.EmailDomain}");
+        await CheckAsync(officer, $"/centres/{_centre}/external-verification");
+    }
+
     private async Task<IPage> CandidateSignedInAsync(string number)
     {
         var page = await NewPageAsync();

@@ -133,23 +133,29 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         ["invigilate/sittings/{sittingId:guid}/log"] = (Rule.Own(Role.Invigilator), ["GET"], ids => [$"/invigilate/sittings/{ids.Sitting}/log"]),
         // Submitting is last of the attempt's calls: after it, the attempt is the assessors' (the rows below).
         ["api/attempts/{attemptId:guid}/submit"] = (Rule.Own(Role.Candidate), ["POST"], ids => [$"/api/attempts/{ids.Attempt}/submit"]),
-        // Moderation exports: the centre's verifiers.
-        ["verify/centres/{centreId:guid}/exports"] = (Rule.At(Role.Verifier), ["GET"], ids => [$"/verify/centres/{ids.Centre}/exports"]),
-        ["verify/centres/{centreId:guid}/exports/{exportId:guid}"] = (Rule.Own(Role.Verifier), ["GET"], ids => [$"/verify/centres/{ids.Centre}/exports/{ids.Export}"]),
+        // Moderation exports: the centre's internal verifiers and its external verifier.
+        ["verify/centres/{centreId:guid}/exports"] = (Rule.At(Role.Verifier, Role.ExternalVerifier), ["GET"], ids => [$"/verify/centres/{ids.Centre}/exports"]),
+        ["verify/centres/{centreId:guid}/exports/{exportId:guid}"] =
+            (Rule.Own(Role.Verifier, Role.ExternalVerifier), ["GET"], ids => [$"/verify/centres/{ids.Centre}/exports/{ids.Export}"]),
+        // External verification: the verifier's centres, and each centre's sampling for its external verifier alone (an external
+        // verifier of another centre is refused); the issued reports for the centre's exam officer.
+        ["external"] = (Rule.Anywhere(Role.ExternalVerifier), ["GET"], _ => ["/external"]),
+        ["external/centres/{centreId:guid}"] = (Rule.At(Role.ExternalVerifier), ["GET"], ids => [$"/external/centres/{ids.Centre}"]),
+        ["centres/{centreId:guid}/external-verification"] = (Rule.At(Role.Admin), ["GET"], ids => [$"/centres/{ids.Centre}/external-verification"]),
         ["assess/centres/{centreId:guid}"] = (Rule.At(Role.Assessor), ["GET"], ids => [$"/assess/centres/{ids.Centre}"]),
         ["verify/centres/{centreId:guid}"] = (Rule.At(Role.Verifier), ["GET"], ids => [$"/verify/centres/{ids.Centre}"]),
         // Submitted evidence: the candidate's own briefs and uploads; the submission's files for its candidate and its centre's assessors
-        // and verifiers; the centre's evidence queue for its assessors.
+        // and verifiers (internal and external); the centre's evidence queue for its assessors.
         ["candidate/evidence"] = (Rule.Anywhere(Role.Candidate), ["GET"], _ => ["/candidate/evidence"]),
         ["candidate/evidence/{enrolmentId:guid}/{briefId}"] = (Rule.Own(Role.Candidate), ["GET"], ids => [$"/candidate/evidence/{ids.Enrolment}/{ids.Brief}"]),
         ["api/evidence/uploads"] = (Rule.Own(Role.Candidate), ["POST"], _ => [EvidenceUploads]),
         ["api/evidence/uploads/{uploadId:guid}"] = (Rule.Own(Role.Candidate), ["HEAD", "PATCH", "DELETE"], ids => [$"{EvidenceUploads}/{ids.Upload}"]),
         ["evidence/submissions/{submissionId:guid}/files/{fileId:guid}"] =
-            (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier), ["GET"], ids => [$"/evidence/submissions/{ids.Submission}/files/{ids.EvidenceFile}"]),
+            (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier, Role.ExternalVerifier), ["GET"], ids => [$"/evidence/submissions/{ids.Submission}/files/{ids.EvidenceFile}"]),
         ["assess/centres/{centreId:guid}/evidence"] = (Rule.At(Role.Assessor), ["GET"], ids => [$"/assess/centres/{ids.Centre}/evidence"]),
         // The evidence the centre's assessors gather, and its recordings; a witness's link is the key to their testimony, no account needed.
         ["assess/enrolments/{enrolmentId:guid}/records"] = (Rule.Own(Role.Assessor), ["GET"], ids => [$"/assess/enrolments/{ids.Enrolment}/records"]),
-        ["evidence/records/{recordId:guid}/recording"] = (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier), ["GET"], ids => [$"/evidence/records/{ids.Record}/recording"]),
+        ["evidence/records/{recordId:guid}/recording"] = (Rule.Own(Role.Candidate, Role.Assessor, Role.Verifier, Role.ExternalVerifier), ["GET"], ids => [$"/evidence/records/{ids.Record}/recording"]),
         // The printable portfolio records (index of evidence, element achievement record): the centre's assessors and verifiers.
         ["evidence/candidates/{candidateId:guid}/index"] = (Rule.Own(Role.Assessor, Role.Verifier), ["GET"], ids => [$"/evidence/candidates/{ids.Candidate}/index"]),
         ["evidence/enrolments/{enrolmentId:guid}/achievement"] = (Rule.Own(Role.Assessor, Role.Verifier), ["GET"], ids => [$"/evidence/enrolments/{ids.Enrolment}/achievement"]),
@@ -203,6 +209,11 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         [
             (Rule.At(Role.Assessor, Role.Verifier) with { BodyAuthor = true }, $"/tutor/item?id={_ids.BodyItem}", ["GET"]),
             (Rule.At(Role.Tutor, Role.Assessor, Role.Verifier), $"/tutor/item?id={_ids.CentreItem}", ["GET"]),
+        ],
+        // A judged version of the owning candidate's evidence, opened for sampling by the centre's external verifier.
+        ["external/centres/{centreId:guid}/samples/{kind:regex(^(attempt|evidence|unit)$)}/{subjectId:guid}"] =
+        [
+            (Rule.Own(Role.ExternalVerifier), $"/external/centres/{_ids.Centre}/samples/evidence/{_ids.Submission}?version=1", ["GET"]),
         ],
         ["{area:regex(^(invigilate|assess|verify)$)}"] =
         [
@@ -360,8 +371,14 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
             [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/candidates/{_ids.Candidate}", Fields(("extraTime", "0"), ("notes", "")))],
         [("centres/{centreId:guid}/sign-in-codes", "")] = [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/sign-in-codes", Fields())],
         [("centres/{centreId:guid}/staff", "Add")] =
-            [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/staff",
-                caller => Fields(("email", $"{Unique().ToLowerInvariant()}@example.org"), ("displayName", "New Tutor"), ("roles", "tutor"))(caller))],
+        [
+            new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/staff",
+                caller => Fields(("email", $"{Unique().ToLowerInvariant()}@example.org"), ("displayName", "New Tutor"), ("roles", "tutor"))(caller)),
+            // The external verifier's role is the operator's to give: the centre's exam officer is refused it on the merits.
+            new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/staff",
+                caller => Fields(("email", $"{Unique().ToLowerInvariant()}@example.org"), ("displayName", "Would-be Verifier"), ("roles", "externalverifier"))(caller),
+                Merits: caller => caller is { Role: Role.Admin, AtOwningCentre: true }, Says: "only the platform operator grants or withdraws it"),
+        ],
         [("centres/{centreId:guid}/staff", "Roles")] =
             [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/staff", Fields(("userId", _objects.Staff.ToString()), ("roles", "tutor"), ("roles", "assessor")))],
         [("centres/{centreId:guid}/staff", "Reset")] =
@@ -390,7 +407,7 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         [("centres/{centreId:guid}/sittings/{sittingId:guid}", "")] =
             [new(Step.AfterTheEndpoints, Rule.At(Role.Admin), $"/centres/{_ids.Centre}/sittings/{_ids.Sitting}", Fields(("numbers", _objects.Unbooked)))],
         [("verify/centres/{centreId:guid}/exports", "")] =
-            [new(Step.AfterTheEndpoints, Rule.At(Role.Verifier), $"/verify/centres/{_ids.Centre}/exports",
+            [new(Step.AfterTheEndpoints, Rule.At(Role.Verifier, Role.ExternalVerifier), $"/verify/centres/{_ids.Centre}/exports",
                 Fields(("unit", ""), ("from", _objects.Today.AddDays(-7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("to", _objects.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))))],
         // An author checks a unit (without importing it).
         [("tutor", "")] =
@@ -410,6 +427,20 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
             [new(Step.AfterTheEndpoints, Rule.Operators, "/operator", Fields(("centreId", _objects.Third.ToString()), ("unit", _ids.BodyUnit), ("offer", "offer")))],
         [("operator", "Authoring")] =
             [new(Step.AfterTheEndpoints, Rule.Operators, "/operator", Fields(("email", _objects.StaffEmail), ("awardingBody", "SQA"), ("grant", "grant")))],
+        [("operator", "ExternalVerifier")] =
+            [new(Step.AfterTheEndpoints, Rule.Operators, "/operator",
+                caller => Fields(("email", $"{Unique().ToLowerInvariant()}@example.org"), ("displayName", "External Verifier"), ("centreId", _objects.Third.ToString()), ("grant", "grant"))(caller))],
+        // The owning centre's external verifier samples the judged evidence and the decided attempt (decided by the rows above), then
+        // issues the report.
+        [("external/centres/{centreId:guid}/samples/{kind:regex(^(attempt|evidence|unit)$)}/{subjectId:guid}", "")] =
+        [
+            new(Step.AfterTheEndpoints, Rule.Own(Role.ExternalVerifier), $"/external/centres/{_ids.Centre}/samples/evidence/{_ids.Submission}?version=1",
+                Fields(("outcome", "agree"), ("comment", "Sound judgement"), ("actions", "Share the feedback practice"), ("due", ""))),
+            new(Step.AfterTheEndpoints, Rule.Own(Role.ExternalVerifier), $"/external/centres/{_ids.Centre}/samples/attempt/{_objects.Marked}",
+                Fields(("outcome", "disagree"), ("comment", "The marks are generous"))),
+        ],
+        [("external/centres/{centreId:guid}", "Issue")] =
+            [new(Step.AfterTheEndpoints, Rule.At(Role.ExternalVerifier), $"/external/centres/{_ids.Centre}", Fields(("summary", "Two decisions sampled")))],
         [("operator", "Reset")] = [new(Step.AfterTheEndpoints, Rule.Operators, "/operator", Fields(("email", _objects.StaffEmail)))],
         // Each person accepts their own invitation (to a third centre); a candidate has none and cannot be invited.
         [("invitations", "Accept")] =

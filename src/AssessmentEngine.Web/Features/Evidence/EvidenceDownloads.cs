@@ -25,9 +25,9 @@ public static class EvidenceDownloads
         return app;
     }
 
-    /// <summary>The candidate whose evidence it is, and the assessors and verifiers of their centre.</summary>
+    /// <summary>The candidate whose evidence it is, and the assessors, internal verifiers and external verifier of their centre.</summary>
     private static async Task<bool> MayReadAsync(IQuerySession session, System.Security.Claims.ClaimsPrincipal user, Guid centreId, Guid candidateId, CancellationToken cancellationToken) =>
-        user.Holds(Role.Assessor, centreId) || user.Holds(Role.Verifier, centreId)
+        user.Holds(Role.Assessor, centreId) || user.Holds(Role.Verifier, centreId) || user.Holds(Role.ExternalVerifier, centreId)
         || (user.Holds(Role.Candidate, centreId) && await session.Query<Candidate>().AnyAsync(c => c.Id == candidateId && c.UserId == user.Id(), cancellationToken));
 
     private static async Task RecordingAsync(Guid recordId, HttpContext http, IDocumentStore store, IEvidenceFileStore files)

@@ -118,6 +118,8 @@ public static class Policies
     public const string Invigilator = "role:invigilator";
     public const string Assessor = "role:assessor";
     public const string Verifier = "role:verifier";
+    public const string ExternalVerifier = "role:externalverifier";
+    public const string Moderator = "moderator";   // the centre's internal verifiers and its external verifier: the moderation workbook
     public const string Candidate = "role:candidate";
     public const string Staff = "staff";
     public const string SignedIn = "signed-in";
@@ -135,7 +137,8 @@ public static class Policies
         }
 
         builder.AddPolicy(Staff, policy => policy.RequireAuthenticatedUser()
-            .AddRequirements(new CentreRoleRequirement(Roles.All.Where(r => r != Role.Candidate).ToList())));
+            .AddRequirements(new CentreRoleRequirement(Roles.CentreStaff)));
+        builder.AddPolicy(Moderator, policy => policy.RequireAuthenticatedUser().AddRequirements(new CentreRoleRequirement([Role.Verifier, Role.ExternalVerifier])));
         builder.AddPolicy(SignedIn, policy => policy.RequireAuthenticatedUser());
         builder.AddPolicy(Operator, policy => policy.RequireAuthenticatedUser().RequireClaim(EngineClaims.Operator, "true"));
         builder.AddPolicy(Author, policy => policy.RequireAuthenticatedUser()

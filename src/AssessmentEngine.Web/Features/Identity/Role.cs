@@ -9,11 +9,17 @@ public enum Role
     Assessor,
     Verifier,
     Candidate,
+
+    /// <summary>The awarding body's external verifier of a centre: granted and withdrawn by the platform operator only, never by the centre.</summary>
+    ExternalVerifier,
 }
 
 public static class Roles
 {
     public static readonly IReadOnlyList<Role> All = Enum.GetValues<Role>();
+
+    /// <summary>The roles a centre's exam officer gives and takes: not a candidate's (registration gives it), nor the external verifier's (the operator's).</summary>
+    public static readonly IReadOnlyList<Role> CentreStaff = [.. All.Where(r => r is not Role.Candidate and not Role.ExternalVerifier)];
 
     public static string Name(this Role role) => role.ToString().ToLowerInvariant();
 
@@ -29,6 +35,7 @@ public static class Roles
         Role.Assessor => "/assess",
         Role.Verifier => "/verify",
         Role.Candidate => "/candidate",
+        Role.ExternalVerifier => "/external",
         _ => "/",
     };
 
@@ -40,6 +47,7 @@ public static class Roles
         Role.Assessor => "Assessor",
         Role.Verifier => "Internal verifier",
         Role.Candidate => "Candidate",
+        Role.ExternalVerifier => "External verifier",
         _ => role.ToString(),
     };
 }

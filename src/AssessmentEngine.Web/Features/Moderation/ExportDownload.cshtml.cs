@@ -8,7 +8,7 @@ using Microsoft.Net.Http.Headers;
 namespace AssessmentEngine.Web.Features.Moderation;
 
 /// <summary>A stored export, streamed from the database: the workbook, or with ?format=csv the Marks sheet as CSV. Each download is audited.</summary>
-[Authorize(Policy = Policies.Verifier)]
+[Authorize(Policy = Policies.Moderator)]
 public sealed class ExportDownloadModel(IDocumentStore store, ExportFiles files, TimeProvider time) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(Guid centreId, Guid exportId, string? format)

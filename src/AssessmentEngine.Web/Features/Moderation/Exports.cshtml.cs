@@ -11,8 +11,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AssessmentEngine.Web.Features.Moderation;
 
-/// <summary>The verifier's moderation exports at a centre: ask for one, see the stored ones, download them.</summary>
-[Authorize(Policy = Policies.Verifier)]
+/// <summary>The moderation exports at a centre, for its internal verifiers and its external verifier: ask for one, see the stored ones, download them.</summary>
+[Authorize(Policy = Policies.Moderator)]
 public sealed class ExportsModel(CentreExports exports, CentreRegistry registry, IQuerySession session) : PageModel, IShowsRefusals
 {
     public Centre Centre { get; private set; } = null!;

@@ -21,6 +21,9 @@ public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession s
     /// <summary>The awarding bodies named by the bank's units, and the people who author for each.</summary>
     public IReadOnlyList<(string Body, IReadOnlyList<UserAccount> Authors)> Bodies { get; private set; } = [];
 
+    /// <summary>Each centre's external verifiers, by centre id.</summary>
+    public IReadOnlyDictionary<Guid, IReadOnlyList<UserAccount>> ExternalVerifiers { get; private set; } = new Dictionary<Guid, IReadOnlyList<UserAccount>>();
+
     public string? Problem { get; set; }
 
     public string? Message { get; private set; }
@@ -58,6 +61,19 @@ public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession s
         Message = grant == "withdraw"
             ? $"{account.DisplayName} no longer authors {awardingBody?.Trim()}'s item bank."
             : $"{account.DisplayName} authors {awardingBody?.Trim()}'s item bank.";
+    });
+
+    public Task<IActionResult> OnPostExternalVerifierAsync(string? email, string? displayName, Guid centreId, string? grant) => ActAsync(async acting =>
+    {
+        var withdraw = grant == "withdraw";
+        var (account, code) = await platform.SetExternalVerifierAsync(email, displayName, centreId, !withdraw, acting, HttpContext.RequestAborted);
+        var centre = await session.LoadAsync<Centre>(centreId, HttpContext.RequestAborted);
+        Message = withdraw ? $"{account.DisplayName} no longer verifies {centre?.Name}." : $"{account.DisplayName} is the external verifier of {centre?.Name}.";
+        if (code is not null)
+        {
+            Link = PlatformOperator.InvitationLink($"{Request.Scheme}://{Request.Host}", account, code);
+            LinkFor = $"{account.DisplayName} ({account.SignInName}), external verifier of {centre?.Name}";
+        }
     });
 
     public Task<IActionResult> OnPostResetAsync(string? email) => ActAsync(async acting =>
@@ -103,6 +119,8 @@ public sealed class OperatorHomeModel(PlatformOperator platform, IQuerySession s
         var staff = await session.Query<UserAccount>().Where(a => a.SignInName.Contains("@")).ToListAsync(HttpContext.RequestAborted);
 #pragma warning restore CA1847
         Centres = centres.Select(c => (c, staff.Count(a => a.Holds(Role.Admin, c.Id)))).ToList();
+        ExternalVerifiers = centres.ToDictionary(c => c.Id,
+            c => (IReadOnlyList<UserAccount>)staff.Where(a => a.Holds(Role.ExternalVerifier, c.Id)).OrderBy(a => a.SignInName, StringComparer.Ordinal).ToList());
         Units = (await session.Query<BankUnit>().OrderBy(u => u.Id).ToListAsync(HttpContext.RequestAborted)).Where(u => BankOwners.IsAwardingBody(u.OwnerId)).ToList();
         var owners = Units.Select(u => u.OwnerId).Concat(staff.SelectMany(a => a.AuthorFor ?? [])).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         Bodies = owners.Select(owner => (BankOwners.Describe(owner),

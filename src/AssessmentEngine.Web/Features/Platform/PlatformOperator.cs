@@ -153,6 +153,61 @@ public sealed partial class PlatformOperator(IDocumentStore store, CentreRegistr
         return account;
     }
 
+    /// <summary>
+    /// Makes someone the awarding body's external verifier of a centre, or withdraws it; takes effect at their next request.
+    /// Someone with no account yet gets one, with a one-time code to choose their password (as a centre's new staff do);
+    /// the centre's own roles of an account are left as they are.
+    /// </summary>
+    public async Task<(UserAccount Account, string? Code)> SetExternalVerifierAsync(string? email, string? displayName, Guid centreId, bool grant, Acting acting,
+        CancellationToken cancellationToken = default)
+    {
+        var name = Email(email ?? "");
+        if (displayName?.Trim().Length > 100)
+        {
+            throw new RefusedException(RefusalKind.Invalid, "Enter the person's name (at most 100 characters).");
+        }
+
+        var now = time.GetUtcNow();
+        await using var session = store.LightweightSession();
+        var centre = await session.LoadAsync<Centre>(centreId, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "There is no such centre.");
+        var existing = await session.Query<UserAccount>().FirstOrDefaultAsync(a => a.SignInName == name, cancellationToken);
+        if (existing is null && !grant)
+        {
+            throw new RefusedException(RefusalKind.NotFound, $"There is no account with the email {name}.");
+        }
+
+        string? code = null;
+        UserAccount account;
+        if (existing is null)
+        {
+            (account, code) = Secrets.WithResetCode(new UserAccount(Guid.CreateVersion7(), name, string.IsNullOrWhiteSpace(displayName) ? name : displayName.Trim(), null,
+                [new Membership(centre.Id, [Role.ExternalVerifier])]), now);
+            session.Insert(account);
+        }
+        else
+        {
+            if (existing.Holds(Role.ExternalVerifier, centre.Id) == grant)
+            {
+                return (existing, null);
+            }
+
+            var roles = existing.Memberships.Where(m => m.CentreId == centre.Id).SelectMany(m => m.Roles).Where(r => r != Role.ExternalVerifier)
+                .Concat(grant ? [Role.ExternalVerifier] : []).Order().ToList();
+            account = existing with
+            {
+                Memberships = [.. existing.Memberships.Where(m => m.CentreId != centre.Id), .. roles.Count > 0 ? [new Membership(centre.Id, roles)] : Array.Empty<Membership>()],
+            };
+            session.Store(account);
+        }
+
+        Audit.Record(session, grant
+            ? new ExternalVerifierGranted(account.Id, account.SignInName, centre.Id, acting.Actor, acting.SourceAddress, now)
+            : new ExternalVerifierWithdrawn(account.Id, account.SignInName, centre.Id, acting.Actor, acting.SourceAddress, now));
+        await SaveAsync(session, $"{name} was created by someone else at the same time; try again.", cancellationToken);
+        current.Forget(account.Id);
+        return (account, code);
+    }
+
     /// <summary>The list with the value added (or taken out), in order, each once.</summary>
     private static List<string> Toggled(IEnumerable<string> list, string value, bool add) =>
         (add ? list.Append(value) : list.Where(v => v != value)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

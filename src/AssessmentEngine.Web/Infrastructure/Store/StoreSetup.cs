@@ -5,6 +5,7 @@ using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Awards;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Evidence;
+using AssessmentEngine.Web.Features.ExternalVerification;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Invigilation;
 using AssessmentEngine.Web.Features.ItemBank;
@@ -58,6 +59,7 @@ public static class StoreSetup
                 options.ConfigureEvidence();
                 options.ConfigureUnits();
                 options.ConfigureAwards();
+                options.ConfigureExternalVerification();
                 options.ConfigureSharedKeys();
                 options.Schema.For<AssessmentEngine.Web.Features.Invigilation.Presence>().Index(p => p.SittingId);
             })

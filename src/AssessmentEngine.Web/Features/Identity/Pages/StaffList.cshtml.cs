@@ -86,7 +86,9 @@ public sealed class StaffListModel(CentreRegistry registry, IQuerySession sessio
 #pragma warning disable CA1847 // Marten translates Contains(string) to SQL; Contains(char) it does not
         var staff = await session.Query<UserAccount>().Where(a => a.SignInName.Contains("@")).ToListAsync(HttpContext.RequestAborted);
 #pragma warning restore CA1847
-        Staff = staff.Where(a => a.Memberships.Any(m => m.CentreId == centreId)).OrderBy(a => a.DisplayName, StringComparer.Ordinal).ToList();
+        // The awarding body's external verifier of the centre is not its staff: listed only if they also hold a role of the centre's.
+        Staff = staff.Where(a => a.Memberships.Any(m => m.CentreId == centreId && m.Roles.Any(Roles.CentreStaff.Contains)))
+            .OrderBy(a => a.DisplayName, StringComparer.Ordinal).ToList();
         Invitations = await registry.InvitationsSentAsync(centreId, HttpContext.RequestAborted);
     }
 }

@@ -157,8 +157,13 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
     public static string? StaffProblem(string? email, string? displayName, IReadOnlyList<Role> roles) =>
         string.IsNullOrWhiteSpace(email) || !email.Contains('@', StringComparison.Ordinal) || email.Length > 200 ? "Enter the person's email address."
         : string.IsNullOrWhiteSpace(displayName) || displayName.Length > 100 ? "Enter the person's name (at most 100 characters)."
+        : roles.Contains(Role.ExternalVerifier) ? ExternalVerifierIsTheOperators
         : roles.Count == 0 || roles.Contains(Role.Candidate) ? "Choose at least one staff role."
         : null;
+
+    /// <summary>Why a centre cannot give or take the external verifier's role: the awarding body's verifier is no centre's to appoint.</summary>
+    public const string ExternalVerifierIsTheOperators =
+        "The external verifier's role is the awarding body's: only the platform operator grants or withdraws it, never a centre.";
 
     public async Task<UserAccount> SetRolesAsync(Guid centreId, Guid userId, IReadOnlyList<Role> roles, Acting acting, CancellationToken cancellationToken = default)
     {
@@ -169,6 +174,15 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
         {
             throw new RefusedException(RefusalKind.Invalid, "The candidate role comes with registration as a candidate; it cannot be given or taken here.");
         }
+
+        // The external verifier's role is kept as the operator left it: the exam officer's form neither shows nor takes it.
+        var verifiesHere = account.Holds(Role.ExternalVerifier, centreId);
+        if (roles.Contains(Role.ExternalVerifier) && !verifiesHere)
+        {
+            throw new RefusedException(RefusalKind.Invalid, ExternalVerifierIsTheOperators);
+        }
+
+        roles = [.. roles.Where(r => r != Role.ExternalVerifier), .. verifiesHere ? [Role.ExternalVerifier] : Array.Empty<Role>()];
 
         if (!roles.Contains(Role.Admin) && account.Holds(Role.Admin, centreId))
         {
@@ -237,7 +251,8 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
 
         var joined = account with
         {
-            Memberships = [.. account.Memberships.Where(m => m.CentreId != centreId), new Membership(centreId, invitation.Roles)],
+            Memberships = [.. account.Memberships.Where(m => m.CentreId != centreId),
+                new Membership(centreId, [.. invitation.Roles.Union(account.Holds(Role.ExternalVerifier, centreId) ? [Role.ExternalVerifier] : []).Order()])],
         };
         session.Store(joined);
         session.Delete(invitation);
@@ -269,10 +284,12 @@ public sealed class CentreRegistry(IDocumentStore store, TimeProvider time, Curr
         var now = time.GetUtcNow();
         await using var session = store.LightweightSession();
         var account = await MemberAsync(session, centreId, userId, cancellationToken);
-        if (account.Operator || account.Memberships.Any(m => m.CentreId != centreId))
+        if (account.Operator || account.Memberships.Any(m => m.CentreId != centreId) || account.HoldsAnywhere(Role.ExternalVerifier))
         {
-            // One account serves every centre the person works at: no single centre may take it over.
-            throw new RefusedException(RefusalKind.Invalid, $"{account.DisplayName} also works at another centre, so their account is not this centre's to reset: the platform operator resets it from their page.");
+            // One account serves every centre the person works at, and an external verifier's is the awarding body's: no single centre may take it over.
+            throw new RefusedException(RefusalKind.Invalid, account.HoldsAnywhere(Role.ExternalVerifier)
+                ? $"{account.DisplayName} is an external verifier, so their account is not this centre's to reset: the platform operator resets it from their page."
+                : $"{account.DisplayName} also works at another centre, so their account is not this centre's to reset: the platform operator resets it from their page.");
         }
 
         var (reset, code) = Secrets.WithResetCode(account, now);

@@ -29,7 +29,7 @@ public sealed class CentreReportsInTheBrowserTests(TestDatabase database, Browse
         var page = await context.NewPageAsync();
         await Browser.SignInStaffAsync(page, _baseUrl, mix.Admin.SignInName, Centres.Password);
         await Browser.OpenAsync(page, _baseUrl + "/admin");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Reports" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Reports", Exact = true }).ClickAsync();
         await Browser.ArriveAsync(page, _baseUrl + $"/admin/centres/{mix.Centre.Id}/reports");
         await AccessibilityCheck.CheckAsync(page, "the centre's reports");
 

@@ -111,6 +111,7 @@ public sealed class UnitResultInTheBrowserTests(TestDatabase database, Browser b
         await page.GetByRole(AriaRole.Link, new() { Name = "Your units" }).ClickAsync();
         await Browser.ArriveAsync(page, _baseUrl + "/candidate/units");
         await Expect(UnitRow(page)).ToContainTextAsync("Not started");
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("Your results");
         await AccessibilityCheck.CheckAsync(page, "the candidate's units");
         await Browser.OpenAsync(page, _baseUrl + "/candidate");
         await page.GetByRole(AriaRole.Link, new() { Name = "Check in" }).ClickAsync();
@@ -198,7 +199,7 @@ public sealed class UnitResultInTheBrowserTests(TestDatabase database, Browser b
         var office = await officerContext.NewPageAsync();
         await Browser.SignInStaffAsync(office, _baseUrl, officer.SignInName, Centres.Password);
         await Browser.OpenAsync(office, _baseUrl + "/admin");
-        await office.GetByRole(AriaRole.Link, new() { Name = "Unit results" }).ClickAsync();
+        await office.GetByRole(AriaRole.Link, new() { Name = "Unit results", Exact = true }).ClickAsync();
         await Browser.ArriveAsync(office, $"{_baseUrl}/admin/centres/{_centre.Id}/results");
         await AccessibilityCheck.CheckAsync(office, "the centre's unit results");
         await office.GetByLabel($"Choose {candidate.Name}, {Unit}").CheckAsync();
@@ -242,7 +243,10 @@ public sealed class UnitResultInTheBrowserTests(TestDatabase database, Browser b
         Assert.Equal("unr0001@learner.example", Assert.Single(mail.ToAddresses).Address);
         Assert.DoesNotContain("Competent", mail.MessageParts[0].BodyData, StringComparison.OrdinalIgnoreCase); // what it says stays behind the sign-in
 
-        // The candidate reads the result, the feedback per criterion and what comes next, and their record of achievement.
+        // The candidate's home says where the unit stands; they read the result, the feedback per criterion and what comes
+        // next, and their record of achievement.
+        await Browser.OpenAsync(page, _baseUrl + "/candidate");
+        await Expect(page.Locator("ul.unit-statuses")).ToContainTextAsync($"{Unit} Promoting Excellent Customer Service within a Public Sector Organisation: Competent");
         await Browser.OpenAsync(page, _baseUrl + "/candidate/units");
         await Expect(UnitRow(page)).ToContainTextAsync("Competent");
         await page.GetByRole(AriaRole.Link, new() { Name = $"{Unit} Promoting Excellent Customer Service", Exact = false }).ClickAsync();

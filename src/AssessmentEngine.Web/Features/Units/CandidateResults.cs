@@ -121,3 +121,10 @@ public sealed class CandidateResults(IQuerySession session, CandidateBriefs brie
         }).ToList());
     }
 }
+
+/// <summary>The candidate's home asks for their units' statuses here.</summary>
+public sealed class CandidateUnitsForHome(CandidateResults results) : ICandidateUnits
+{
+    public async Task<IReadOnlyList<CandidateUnitStatus>> ForAsync(Candidate candidate, CancellationToken cancellationToken) =>
+        (await results.UnitsAsync(candidate, cancellationToken)).Select(u => new CandidateUnitStatus(u.UnitCode, u.Title, u.Status)).ToList();
+}

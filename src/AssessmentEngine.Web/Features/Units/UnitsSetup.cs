@@ -42,6 +42,7 @@ public static class UnitsSetup
     {
         services.AddScoped<UnitsForStaff>();
         services.AddScoped<CandidateResults>();
+        services.AddScoped<Attempts.ICandidateUnits, CandidateUnitsForHome>();
         services.AddScoped<DecideUnit>();
         services.AddScoped<CountersignUnit>();
         services.AddScoped<ReleaseResults>();

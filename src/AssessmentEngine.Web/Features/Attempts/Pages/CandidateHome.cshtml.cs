@@ -25,11 +25,14 @@ public sealed record BookedSitting(Sitting Sitting, string StartsAt, Attempt? At
 }
 
 [Authorize(Policy = Policies.Candidate)]
-public sealed class CandidateHomeModel(IQuerySession session, TimeProvider time) : PageModel
+public sealed class CandidateHomeModel(IQuerySession session, ICandidateUnits units, TimeProvider time) : PageModel
 {
     public Candidate? Candidate { get; private set; }
 
     public IReadOnlyList<BookedSitting> Today { get; private set; } = [];
+
+    /// <summary>The candidate's units and where each stands (a released result included).</summary>
+    public IReadOnlyList<CandidateUnitStatus> Units { get; private set; } = [];
 
     /// <summary>Large text and high contrast are on by default where the adjustments say so.</summary>
     public string BodyClass => CandidateLook.BodyClass(Candidate);
@@ -55,5 +58,6 @@ public sealed class CandidateHomeModel(IQuerySession session, TimeProvider time)
         var attempts = (await session.LoadManyAsync<Attempt>(HttpContext.RequestAborted, sittings.Select(s => CheckIn.IdFor(s.Id, id)).ToArray()))
             .ToDictionary(a => a.SittingId);
         Today = sittings.Select(s => new BookedSitting(s, CentreTime.Show(s.StartsAt, zone), attempts.GetValueOrDefault(s.Id))).ToList();
+        Units = await units.ForAsync(Candidate, HttpContext.RequestAborted);
     }
 }

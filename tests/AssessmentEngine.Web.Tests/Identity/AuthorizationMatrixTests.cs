@@ -503,6 +503,7 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         public string WitnessLink { get; init; } = "";
     }
 
+    private static int _lastRun = Random.Shared.Next(1000, 8000);
     private EngineFactory _engine = null!;
     private readonly Dictionary<Caller, PageClient> _clients = [];
     private Ids _ids = new(Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, "", "", "", "");
@@ -513,8 +514,9 @@ public sealed partial class AuthorizationMatrixTests(TestDatabase database) : IC
         _engine = new EngineFactory(database.ConnectionString, roles: "web");
         var store = _engine.Services.GetRequiredService<IDocumentStore>();
         await _engine.StartedAsync();
-        // Set up afresh for each test, in the class's one database: numbers must not repeat.
-        var run = Random.Shared.Next(1000, 9999);
+        // Set up afresh for each test, in the class's one database: numbers must not repeat, so each test takes the next run
+        // (a random draw per test repeated one in a few thousand runs, and the centre numbers built from it collided).
+        var run = Interlocked.Increment(ref _lastRun);
         // The owning centre: a sitting of FE6V 35 now, its invigilator, its candidate's attempt in progress, an export.
         var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, candidates: 4, prefix: "OWN");
         var bodyUnit = $"MXB {run}";

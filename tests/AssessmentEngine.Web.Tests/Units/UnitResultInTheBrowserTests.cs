@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using AssessmentEngine.Web.Features.Attempts.Admitting;
 using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Enrolments;
@@ -44,7 +42,7 @@ public sealed class UnitResultInTheBrowserTests(TestDatabase database, Browser b
 
     public async Task InitializeAsync()
     {
-        var port = FreePort();
+        var port = EngineProcess.FreePort();
         _mail = SimpleSmtpServer.Start(port);
         _engine = new EngineFactory(database.ConnectionString, roles: "web")
             .WithSetting("Notifications:Sender", "smtp")
@@ -276,11 +274,4 @@ public sealed class UnitResultInTheBrowserTests(TestDatabase database, Browser b
     }
 
     private T Service<T>() where T : notnull => _engine.Services.CreateScope().ServiceProvider.GetRequiredService<T>();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -8,7 +8,17 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AssessmentEngine.Web.Features.Units.Pages;
 
-public sealed record ResultRow(UnitOutcome Outcome, Candidate? Candidate, string Title);
+public sealed record ResultRow(UnitOutcome Outcome, Candidate? Candidate, string Title)
+{
+    /// <summary>Every decided unit at the centre, with its candidate and the unit's title.</summary>
+    public static async Task<IReadOnlyList<ResultRow>> DecidedAtAsync(IQuerySession session, Guid centreId, CancellationToken cancellationToken)
+    {
+        var outcomes = (await session.Query<UnitOutcome>().Where(o => o.CentreId == centreId).ToListAsync(cancellationToken)).Where(o => o.Decisions.Count > 0).ToList();
+        var candidates = (await session.LoadManyAsync<Candidate>(cancellationToken, outcomes.Select(o => o.CandidateId).Distinct().ToArray())).ToDictionary(c => c.Id);
+        var units = (await session.LoadManyAsync<ItemBank.BankUnit>(cancellationToken, outcomes.Select(o => o.UnitCode).Distinct().ToArray())).ToDictionary(u => u.Id);
+        return outcomes.Select(o => new ResultRow(o, candidates.GetValueOrDefault(o.CandidateId), units.GetValueOrDefault(o.UnitCode)?.Title ?? "")).ToList();
+    }
+}
 
 /// <summary>The exam officer's decided units at a centre: each decision, where its verification stands, and releasing the results to candidates now or on a date.</summary>
 [Authorize(Policy = Policies.Admin)]
@@ -73,13 +83,9 @@ public sealed class CentreResultsModel(IQuerySession session, ReleaseResults rel
         }
 
         Centre = centre;
-        var outcomes = (await session.Query<UnitOutcome>().Where(o => o.CentreId == centreId).ToListAsync(cancellationToken)).Where(o => o.Decisions.Count > 0).ToList();
-        var candidates = (await session.LoadManyAsync<Candidate>(cancellationToken, outcomes.Select(o => o.CandidateId).Distinct().ToArray())).ToDictionary(c => c.Id);
-        var units = (await session.LoadManyAsync<ItemBank.BankUnit>(cancellationToken, outcomes.Select(o => o.UnitCode).Distinct().ToArray())).ToDictionary(u => u.Id);
-        Rows = outcomes
-            .OrderBy(o => o.Status == UnitStatus.Released)
-            .ThenByDescending(o => o.Current!.DecidedAt)
-            .Select(o => new ResultRow(o, candidates.GetValueOrDefault(o.CandidateId), units.GetValueOrDefault(o.UnitCode)?.Title ?? ""))
+        Rows = (await ResultRow.DecidedAtAsync(session, centreId, cancellationToken))
+            .OrderBy(r => r.Outcome.Status == UnitStatus.Released)
+            .ThenByDescending(r => r.Outcome.Current!.DecidedAt)
             .ToList();
         return true;
     }

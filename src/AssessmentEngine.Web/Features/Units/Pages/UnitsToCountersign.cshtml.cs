@@ -27,9 +27,7 @@ public sealed class UnitsToCountersignModel(IQuerySession session) : PageModel
         }
 
         Centre = centre;
-        var outcomes = (await session.Query<UnitOutcome>().Where(o => o.CentreId == centreId).ToListAsync(cancellationToken)).Where(o => o.Decisions.Count > 0).ToList();
-        var candidates = (await session.LoadManyAsync<Candidate>(cancellationToken, outcomes.Select(o => o.CandidateId).Distinct().ToArray())).ToDictionary(c => c.Id);
-        var rows = outcomes.OrderBy(o => o.Current!.DecidedAt).Select(o => new ResultRow(o, candidates.GetValueOrDefault(o.CandidateId), "")).ToList();
+        var rows = (await ResultRow.DecidedAtAsync(session, centreId, cancellationToken)).OrderBy(r => r.Outcome.Current!.DecidedAt).ToList();
         Waiting = rows.Where(r => r.Outcome.Status == UnitStatus.AwaitingCountersignature).ToList();
         Others = rows.Where(r => r.Outcome.Status != UnitStatus.AwaitingCountersignature).ToList();
         return Page();

@@ -273,7 +273,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         {
             var attempt = await AttemptBuilder.InProgressAsync(_engine.Services, sitting.Sitting, candidate);
             using var scope = _engine.Services.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<Answering>().OpenAsync(attempt, "grid-test", $"candidate:{candidate.CandidateNumber}", "FE6V 35", CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<Answering>().OpenAsync(attempt.Id, candidate.Id, "grid-test", $"candidate:{candidate.CandidateNumber}", CancellationToken.None);
             started[candidate.Id] = attempt;
         });
         await Expect(room.Locator("#counts")).ToHaveTextAsync("200 waiting for admission · 50 in progress · 50 not arrived");

@@ -753,7 +753,7 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
-    public async Task An_answer_save_is_one_read_and_one_write_to_the_database()
+    public async Task An_answer_save_and_opening_the_test_are_each_one_read_and_one_write_to_the_database()
     {
         var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "RTT");
         await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
@@ -786,6 +786,12 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         Assert.True(commands.Count == 2, $"{commands.Count} round trips: {string.Join("; ", commands)}");
         await SeenAsync(watcher, sitting.Candidates[0].Id, row => row.Flagged == 2, "the save, on the grid all the same");
+
+        // Opening the test (what each page of a room started together does at once) is one read and one write too.
+        commands.Clear();
+        using var opened = await page.Client.PostJsonAsync($"/api/attempts/{page.AttemptId}/open", new { page = "another-page" }, page.Token, ("traceparent", traceparent));
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        Assert.True(commands.Count == 2, $"opening: {commands.Count} round trips: {string.Join("; ", commands)}");
     }
 
     private static async Task FlagAsync(CandidatePage page, long sequence, int item)

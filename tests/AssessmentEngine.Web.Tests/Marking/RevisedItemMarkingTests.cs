@@ -48,7 +48,7 @@ public sealed class RevisedItemMarkingTests(TestDatabase database) : IClassFixtu
         using (var scope = _engine.Services.CreateScope())
         {
             var answering = scope.ServiceProvider.GetRequiredService<Answering>();
-            await answering.OpenAsync(attempt, "page-1", "candidate", "Test", CancellationToken.None);
+            await answering.OpenAsync(attempt.Id, attempt.CandidateId, "page-1", "candidate", CancellationToken.None);
             var paper = new Paper(attempt, given);
             var number = paper.NumberOf(original.Id);
             var saved = await answering.SaveAsync(attempt.Id, attempt.CandidateId,
@@ -88,7 +88,7 @@ public sealed class RevisedItemMarkingTests(TestDatabase database) : IClassFixtu
         // The page, reopened, still shows the question as it was given.
         using (var scope = _engine.Services.CreateScope())
         {
-            var opened = await scope.ServiceProvider.GetRequiredService<Answering>().OpenAsync(attempt, "page-2", "candidate", "Test", CancellationToken.None);
+            var opened = await scope.ServiceProvider.GetRequiredService<Answering>().OpenAsync(attempt.Id, attempt.CandidateId, "page-2", "candidate", CancellationToken.None);
             var shown = opened.Items.Single(i => i.Number == new Paper(attempt, given).NumberOf(original.Id));
             Assert.Equal(original.StemHtml, shown.StemHtml);
             Assert.DoesNotContain("Revised", shown.StemHtml, StringComparison.Ordinal);

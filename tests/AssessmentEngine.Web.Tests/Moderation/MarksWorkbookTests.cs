@@ -120,7 +120,7 @@ public sealed class MarksWorkbookTests(TestDatabase database) : IClassFixture<Te
     {
         using var scope = _engine.Services.CreateScope();
         var answering = scope.ServiceProvider.GetRequiredService<Answering>();
-        await answering.OpenAsync(attempt, "page-1", "candidate", "test", CancellationToken.None);
+        await answering.OpenAsync(attempt.Id, attempt.CandidateId, "page-1", "candidate", CancellationToken.None);
         await using var session = _store.QuerySession();
         attempt = (await session.LoadAsync<Attempt>(attempt.Id))!;
         var items = await PinnedItems.LoadAsync(session, attempt.Form!, CancellationToken.None);

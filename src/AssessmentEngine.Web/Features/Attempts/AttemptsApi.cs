@@ -1,7 +1,6 @@
 using AssessmentEngine.Web.Features.Attempts.Answering;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Identity;
-using AssessmentEngine.Web.Features.ItemBank;
 using AssessmentEngine.Web.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -39,12 +38,10 @@ public static class AttemptsApi
         return TypedResults.Ok(Answering.Answering.ClockOf(attempt, time.GetUtcNow()));
     }
 
-    private static async Task<Ok<OpenedAttempt>> OpenAsync(Guid attemptId, SubmitRequest request, HttpContext http, IQuerySession session, Answering.Answering answering)
+    private static async Task<Ok<OpenedAttempt>> OpenAsync(Guid attemptId, SubmitRequest request, HttpContext http, CandidateIds candidates, Answering.Answering answering)
     {
-        var attempt = await session.OwnAttemptAsync(http.User, attemptId, http.RequestAborted);
-        var unit = await session.LoadAsync<BankUnit>(attempt.UnitCode, http.RequestAborted);
-        var title = unit?.Blueprints.FirstOrDefault(b => b.Id == attempt.TestId)?.Title ?? attempt.UnitCode;
-        return TypedResults.Ok(await answering.OpenAsync(attempt, request.Page, http.User.Actor(), title, http.RequestAborted));
+        var candidateId = await candidates.OfAsync(http.User, http.RequestAborted);
+        return TypedResults.Ok(await answering.OpenAsync(attemptId, candidateId, request.Page, http.User.Actor(), http.RequestAborted));
     }
 
     /// <summary>The page's most frequent call: the attempt is read once, for writing (see <see cref="Answering.Answering.SaveAsync"/>).</summary>

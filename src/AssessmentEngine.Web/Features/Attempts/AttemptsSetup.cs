@@ -19,6 +19,7 @@ public static class AttemptsSetup
         services.AddScoped<StartAttempt>();
         services.AddScoped<Answering.Answering>();
         services.AddSingleton<CandidateIds>();
+        services.AddSingleton<Answering.TestTitles>();
         services.AddScoped<SubmitAttempt>();
         services.AddScoped<SubmitAtTimeUpJob>();
         services.AddScoped<Enrolments.IWindowAttempts, WindowAttempts>();

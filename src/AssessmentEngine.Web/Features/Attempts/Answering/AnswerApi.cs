@@ -1,6 +1,7 @@
 using AssessmentEngine.Web.Infrastructure.Store;
 using AssessmentEngine.Web.Infrastructure;
 using Marten;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace AssessmentEngine.Web.Features.Attempts.Answering;
 
@@ -27,31 +28,38 @@ public sealed record OpenedAttempt(
     IReadOnlyDictionary<int, SavedAnswer> Answers, IReadOnlyList<int> Flagged, long LastSequence, Clock Clock);
 
 /// <summary>Opening the test page and saving answers: the page's two calls while the candidate works.</summary>
-public sealed class Answering(IDocumentStore store, TimeProvider time)
+public sealed class Answering(IDocumentStore store, TestTitles titles, TimeProvider time)
 {
     public static Clock ClockOf(Attempt attempt, DateTimeOffset now) =>
         new(attempt.Status.ToString(), attempt.Deadline, now, attempt.TimeLimit.ToString().ToLowerInvariant(), attempt.PausedAt is not null,
             attempt.RemainingAt(now) is { } left ? (int)Math.Ceiling(left.TotalSeconds) : null, attempt.VoidReason);
 
-    /// <summary>The page (a load, a reload, another tab or computer) takes over the attempt: from now on only it saves.</summary>
-    public async Task<OpenedAttempt> OpenAsync(Attempt attempt, string page, string actor, string title, CancellationToken cancellationToken)
+    /// <summary>
+    /// The page (a load, a reload, another tab or computer) takes over the attempt: from now on only it saves. The
+    /// attempt is read once, for writing, and written once: opening changes only which page saves, so the answers and
+    /// the clock are those read.
+    /// </summary>
+    public async Task<OpenedAttempt> OpenAsync(Guid attemptId, Guid candidateId, string page, string actor, CancellationToken cancellationToken)
     {
-        if (!attempt.InProgress)
-        {
-            throw new RefusedException(RefusalKind.Conflict, attempt.Status == AttemptStatus.Submitted ? "This test has been submitted." : "The test has not started yet.");
-        }
-
         if (string.IsNullOrWhiteSpace(page) || page.Length > 64)
         {
             throw new RefusedException(RefusalKind.Invalid, "The page did not say who it is.");
         }
 
         var now = time.GetUtcNow();
-        await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.Open(current, page, actor, now), cancellationToken);
-        await using var session = store.QuerySession();
-        attempt = (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
+        var attempt = await store.DecideAsync<Attempt, Attempt>(attemptId, current =>
+        {
+            var own = CandidateIds.Own(current, candidateId);
+            if (!own.InProgress)
+            {
+                throw new RefusedException(RefusalKind.Conflict, own.Status == AttemptStatus.Submitted ? "This test has been submitted." : "The test has not started yet.");
+            }
+
+            return ([.. AttemptDecisions.Open(own, page, actor, now)], own);
+        }, cancellationToken) ?? throw new RefusedException(RefusalKind.NotFound, "There is no such attempt of yours.");
+        await using var session = store.QuerySession(); // opened only when this node has not yet seen an item of the form, or the test's title
         var paper = new Paper(attempt, await PinnedItems.LoadAsync(session, attempt.Form!, cancellationToken));
-        return new OpenedAttempt(attempt.Id, attempt.UnitCode, title, attempt.ExtraTimePercent, paper.Items,
+        return new OpenedAttempt(attempt.Id, attempt.UnitCode, await titles.OfAsync(session, attempt.UnitCode, attempt.TestId, cancellationToken), attempt.ExtraTimePercent, paper.Items,
             attempt.Answers.ToDictionary(a => paper.NumberOf(a.Key), a => new SavedAnswer(paper.Show(a.Key, a.Value.Response), a.Value.Sequence)),
             attempt.Flags.Where(f => f.Value.Flagged).Select(f => paper.NumberOf(f.Key)).Order().ToList(),
             attempt.LastSequence, ClockOf(attempt, now));
@@ -88,4 +96,22 @@ public sealed class Answering(IDocumentStore store, TimeProvider time)
         }, cancellationToken);
         return saved ?? throw new RefusedException(RefusalKind.NotFound, "There is no such attempt of yours.");
     }
+}
+
+/// <summary>
+/// A test's title as its page shows it, held per node for a few minutes: the bank's unit document is large and every
+/// candidate of a room opens the same test at the same moment. A title changed by an import shows within
+/// <see cref="HeldFor"/>.
+/// </summary>
+public sealed class TestTitles(IMemoryCache cache)
+{
+    public static readonly TimeSpan HeldFor = TimeSpan.FromMinutes(5);
+
+    public async Task<string> OfAsync(IQuerySession session, string unitCode, string testId, CancellationToken cancellationToken) =>
+        await cache.GetOrCreateAsync($"test-title:{unitCode}:{testId}", async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = HeldFor;
+            var unit = await session.LoadAsync<ItemBank.BankUnit>(unitCode, cancellationToken);
+            return unit?.Blueprints.FirstOrDefault(b => b.Id == testId)?.Title ?? unitCode;
+        }) ?? unitCode;
 }

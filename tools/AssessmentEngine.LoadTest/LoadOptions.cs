@@ -85,12 +85,15 @@ public sealed record LoadOptions
         ticked every 10 s in one AdmitTicked call; at the start time each invigilator starts the room (StartRoom) and each
         candidate opens the test when told it has started (a candidate admitted after that presses Start). Arrival →
         admitted, the invigilators' calls and room start → first item are timed.
-        --flow stress: everyone signs in, checks in and starts within the same minute, each admitted by one Admit call.
+        --flow stress: everyone signs in, checks in and starts within the same minute, each admitted by one Admit call
+        and pressing Start once admitted.
         Then, for both, each candidate answers an item every 20 s and sends a heartbeat every 10 s for 10 minutes while
         the invigilators watch the grid; then every candidate submits within 30 s. Every answer is checked against the
         engine's copy before submission. CPU and memory (PSS) of the engine and PostgreSQL are sampled from /proc
         throughout, the engine's idle for 5 s before anyone arrives: the difference in the steady state, divided by the
-        candidates connected, is the engine's memory per connected candidate. A reading phase of 5,000 candidates:
+        candidates connected, is the engine's memory per connected candidate. The engine's figures are summed over every
+        process on this box running AssessmentEngine.Web.dll (only those whose command line names a node's port, if any
+        does, as ./ae up's do); the table says how many it saw. A reading phase of 5,000 candidates:
         --candidates 5000 --answer-every 60 --heartbeat 10 --minutes 10.
 
           --url URL[,URL...]      the engine; several nodes comma-separated, candidate i and invigilator j on node
@@ -98,7 +101,7 @@ public sealed record LoadOptions
           --flow exam-day|stress  the exam day above (default) or everyone within a minute
           --setup FILE            sign-ins from ./ae loadtest setup --out FILE (default load.json)
           --candidates N          how many of the setup's candidates play (default 1000)
-          --minutes M             steady state once everyone is in (default 10)
+          --minutes M             steady state once everyone is in, from the start time at the earliest (default 10)
           --heartbeat S           seconds between a candidate's heartbeats (default 10)
           --answer-every S        seconds between a candidate's answers (default 20)
           --arrive-minutes M      exam-day: candidates arrive over M minutes; the start time is M minutes after the run

@@ -78,8 +78,8 @@ public sealed record RunResults(
         Line("load average start / end", $"{Machine.LoadAverageAtStart} / {Machine.LoadAverageAtEnd}");
         Line("engine processes sampled", EngineProcesses);
         Line("engine PSS idle / steady mean (MB)", string.Create(CultureInfo.InvariantCulture, $"{Memory.IdleMb:0} / {Memory.SteadyMeanMb:0}"));
-        Line("engine memory per candidate", Memory.MbPerCandidate is > -1 and < 1
-            ? string.Create(CultureInfo.InvariantCulture, $"{Memory.MbPerCandidate * 1024:0.0} KB")
+        Line("engine memory per connected candidate", EngineProcesses == 0 || Memory.CandidatesConnected == 0 ? "not measured"
+            : Memory.MbPerCandidate is > -1 and < 1 ? string.Create(CultureInfo.InvariantCulture, $"{Memory.MbPerCandidate * 1024:0.0} KB")
             : string.Create(CultureInfo.InvariantCulture, $"{Memory.MbPerCandidate:0.00} MB"));
         Header("steady state");
         Row("answer → acknowledged", Steady.AnswerAcknowledged);

@@ -24,9 +24,9 @@ public sealed class InvigilatorScreen(LoadOptions options, LoadSetup setup, stri
     private readonly ConcurrentQueue<(Guid CandidateId, Action<Exception> Refused)> _ticked = new();
     private readonly TaskCompletionSource<long?> _roomStartCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _roomStartReturned = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _closing = new();
     private HubConnection? _hub;
     private Task? _admitting;
+    private CancellationTokenSource? _closing;
 
     /// <summary>Answers still waiting to show on the grid, per candidate: the answered count each needs and when it was sent.</summary>
     private sealed class Expectations
@@ -58,7 +58,8 @@ public sealed class InvigilatorScreen(LoadOptions options, LoadSetup setup, stri
         };
         await _hub.StartAsync(cancellationToken);
         await _hub.InvokeAsync<Dashboard>("Watch", setup.SittingId, cancellationToken);
-        var admitting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token).Token;
+        _closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var admitting = _closing.Token;
         _admitting = Task.Run(() => options.ExamDay ? AdmitTickedLoopAsync(admitting) : AdmitLoopAsync(admitting), admitting);
     }
 
@@ -68,7 +69,7 @@ public sealed class InvigilatorScreen(LoadOptions options, LoadSetup setup, stri
     /// </summary>
     public void Tick(Guid candidateId, Action<Exception> refused) => _ticked.Enqueue((candidateId, refused));
 
-    /// <summary>When this invigilator called StartRoom (a Stopwatch timestamp); null if they never did or the call failed.</summary>
+    /// <summary>When this invigilator called StartRoom (a Stopwatch timestamp, whether or not the call then succeeded); null if they never did.</summary>
     public Task<long?> RoomStartCalled => _roomStartCalled.Task;
 
     /// <summary>Completes once this invigilator's StartRoom call has returned (or failed).</summary>
@@ -243,7 +244,11 @@ public sealed class InvigilatorScreen(LoadOptions options, LoadSetup setup, stri
     public async ValueTask DisposeAsync()
     {
         _admissions.Writer.TryComplete();
-        await _closing.CancelAsync();
+        if (_closing is not null)
+        {
+            await _closing.CancelAsync();
+        }
+
         _roomStartCalled.TrySetResult(null);
         _roomStartReturned.TrySetResult();
         if (_admitting is not null)
@@ -257,6 +262,6 @@ public sealed class InvigilatorScreen(LoadOptions options, LoadSetup setup, stri
         }
 
         _client.Dispose();
-        _closing.Dispose();
+        _closing?.Dispose();
     }
 }

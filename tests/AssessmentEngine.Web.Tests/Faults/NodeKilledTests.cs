@@ -40,7 +40,7 @@ public sealed class NodeKilledTests(TestDatabase database) : IClassFixture<TestD
         using var invigilator = await LiveClient.StaffAsync(nodeB.BaseAddress, sitting.Invigilator.SignInName);
         await using var dashboard = invigilator.Hub("/hubs/invigilation");
         var rows = new List<DashboardRow>();
-        dashboard.On<DashboardRow>("CandidateChanged", row => { lock (rows) { rows.Add(row); } });
+        dashboard.On<IReadOnlyList<DashboardRow>>("CandidatesChanged", changed => { lock (rows) { rows.AddRange(changed); } });
         await dashboard.StartAsync();
         await dashboard.InvokeAsync<Dashboard>("Watch", sitting.Sitting.Id);
 

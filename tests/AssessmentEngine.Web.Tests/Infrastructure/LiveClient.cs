@@ -64,10 +64,15 @@ public sealed partial class LiveClient : IDisposable
     public async Task<string> TokenAsync(string tokenPage) => WebUtility.HtmlDecode(Token().Match(await Page.GetPageAsync(tokenPage)).Groups[1].Value);
 
     /// <summary>POSTs JSON to an API with an antiforgery token.</summary>
-    public async Task<HttpResponseMessage> PostJsonAsync(string path, object body, string token)
+    public async Task<HttpResponseMessage> PostJsonAsync(string path, object body, string token, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.Add("RequestVerificationToken", token);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
         return await Http.SendAsync(request);
     }
 

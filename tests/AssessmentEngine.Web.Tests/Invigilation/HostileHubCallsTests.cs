@@ -233,6 +233,9 @@ public sealed class HostileHubCallsTests(TestDatabase database, ITestOutputHelpe
             ["EndSitting"] = new(Caller.Invigilator, [sitting]),
             ["RotateCode"] = new(Caller.Invigilator, [sitting]),
             ["IssueSignInCode"] = new(Caller.Invigilator, [sitting, Of(x => x.Waiting)]),
+            // A candidate in the wrong state is named in the summary, the others admitted: no wrong states that refuse the call.
+            ["AdmitTicked"] = new(Caller.Invigilator, [sitting, new[] { Of(x => x.Waiting) }]),
+            ["StartRoom"] = new(Caller.Invigilator, [sitting]),
             ["Join"] = new(Caller.Candidate, [Of(x => x.AttemptOf(x.InProgress))]),
             ["Heartbeat"] = new(Caller.Candidate, [Of(x => x.AttemptOf(x.InProgress))]),
             ["Focus"] = new(Caller.Candidate, [Of(x => x.AttemptOf(x.InProgress)), true]),

@@ -78,12 +78,21 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         await Expect(Row(room, a)).ToContainTextAsync(new Regex(@"0 of \d+ answered, 1 flagged"));
         await Expect(Row(room, b).GetByLabel("Identity checked")).ToBeCheckedAsync();
         await Expect(Row(room, c).GetByLabel("Identity checked")).ToBeCheckedAsync();
-        await AdmitAsync(room, b, ticked: true);
-        await Expect(Row(room, c).GetByLabel("Identity checked")).ToBeCheckedAsync();
-        await AdmitAsync(room, c, ticked: true);
+        // Both ticked are admitted in one action, and the room is started: their pages open the test by themselves.
+        await room.GetByRole(AriaRole.Button, new() { Name = "Admit everyone ticked" }).ClickAsync();
+        await Expect(room.Locator("#action-result")).ToHaveTextAsync("2 admitted");
         await Expect(room.Locator("#action-error")).ToBeHiddenAsync();
-        await StartAsync(room, sitting, pageB, b);
-        await StartAsync(room, sitting, pageC, c);
+        await Expect(StateOf(room, b)).ToHaveTextAsync("Admitted, reading instructions");
+        await Expect(StateOf(room, c)).ToHaveTextAsync("Admitted, reading instructions");
+        await Expect(pageC.GetByRole(AriaRole.Button, new() { Name = "Start the test" })).ToBeVisibleAsync();
+        await room.GetByRole(AriaRole.Button, new() { Name = "Start the room" }).ClickAsync();
+        await Expect(room.Locator("#action-result")).ToHaveTextAsync("2 tests started, 1 already under way");
+        foreach (var (page, candidate) in new[] { (pageB, b), (pageC, c) })
+        {
+            await Browser.ArriveAsync(page, $"{_baseUrl}/candidate/attempts/{AttemptOf(sitting, candidate)}/test");
+            await Expect(page.Locator("#q1")).ToBeVisibleAsync();
+            await Expect(StateOf(room, candidate)).ToHaveTextAsync("In progress");
+        }
 
         // Pause A: the page says so and its clock stops; resumed, it runs again.
         await SelectOnlyAsync(room, sitting, a);
@@ -282,7 +291,7 @@ public sealed partial class InvigilatingInTheBrowserTests(TestDatabase database,
         await InParallelAsync(starting, async candidate =>
         {
             using var scope = _engine.Services.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<Answering>().SaveAsync(started[candidate.Id], new SaveRequest("grid-test", [new PageChange(1, 1, null, true)]), CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<Answering>().SaveAsync(started[candidate.Id].Id, candidate.Id, new SaveRequest("grid-test", [new PageChange(1, 1, null, true)]), CancellationToken.None);
         });
         foreach (var candidate in starting)
         {

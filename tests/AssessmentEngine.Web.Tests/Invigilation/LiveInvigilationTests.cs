@@ -10,6 +10,8 @@ using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Identity.Registering;
 using AssessmentEngine.Web.Features.Identity.SigningIn;
 using AssessmentEngine.Web.Features.Invigilation;
+using AssessmentEngine.Web.Features.Attempts.Admitting;
+using AssessmentEngine.Web.Features.Attempts.Starting;
 using AssessmentEngine.Web.Features.Invigilation.Ending;
 using AssessmentEngine.Web.Features.Invigilation.IssuingSignInCodes;
 using AssessmentEngine.Web.Features.Sittings;
@@ -124,6 +126,9 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
 
         public ConcurrentQueue<IReadOnlyList<SeenNotice>> Seen { get; } = new();
 
+        /// <summary>Every batch of changed rows, as pushed.</summary>
+        public ConcurrentQueue<IReadOnlyList<DashboardRow>> Changed { get; } = new();
+
         public Dashboard? Last { get; set; }
 
         public async ValueTask DisposeAsync()
@@ -137,7 +142,14 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
     {
         var client = await LiveClient.StaffAsync(node ?? _base, invigilator.SignInName);
         var watcher = new Watcher(client, client.Hub("/hubs/invigilation"));
-        watcher.Hub.On<DashboardRow>("CandidateChanged", row => watcher.Rows[row.CandidateId] = row);
+        watcher.Hub.On<IReadOnlyList<DashboardRow>>("CandidatesChanged", rows =>
+        {
+            watcher.Changed.Enqueue(rows);
+            foreach (var row in rows)
+            {
+                watcher.Rows[row.CandidateId] = row;
+            }
+        });
         watcher.Hub.On<IReadOnlyList<SeenNotice>>("CandidatesSeen", notices =>
         {
             watcher.Seen.Enqueue(notices);
@@ -366,7 +378,7 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         {
             ("Watch", [id]), ("Admit", [id, candidate, true]), ("Refuse", [id, candidate, "x"]), ("Pause", [id, null, null]), ("Resume", [id, null]),
             ("ExtendTime", [id, null, 5, "x"]), ("Message", [id, null, "x"]), ("LogIncident", [id, "FIRE", null, null]), ("Void", [id, candidate, "x"]),
-            ("EndSitting", [id]), ("RotateCode", [id]), ("IssueSignInCode", [id, candidate]),
+            ("EndSitting", [id]), ("RotateCode", [id]), ("IssueSignInCode", [id, candidate]), ("AdmitTicked", [id, new[] { candidate }]), ("StartRoom", [id]),
         };
         var methods = typeof(InvigilationHub).GetMethods().Where(m => m.DeclaringType == typeof(InvigilationHub)).Select(m => m.Name).ToHashSet();
         Assert.Equal(methods.Order(), calls.Select(c => c.Method).Order()); // every hub method is in the list
@@ -623,6 +635,167 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task Answers_reach_the_invigilators_grid_batched_at_most_once_a_second_with_each_candidates_latest_row()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 2, "GRB");
+        await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
+        await using var pageA = await CheckedInAsync(sitting, sitting.Candidates[0]);
+        await using var pageB = await CheckedInAsync(sitting, sitting.Candidates[1]);
+        foreach (var candidate in sitting.Candidates)
+        {
+            await watcher.Hub.InvokeAsync("Admit", sitting.Sitting.Id, candidate.Id, true);
+        }
+
+        await Task.WhenAll(StartAsync(pageA), StartAsync(pageB));
+        await SeenAsync(watcher, sitting.Candidates[1].Id, row => row.State == "in-progress", "B in progress");
+        watcher.Changed.Clear();
+
+        // Five flags each, saved one request at a time, as fast as the engine answers.
+        var saving = System.Diagnostics.Stopwatch.StartNew();
+        for (var item = 1; item <= 5; item++)
+        {
+            await Task.WhenAll(FlagAsync(pageA, item, item), FlagAsync(pageB, item, item));
+        }
+
+        saving.Stop();
+        await SeenAsync(watcher, sitting.Candidates[0].Id, row => row.Flagged == 5, "A's five flags, on the grid");
+        await SeenAsync(watcher, sitting.Candidates[1].Id, row => row.Flagged == 5, "B's five flags, on the grid");
+
+        // Ten saves: at most one message a second, each candidate at most once in each, the last one their latest row.
+        BatchedOnceASecond(watcher.Changed, saving.Elapsed, row => row.CandidateId);
+    }
+
+    /// <summary>At most one message a second (and one spare for the second the burst began in), each candidate at most once in each.</summary>
+    private static void BatchedOnceASecond<T>(IEnumerable<IReadOnlyList<T>> pushed, TimeSpan burst, Func<T, Guid> candidateOf)
+    {
+        var messages = pushed.ToList();
+        Assert.InRange(messages.Count, 1, (int)burst.TotalSeconds + 2);
+        Assert.All(messages, each => Assert.Equal(each.Count, each.Select(candidateOf).Distinct().Count()));
+    }
+
+    [Fact]
+    public async Task An_invigilator_admits_everyone_ticked_in_one_call_and_is_told_who_was_refused_and_why()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 4, "TIK");
+        await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
+        var pages = new List<CandidatePage>();
+        foreach (var candidate in sitting.Candidates.Take(3))
+        {
+            pages.Add(await CheckedInAsync(sitting, candidate));
+        }
+
+        try
+        {
+            var ticked = sitting.Candidates.Select(c => c.Id).ToArray(); // the fourth has not checked in
+            var summary = await watcher.Hub.InvokeAsync<AdmissionSummary>("AdmitTicked", sitting.Sitting.Id, ticked);
+            Assert.Equal(3, summary.Admitted);
+            Assert.Equal(0, summary.AlreadyAdmitted);
+            var refused = Assert.Single(summary.Refused);
+            Assert.Equal(sitting.Candidates[3].Id, refused.CandidateId);
+            Assert.Equal(sitting.Candidates[3].CandidateNumber, refused.CandidateNumber);
+            Assert.Contains("not checked in", refused.Reason, StringComparison.Ordinal);
+
+            foreach (var page in pages)
+            {
+                await ToldAsync(page, clock => clock.Status == "Admitted", "the page told of its admission");
+            }
+
+            // Each admitted candidate has a form of their own, and the log names each admission.
+            await using var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession();
+            var attempts = await query.LoadManyAsync<Attempt>(pages.Select(p => p.AttemptId).ToArray());
+            Assert.All(attempts, a => Assert.True(a is { Status: AttemptStatus.Admitted, Form.Items.Count: > 0 }));
+            Assert.Equal(3, attempts.Select(a => string.Join(",", a.Form!.Items.Select(i => i.ItemId).Order())).Distinct().Count());
+            await Eventually.GetAsync(() => Task.FromResult(watcher.Log.Count(l => l.Contains("admitted", StringComparison.Ordinal))), n => n == 3, Within, "three admissions logged");
+
+            // Ticking them again admits nobody twice; a candidate of no one's sitting refuses the call, admitting nobody.
+            var again = await watcher.Hub.InvokeAsync<AdmissionSummary>("AdmitTicked", sitting.Sitting.Id, ticked.Take(3).ToArray());
+            Assert.Equal((0, 3), (again.Admitted, again.AlreadyAdmitted));
+            var stranger = await Assert.ThrowsAsync<HubException>(() => watcher.Hub.InvokeAsync<AdmissionSummary>("AdmitTicked", sitting.Sitting.Id, new[] { sitting.Candidates[3].Id, Guid.NewGuid() }));
+            Assert.Contains("not booked", stranger.Message, StringComparison.Ordinal);
+            var empty = await Assert.ThrowsAsync<HubException>(() => watcher.Hub.InvokeAsync<AdmissionSummary>("AdmitTicked", sitting.Sitting.Id, Array.Empty<Guid>()));
+            Assert.Contains("No candidates", empty.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var page in pages)
+            {
+                await page.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Starting_the_room_starts_every_admitted_candidate_and_tells_their_pages()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 3, "ROO");
+        await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
+        await using var pageA = await CheckedInAsync(sitting, sitting.Candidates[0]);
+        await using var pageB = await CheckedInAsync(sitting, sitting.Candidates[1]);
+        await using var pageC = await CheckedInAsync(sitting, sitting.Candidates[2]);
+        await watcher.Hub.InvokeAsync<AdmissionSummary>("AdmitTicked", sitting.Sitting.Id, new[] { sitting.Candidates[0].Id, sitting.Candidates[1].Id });
+
+        var start = await watcher.Hub.InvokeAsync<RoomStart>("StartRoom", sitting.Sitting.Id);
+        Assert.Equal((2, 0), (start.Started, start.AlreadyStarted));
+        Assert.Empty(start.Refused);
+        foreach (var page in new[] { pageA, pageB })
+        {
+            var clock = await ToldAsync(page, c => c.Status == "InProgress", "the page told the test started");
+            Assert.NotNull(clock.Deadline);
+        }
+
+        // The candidate still waiting is not started; starting again starts nobody twice.
+        await using var query = _engine.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        Assert.Equal(AttemptStatus.Waiting, (await query.LoadAsync<Attempt>(pageC.AttemptId))!.Status);
+        var again = await watcher.Hub.InvokeAsync<RoomStart>("StartRoom", sitting.Sitting.Id);
+        Assert.Equal((0, 2), (again.Started, again.AlreadyStarted));
+        await SeenAsync(watcher, sitting.Candidates[1].Id, row => row.State == "in-progress", "B in progress, on the grid");
+        await Eventually.GetAsync(() => Task.FromResult(watcher.Log.ToList()), log => log.Any(l => l.Contains("started the room", StringComparison.Ordinal)), Within, "the start logged");
+    }
+
+    [Fact]
+    public async Task An_answer_save_is_one_read_and_one_write_to_the_database()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 1, "RTT");
+        await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
+        await using var page = await CheckedInAsync(sitting, sitting.Candidates[0]);
+        await watcher.Hub.InvokeAsync("Admit", sitting.Sitting.Id, sitting.Candidates[0].Id, true);
+        await StartAsync(page);
+        await FlagAsync(page, 1, 1); // the first save may read what a node keeps once (the account, the items)
+
+        var commands = new ConcurrentBag<string>();
+        var trace = System.Diagnostics.ActivityTraceId.CreateRandom();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Npgsql" or "Microsoft.AspNetCore",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.Source.Name == "Npgsql" && activity.TraceId == trace)
+                {
+                    var text = (activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement"))?.ToString() ?? activity.DisplayName;
+                    commands.Add(text[..Math.Min(text.Length, 80)]);
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        await page.Client.Page.GetPageAsync($"/candidate/attempts/{page.AttemptId}/test"); // the account, as read once every few seconds
+
+        var traceparent = $"00-{trace}-{System.Diagnostics.ActivitySpanId.CreateRandom()}-01";
+        using var saved = await page.Client.PostJsonAsync($"/api/attempts/{page.AttemptId}/answers",
+            new { page = page.Page, changes = new[] { new { sequence = 2L, item = 2, flagged = true } } }, page.Token, ("traceparent", traceparent));
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.True(commands.Count == 2, $"{commands.Count} round trips: {string.Join("; ", commands)}");
+        await SeenAsync(watcher, sitting.Candidates[0].Id, row => row.Flagged == 2, "the save, on the grid all the same");
+    }
+
+    private static async Task FlagAsync(CandidatePage page, long sequence, int item)
+    {
+        using var response = await page.Client.PostJsonAsync($"/api/attempts/{page.AttemptId}/answers",
+            new { page = page.Page, changes = new[] { new { sequence, item, flagged = true } } }, page.Token);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Heartbeats_reach_the_invigilators_batched_at_most_once_a_second_with_each_candidates_latest_time()
     {
         var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 2, "BEA");
@@ -645,9 +818,7 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         }
 
         // Ten heartbeats in a fraction of a second: one message a second at most, a candidate at most once in each.
-        var messages = watcher.Seen.ToList();
-        Assert.InRange(messages.Count, 1, (int)beating.Elapsed.TotalSeconds + 2);
-        Assert.All(messages, notices => Assert.Equal(notices.Count, notices.Select(n => n.CandidateId).Distinct().Count()));
+        BatchedOnceASecond(watcher.Seen, beating.Elapsed, notice => notice.CandidateId);
     }
 
     [Fact]

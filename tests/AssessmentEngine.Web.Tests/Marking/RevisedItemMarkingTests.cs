@@ -51,7 +51,7 @@ public sealed class RevisedItemMarkingTests(TestDatabase database) : IClassFixtu
             await answering.OpenAsync(attempt, "page-1", "candidate", "Test", CancellationToken.None);
             var paper = new Paper(attempt, given);
             var number = paper.NumberOf(original.Id);
-            var saved = await answering.SaveAsync(attempt,
+            var saved = await answering.SaveAsync(attempt.Id, attempt.CandidateId,
                 new SaveRequest("page-1", [new PageChange(1, number, paper.Show(original.Id, new Response(Choice: rightThen)), null)]), CancellationToken.None);
             Assert.Equal([1L], saved.Acknowledged);
         }

@@ -138,7 +138,7 @@ public sealed class MarksWorkbookTests(TestDatabase database) : IClassFixture<Te
             };
             return new PageChange(index + 1, index + 1, paper.Show(item.Id, response), null);
         }).ToList();
-        var saved = await answering.SaveAsync(attempt, new SaveRequest("page-1", changes), CancellationToken.None);
+        var saved = await answering.SaveAsync(attempt.Id, attempt.CandidateId, new SaveRequest("page-1", changes), CancellationToken.None);
         Assert.Empty(saved.Refused);
     }
 

@@ -47,12 +47,13 @@ public static class AttemptsApi
         return TypedResults.Ok(await answering.OpenAsync(attempt, request.Page, http.User.Actor(), title, http.RequestAborted));
     }
 
-    private static async Task<Ok<SaveResult>> SaveAsync(Guid attemptId, HttpContext http, IQuerySession session, Answering.Answering answering,
+    /// <summary>The page's most frequent call: the attempt is read once, for writing (see <see cref="Answering.Answering.SaveAsync"/>).</summary>
+    private static async Task<Ok<SaveResult>> SaveAsync(Guid attemptId, HttpContext http, CandidateIds candidates, Answering.Answering answering,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
-        var attempt = await session.OwnAttemptAsync(http.User, attemptId, http.RequestAborted);
+        var candidateId = await candidates.OfAsync(http.User, http.RequestAborted);
         var request = await BoundedBodyAsync<SaveRequest>(http, AnswerLimits.RequestBytes, json.Value.SerializerOptions);
-        return TypedResults.Ok(await answering.SaveAsync(attempt, request, http.RequestAborted));
+        return TypedResults.Ok(await answering.SaveAsync(attemptId, candidateId, request, http.RequestAborted));
     }
 
     private static async Task<Ok<SubmitReceipt>> SubmitAsync(Guid attemptId, SubmitRequest request, HttpContext http, IQuerySession session, SubmitAttempt submit)

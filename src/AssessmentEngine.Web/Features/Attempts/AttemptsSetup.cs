@@ -18,6 +18,7 @@ public static class AttemptsSetup
         services.AddSingleton<ExposureCounts>();
         services.AddScoped<StartAttempt>();
         services.AddScoped<Answering.Answering>();
+        services.AddSingleton<CandidateIds>();
         services.AddScoped<SubmitAttempt>();
         services.AddScoped<SubmitAtTimeUpJob>();
         services.AddScoped<Enrolments.IWindowAttempts, WindowAttempts>();

@@ -3,6 +3,7 @@ using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Infrastructure;
 using Marten;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace AssessmentEngine.Web.Features.Attempts;
 
@@ -20,11 +21,36 @@ public static class CandidateAttempts
     public static async Task<Attempt> OwnAttemptAsync(this IQuerySession session, ClaimsPrincipal user, Guid attemptId, CancellationToken cancellationToken)
     {
         var candidate = await session.CandidateAsync(user, cancellationToken);
-        var attempt = await session.LoadAsync<Attempt>(attemptId, cancellationToken);
-        return attempt is not null && attempt.CandidateId == candidate.Id
-            ? attempt
-            : throw new RefusedException(RefusalKind.NotFound, "There is no such attempt of yours.");
+        return CandidateIds.Own(await session.LoadAsync<Attempt>(attemptId, cancellationToken), candidate.Id);
     }
+}
+
+/// <summary>
+/// Which candidate a signed-in person is, held per node: a candidate's account never changes hands, so a test page's
+/// saves read it once rather than on every request. Whether the session may go on is still checked on every request
+/// (<see cref="CurrentAccounts"/>); this only names the candidate.
+/// </summary>
+public sealed class CandidateIds(IDocumentStore store, IMemoryCache cache)
+{
+    private static readonly TimeSpan HeldFor = TimeSpan.FromMinutes(30);
+
+    public async Task<Guid> OfAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var key = $"candidate-of:{user.Id()}";
+        if (cache.TryGetValue(key, out Guid held))
+        {
+            return held;
+        }
+
+        await using var session = store.QuerySession();
+        var candidate = await session.CandidateAsync(user, cancellationToken);
+        cache.Set(key, candidate.Id, new MemoryCacheEntryOptions { SlidingExpiration = HeldFor });
+        return candidate.Id;
+    }
+
+    /// <summary>The attempt when it is this candidate's; otherwise "not found", whether it exists or not (as <see cref="CandidateAttempts.OwnAttemptAsync"/>).</summary>
+    public static Attempt Own(Attempt? attempt, Guid candidateId) =>
+        attempt is not null && attempt.CandidateId == candidateId ? attempt : throw new RefusedException(RefusalKind.NotFound, "There is no such attempt of yours.");
 }
 
 /// <summary>Rules an attempt must satisfy, read as sentences.</summary>

@@ -1,3 +1,5 @@
+using AssessmentEngine.Web.Features.Attempts.Admitting;
+using AssessmentEngine.Web.Features.Attempts.Starting;
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Invigilation.Admitting;
 using AssessmentEngine.Web.Features.Invigilation.Ending;
@@ -7,6 +9,7 @@ using AssessmentEngine.Web.Features.Invigilation.LoggingIncidents;
 using AssessmentEngine.Web.Features.Invigilation.Messaging;
 using AssessmentEngine.Web.Features.Invigilation.Pausing;
 using AssessmentEngine.Web.Features.Invigilation.RotatingCodes;
+using AssessmentEngine.Web.Features.Invigilation.StartingTheRoom;
 using AssessmentEngine.Web.Features.Invigilation.Voiding;
 using AssessmentEngine.Web.Features.Invigilation.Watching;
 using Microsoft.AspNetCore.Authorization;
@@ -21,7 +24,7 @@ namespace AssessmentEngine.Web.Features.Invigilation;
 /// </summary>
 [Authorize(Policy = Policies.Invigilator)]
 public sealed class InvigilationHub(
-    WatchSitting watching, AdmitAtTheDesk admitting, RefuseAtTheDesk refusing, PauseCandidates pausing, ResumeCandidates resuming,
+    WatchSitting watching, AdmitAtTheDesk admitting, AdmitTicked admittingTicked, StartTheRoom startingTheRoom, RefuseAtTheDesk refusing, PauseCandidates pausing, ResumeCandidates resuming,
     ExtendTime extending, SendMessage messaging, LogIncident incidents, VoidAttempt voiding, EndSitting ending, RotateAccessCode rotating,
     IssueSignInCode issuing) : Hub<IInvigilatorClient>
 {
@@ -36,6 +39,13 @@ public sealed class InvigilationHub(
 
     public Task Admit(Guid sittingId, Guid candidateId, bool identityChecked) =>
         admitting.HandleAsync(sittingId, candidateId, identityChecked, Me, Context.ConnectionAborted);
+
+    /// <summary>Admits every candidate ticked as identity-checked, in one call; says how many were admitted and who was refused and why.</summary>
+    public Task<AdmissionSummary> AdmitTicked(Guid sittingId, Guid[]? candidateIds) =>
+        admittingTicked.HandleAsync(sittingId, candidateIds, Me, Context.ConnectionAborted);
+
+    /// <summary>Starts the test of every admitted candidate; says how many started and whose could not, and why.</summary>
+    public Task<RoomStart> StartRoom(Guid sittingId) => startingTheRoom.HandleAsync(sittingId, Me, Context.ConnectionAborted);
 
     public Task Refuse(Guid sittingId, Guid candidateId, string? reason) =>
         refusing.HandleAsync(sittingId, candidateId, reason, Me, Context.ConnectionAborted);

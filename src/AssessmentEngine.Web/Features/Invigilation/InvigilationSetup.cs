@@ -14,11 +14,15 @@ public static class InvigilationSetup
         services.ConfigureMarten((provider, options) => options.Listeners.Add(
             new LivePushes(provider, provider.GetRequiredService<ILogger<LivePushes>>())));
         services.AddSingleton<SeenNotices>();
+        services.AddSingleton<GridRows>();
+        services.AddHostedService(provider => provider.GetRequiredService<GridRows>());
         services.AddHostedService(provider => provider.GetRequiredService<SeenNotices>());
         services.AddScoped<InvigilatedSittings>();
         services.AddScoped<RoomActions>();
         services.AddScoped<Watching.WatchSitting>();
         services.AddScoped<Admitting.AdmitAtTheDesk>();
+        services.AddScoped<Admitting.AdmitTicked>();
+        services.AddScoped<StartingTheRoom.StartTheRoom>();
         services.AddScoped<Admitting.RefuseAtTheDesk>();
         services.AddScoped<Pausing.PauseCandidates>();
         services.AddScoped<Pausing.ResumeCandidates>();

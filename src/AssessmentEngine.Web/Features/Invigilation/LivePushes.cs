@@ -10,7 +10,8 @@ namespace AssessmentEngine.Web.Features.Invigilation;
 
 /// <summary>
 /// Turns what is written into pushes: after every commit, each attempt with an event that changes what a screen shows
-/// is pushed once (its row to the sitting's invigilators, its clock to the candidate); each invigilator's action becomes
+/// is marked for the invigilators' grid (<see cref="GridRows"/>, pushed within the second), and each whose status or
+/// clock changed has its clock pushed to the candidate; each invigilator's action becomes
 /// a line of the sitting's log, naming the candidate; a new access code or the sitting's end sends the whole dashboard;
 /// a message reaches the pages of the candidates it names (or the room). Every writer is covered because the store is:
 /// the hubs, the pages, the API and the jobs. Marking and verification change no live screen.
@@ -25,14 +26,29 @@ public sealed class LivePushes(IServiceProvider services, ILogger<LivePushes> lo
         typeof(FocusLost), typeof(FocusRegained), typeof(CandidateConnected), typeof(CandidateDisconnected),
     ];
 
+    /// <summary>Events that change what the candidate's own page shows: its status or clock.</summary>
+    private static readonly HashSet<Type> Clocked =
+    [
+        typeof(CandidateAdmitted), typeof(AdmissionRefused), typeof(AttemptStarted), typeof(AttemptSubmitted), typeof(TimeOverrunLogged),
+        typeof(AttemptPaused), typeof(AttemptResumed), typeof(TimeExtended), typeof(AttemptVoided),
+    ];
+
     public override async Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
         var events = commit.GetEvents().ToList();
         // Presence facts are on a stream of their own; they name their attempt.
         var attempts = events.Where(e => Shown.Contains(e.EventType)).Select(e => e.Data is IPresenceEvent presence ? presence.AttemptId : e.StreamId).Distinct().ToList();
+        var clocked = events.Where(e => Clocked.Contains(e.EventType)).Select(e => e.StreamId).Distinct().ToList();
         var sittingWide = events.Where(e => e.Data is MessageSent or IncidentLogged or AccessCodeIssued or SittingEnded or CandidateSignInCodeReissued).ToList();
         var actions = events.Where(e => e.Data is CandidateAdmitted or AdmissionRefused or AttemptPaused or AttemptResumed or TimeExtended or AttemptVoided).ToList();
         if (attempts.Count == 0 && sittingWide.Count == 0)
+        {
+            return;
+        }
+
+        // The grid's rows go out within the second, read then: nothing is read here for an answer, a flag or a heartbeat.
+        services.GetRequiredService<GridRows>().Changed(attempts);
+        if (clocked.Count == 0 && sittingWide.Count == 0)
         {
             return;
         }
@@ -42,23 +58,21 @@ public sealed class LivePushes(IServiceProvider services, ILogger<LivePushes> lo
             // The write has committed: the push must not fail it, nor be cut short by the writer's request ending.
             using var scope = services.CreateScope();
             var live = scope.ServiceProvider.GetRequiredService<LiveUpdates>();
-            foreach (var attemptId in attempts)
+            if (clocked.Count > 0)
             {
-                await live.AttemptChangedAsync(attemptId, CancellationToken.None);
-            }
-
-            if (actions.Count == 0 && sittingWide.Count == 0)
-            {
-                return; // an answer, a flag, a connection: the rows above are all a screen needs
+                await live.ClocksAsync(clocked, CancellationToken.None);
             }
 
             await using var query = services.GetRequiredService<IDocumentStore>().QuerySession();
-            foreach (var action in actions)
+            if (actions.Count > 0)
             {
-                if (await query.LoadAsync<Attempt>(action.StreamId, CancellationToken.None) is { } attempt)
+                var acted = (await query.LoadManyAsync<Attempt>(CancellationToken.None, actions.Select(a => a.StreamId).Distinct().ToArray())).ToDictionary(a => a.Id);
+                var numbers = (await query.LoadManyAsync<Candidate>(CancellationToken.None, acted.Values.Select(a => a.CandidateId).Distinct().ToArray()))
+                    .ToDictionary(c => c.Id, c => c.CandidateNumber);
+                foreach (var action in actions.Where(a => acted.ContainsKey(a.StreamId)))
                 {
-                    var number = (await query.LoadAsync<Candidate>(attempt.CandidateId, CancellationToken.None))?.CandidateNumber ?? "a candidate";
-                    await live.LoggedAsync(attempt.SittingId, Entry(action.Data, number));
+                    var attempt = acted[action.StreamId];
+                    await live.LoggedAsync(attempt.SittingId, Entry(action.Data, numbers.GetValueOrDefault(attempt.CandidateId, "a candidate")));
                 }
             }
 
@@ -69,7 +83,7 @@ public sealed class LivePushes(IServiceProvider services, ILogger<LivePushes> lo
         }
         catch (Exception exception)
         {
-            logger.LogWarning("Live updates for {Count} attempt(s) and {Sitting} sitting change(s) not pushed: {Reason}", attempts.Count, sittingWide.Count, exception.Message);
+            logger.LogWarning("Live updates for {Count} attempt(s) and {Sitting} sitting change(s) not pushed: {Reason}", clocked.Count, sittingWide.Count, exception.Message);
         }
     }
 

@@ -1,6 +1,5 @@
 using AssessmentEngine.Web.Features.Attempts;
 using AssessmentEngine.Web.Features.Attempts.Answering;
-using AssessmentEngine.Web.Features.Identity;
 using Marten;
 using Microsoft.AspNetCore.SignalR;
 
@@ -15,7 +14,8 @@ public sealed record SeenNotice(Guid CandidateId, DateTimeOffset At);
 /// <summary>What an invigilator's screen is told as things happen.</summary>
 public interface IInvigilatorClient
 {
-    Task CandidateChanged(DashboardRow row);
+    /// <summary>The rows that changed, at most one message a second per sitting and node, each row as it stood then (see <see cref="GridRows"/>).</summary>
+    Task CandidatesChanged(IReadOnlyList<DashboardRow> rows);
 
     /// <summary>Heartbeats, at most one message a second per sitting and node, the latest per candidate (see <see cref="SeenNotices"/>).</summary>
     Task CandidatesSeen(IReadOnlyList<SeenNotice> notices);
@@ -37,8 +37,9 @@ public interface ICandidateClient
 }
 
 /// <summary>
-/// Pushes changes after they are written: a row to the sitting's invigilators, the clock to the candidate. A push that
-/// fails (a backplane away) is logged and dropped: the write stands, and screens reload their full state on reconnect.
+/// Pushes changes after they are written: the clock to the candidate, messages, log lines and the whole dashboard (the
+/// grid's rows go through <see cref="GridRows"/>, batched). A push that fails (a backplane away) is logged and dropped:
+/// the write stands, and screens reload their full state on reconnect.
 /// </summary>
 public sealed class LiveUpdates(
     IHubContext<InvigilationHub, IInvigilatorClient> invigilators, IHubContext<CandidateHub, ICandidateClient> candidates,
@@ -48,38 +49,24 @@ public sealed class LiveUpdates(
 
     public static string AttemptGroup(Guid attemptId) => $"attempt:{attemptId:N}";
 
-    /// <summary>The attempt changed: its row to the invigilators, its clock to the candidate.</summary>
-    public async Task AttemptChangedAsync(Guid attemptId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The attempts' status or clock changed (admitted, started, paused, given time, submitted, voided): each one's clock
+    /// to its candidate's page, read in one round trip. Answers and flags change no clock: the page has it from the save.
+    /// </summary>
+    public async Task ClocksAsync(IReadOnlyList<Guid> attemptIds, CancellationToken cancellationToken = default)
     {
         try
         {
             await using var session = store.QuerySession();
-            // One round trip for what is keyed by the attempt, one for the candidate.
-            var batch = session.CreateBatchQuery();
-            var loadingAttempt = batch.Load<Attempt>(attemptId);
-            var loadingPresence = batch.Load<Presence>(attemptId);
-            var loadingPage = batch.Load<CandidatePresence>(attemptId);
-            await batch.Execute(cancellationToken);
-            var attempt = await loadingAttempt;
-            if (attempt is null)
-            {
-                return;
-            }
-
-            var presence = await loadingPresence;
-            var page = await loadingPage;
-            var candidate = await session.LoadAsync<Candidate>(attempt.CandidateId, cancellationToken);
             var now = time.GetUtcNow();
-            if (candidate is not null)
+            foreach (var attempt in await session.LoadManyAsync<Attempt>(cancellationToken, attemptIds.ToArray()))
             {
-                await invigilators.Clients.Group(SittingGroup(attempt.SittingId)).CandidateChanged(SittingDashboard.Row(candidate, attempt, presence, page, now));
+                await candidates.Clients.Group(AttemptGroup(attempt.Id)).StateChanged(Answering.ClockOf(attempt, now));
             }
-
-            await candidates.Clients.Group(AttemptGroup(attemptId)).StateChanged(Answering.ClockOf(attempt, now));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            logger.LogWarning("Live update for attempt {Attempt} not pushed: {Reason}", attemptId, exception.Message);
+            logger.LogWarning("Clocks of {Count} attempt(s) not pushed: {Reason}", attemptIds.Count, exception.Message);
         }
     }
 

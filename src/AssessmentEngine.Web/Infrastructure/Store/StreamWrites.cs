@@ -105,7 +105,15 @@ public static class StreamWrites
         }, cancellationToken)) ?? [];
 
     /// <summary>As <see cref="DecideAsync{T}"/>, for a decision that also answers something (null when the stream does not exist).</summary>
-    public static async Task<TResult?> DecideAsync<T, TResult>(this IDocumentStore store, Guid streamId, Func<T, (IReadOnlyList<object> Events, TResult Result)> decide,
+    public static Task<TResult?> DecideAsync<T, TResult>(this IDocumentStore store, Guid streamId, Func<T, (IReadOnlyList<object> Events, TResult Result)> decide,
+        CancellationToken cancellationToken) where T : class =>
+        store.DecideAsync<T, TResult>(streamId, state => ValueTask.FromResult(decide(state)), cancellationToken);
+
+    /// <summary>
+    /// As the decision above, for one that needs what a node keeps in memory and may have to fetch once (an item's pinned revision): the
+    /// stream's state is read once and written once, with nothing read in between unless the node has not seen it yet.
+    /// </summary>
+    public static async Task<TResult?> DecideAsync<T, TResult>(this IDocumentStore store, Guid streamId, Func<T, ValueTask<(IReadOnlyList<object> Events, TResult Result)>> decide,
         CancellationToken cancellationToken) where T : class
     {
         for (var attempt = 1; ; attempt++)
@@ -119,7 +127,7 @@ public static class StreamWrites
                     return default;
                 }
 
-                var (events, result) = decide(state);
+                var (events, result) = await decide(state);
                 if (events.Count == 0)
                 {
                     return result;

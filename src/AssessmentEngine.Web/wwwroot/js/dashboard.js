@@ -299,13 +299,18 @@ function watchSitting(root, signalR) {
 
   function chosen() { return selected.size === 0 ? null : Array.from(selected); }
 
-  // Up to a few hundred a second in a large room: each redraws its own row where it can, and the grid at most every passEvery ms.
-  hub.on("CandidateChanged", (row) => {
+  // The rows that changed, batched by the server (one message a second per sitting): each redraws its own row where it
+  // can, and the grid at most every passEvery ms.
+  hub.on("CandidatesChanged", (rows) => {
     if (!state) { return; }
-    const i = where.get(row.candidateId);
-    const before = i === undefined ? undefined : state.rows[i];
-    if (i === undefined) { where.set(row.candidateId, state.rows.length); state.rows.push(row); } else { state.rows[i] = row; }
-    schedule(!redrawInPlace(before, row));
+    let grid = false;
+    for (const row of rows) {
+      const i = where.get(row.candidateId);
+      const before = i === undefined ? undefined : state.rows[i];
+      if (i === undefined) { where.set(row.candidateId, state.rows.length); state.rows.push(row); } else { state.rows[i] = row; }
+      grid = !redrawInPlace(before, row) || grid;
+    }
+    schedule(grid);
   });
   // Heartbeats, batched by the server (one message a second per sitting): only the rows' data changes here,
   // and the next tick (at most a second away) redraws the connection cells, and the grid only if an alert changed.
@@ -436,6 +441,32 @@ function watchSitting(root, signalR) {
   }));
   $("filter").addEventListener("change", render);
   $("sort").addEventListener("change", render);
+  // Everyone waiting whose identity is ticked, in one action (the server admits them together and says who it could not).
+  $("admit-ticked").addEventListener("click", async () => {
+    const ticked = state ? state.rows.filter((r) => r.state === CandidateState.Waiting && identityChecked.has(r.candidateId)).map((r) => r.candidateId) : [];
+    if (ticked.length === 0) { showError("Tick 'Identity checked' for each waiting candidate whose identity you have checked, then admit them."); return; }
+    try {
+      const said = { admitted: 0, alreadyAdmitted: 0, refused: [] };
+      for (let i = 0; i < ticked.length; i += 500) {
+        const summary = await hub.invoke("AdmitTicked", sittingId, ticked.slice(i, i + 500));
+        said.admitted += summary.admitted; said.alreadyAdmitted += summary.alreadyAdmitted; said.refused.push(...summary.refused);
+      }
+      ticked.forEach((id) => identityChecked.delete(id));
+      const words = said.admitted + " admitted" + (said.alreadyAdmitted > 0 ? ", " + said.alreadyAdmitted + " already in" : "");
+      if (said.refused.length > 0) {
+        showError(words + ". Not admitted: " + said.refused.map((r) => r.candidateNumber + " " + r.reason).join("; "));
+      } else { done(words); }
+    } catch (error) { showError(reason(error)); }
+  });
+  $("start-room").addEventListener("click", async () => {
+    try {
+      const started = await hub.invoke("StartRoom", sittingId);
+      const words = started.started + " test" + (started.started === 1 ? "" : "s") + " started" + (started.alreadyStarted > 0 ? ", " + started.alreadyStarted + " already under way" : "");
+      if (started.refused.length > 0) {
+        showError(words + ". Not started: " + started.refused.map((r) => r.candidateNumber + " " + r.reason).join("; "));
+      } else { done(words); }
+    } catch (error) { showError(reason(error)); }
+  });
   $("rotate-code").addEventListener("click", () => act("RotateCode", [sittingId], "Access code changed"));
   $("pause").addEventListener("click", () => act("Pause", [sittingId, chosen(), $("pause-reason").value || null], "Paused"));
   $("resume").addEventListener("click", () => act("Resume", [sittingId, chosen()], "Resumed"));

@@ -1,6 +1,6 @@
-// The waiting room moves on by itself: the live connection tells it as soon as the invigilator admits (or refuses) the
-// candidate, and it reloads into whatever comes next. Asking the server every half a minute is the safety net for a
-// page whose live connection cannot be made.
+// The waiting room and the instructions move on by themselves: the live connection tells the page as soon as the
+// invigilator admits (or refuses) the candidate or starts the room, and it reloads into whatever comes next. Asking the
+// server every half a minute is the safety net for a page whose live connection cannot be made.
 import { AttemptStatus } from './test/states.js';
 
 const every = 30000;
@@ -32,8 +32,11 @@ if (waiting && status) {
   setTimeout(() => check(attemptId), every);
 }
 
+// The status this page shows (the waiting room's, or the instructions'): any other means the page is out of date.
+const shown = (waiting && waiting.dataset.status) || AttemptStatus.Waiting;
+
 function moveOnIfDecided(clock) {
-  if (movingOn || !clock || clock.status === AttemptStatus.Waiting) {
+  if (movingOn || !clock || clock.status === shown) {
     return movingOn;
   }
   movingOn = true;

@@ -34,6 +34,129 @@ public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposure
         return (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
     }
 
+    /// <summary>The most candidates one admission of the ticked may name: a room is at most a few hundred.</summary>
+    public const int MaxTicked = 500;
+
+    /// <summary>
+    /// Admits every ticked candidate (their identity checked at the desk) in one go: the forms are assembled together,
+    /// each avoiding the room's forms and those assembled before it, then written in parallel, each decided on the
+    /// attempt as it stands. A candidate who cannot be admitted (not checked in, refused earlier, voided) is named with
+    /// the reason; the others are admitted all the same. Admitting someone already admitted changes nothing.
+    /// </summary>
+    public async Task<AdmissionSummary> AdmitTickedAsync(Sitting sitting, IReadOnlyList<Guid> candidateIds, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.QuerySession();
+        var attempts = (await session.LoadManyAsync<Attempt>(cancellationToken, candidateIds.Select(c => CheckIn.IdFor(sitting.Id, c)).ToArray())).ToDictionary(a => a.CandidateId);
+        var numbers = (await session.LoadManyAsync<Candidate>(cancellationToken, candidateIds.ToArray())).ToDictionary(c => c.Id, c => c.CandidateNumber);
+        var refused = new List<CandidateRefusal>();
+        var waiting = new List<Attempt>();
+        var already = 0;
+        foreach (var candidateId in candidateIds)
+        {
+            var number = numbers.GetValueOrDefault(candidateId, "a candidate");
+            if (!attempts.TryGetValue(candidateId, out var attempt))
+            {
+                refused.Add(new CandidateRefusal(candidateId, number, "has not checked in yet: they enter the access code on their computer first."));
+            }
+            else if (attempt.Status is AttemptStatus.Admitted or AttemptStatus.InProgress or AttemptStatus.Submitted)
+            {
+                already++;
+            }
+            else if (Refusal(() => AttemptLifecycle.Require(attempt, AttemptCommand.Admit)) is { } reason)
+            {
+                refused.Add(new CandidateRefusal(candidateId, number, reason));
+            }
+            else
+            {
+                waiting.Add(attempt);
+            }
+        }
+
+        if (waiting.Count == 0)
+        {
+            return new AdmissionSummary(0, already, refused);
+        }
+
+        var centre = await session.LoadAsync<Centre>(sitting.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such centre.");
+        var now = time.GetUtcNow();
+        var forms = await AssembleTogetherAsync(session, sitting, waiting, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, centre.Zone).DateTime), cancellationToken);
+        var admitted = 0;
+        await Parallel.ForEachAsync(waiting, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (attempt, token) =>
+        {
+            var salt = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+            try
+            {
+                var written = await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.Admit(current, forms[attempt.Id], salt, true, actor, time.GetUtcNow()), token);
+                if (written.Count > 0)
+                {
+                    Interlocked.Increment(ref admitted);
+                }
+                else
+                {
+                    Interlocked.Increment(ref already);
+                }
+            }
+            catch (RefusedException refusal)
+            {
+                lock (refused)
+                {
+                    refused.Add(new CandidateRefusal(attempt.CandidateId, numbers.GetValueOrDefault(attempt.CandidateId, "a candidate"), refusal.Message));
+                }
+            }
+        });
+        return new AdmissionSummary(admitted, already, refused);
+    }
+
+    /// <summary>The reason a rule refuses, or null when it does not.</summary>
+    private static string? Refusal(Action rule)
+    {
+        try
+        {
+            rule();
+            return null;
+        }
+        catch (RefusedException refused)
+        {
+            return refused.Message;
+        }
+    }
+
+    /// <summary>The forms of the candidates admitted together: the plan prepared once, each form avoiding the room's and those before it.</summary>
+    private async Task<Dictionary<Guid, Form>> AssembleTogetherAsync(IQuerySession session, Sitting sitting, IReadOnlyList<Attempt> waiting, DateOnly today, CancellationToken cancellationToken)
+    {
+        var unit = await session.UnitAsync(sitting.UnitCode, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, $"There is no unit {sitting.UnitCode} in the item bank.");
+        if ((await session.LoadAsync<BankUnit>(sitting.UnitCode, cancellationToken))?.Assignment(sitting.TestId) is { } assignment)
+        {
+            return waiting.ToDictionary(a => a.Id, _ => new Form(assignment.Id, 0, [], [], [.. assignment.Covers], []));
+        }
+
+        var blueprint = unit.Blueprints.FirstOrDefault(b => b.Id == sitting.TestId)
+            ?? throw new RefusedException(RefusalKind.Conflict, $"The test {sitting.TestId} is no longer in the bank for {sitting.UnitCode}; ask the exam officer.");
+        var candidateIds = waiting.Select(a => a.CandidateId).ToArray();
+        var earlier = (await session.Query<Attempt>().Where(a => a.CandidateId.IsOneOf(candidateIds) && a.UnitCode == unit.Code && a.StartedAt != null)
+            .ToListAsync(cancellationToken)).ToLookup(a => a.CandidateId);
+        var room = await SittingFormsAsync(session, sitting.Id, cancellationToken);
+        var exposure = await exposures.OfAsync(unit.Code, cancellationToken);
+        try
+        {
+            var plan = SamplingPlan.Prepare(unit, blueprint, today);
+            var forms = new Dictionary<Guid, Form>();
+            foreach (var attempt in waiting)
+            {
+                var history = earlier[attempt.CandidateId].OrderBy(a => a.StartedAt).Aggregate(CandidateHistory.None, (h, a) => h.After(a.Form!, a.StartedAt!.Value));
+                var form = plan.Assemble(history, room, exposure, RandomNumberGenerator.GetInt32(int.MaxValue));
+                forms[attempt.Id] = form;
+                room.Add(form);
+            }
+
+            return forms;
+        }
+        catch (InfeasibleBlueprintException infeasible)
+        {
+            throw new RefusedException(RefusalKind.Conflict, $"The bank for {unit.Code} cannot serve its test today: {infeasible.Message}");
+        }
+    }
+
     public async Task<Attempt> RefuseAsync(Guid sittingId, Guid candidateId, string? reason, Guid invigilatorId, string actor, CancellationToken cancellationToken = default)
     {
         var (_, attempt) = await LoadAsync(sittingId, candidateId, invigilatorId, cancellationToken);

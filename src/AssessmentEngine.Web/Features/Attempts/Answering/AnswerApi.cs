@@ -57,31 +57,35 @@ public sealed class Answering(IDocumentStore store, TimeProvider time)
             attempt.LastSequence, ClockOf(attempt, now));
     }
 
-    /// <summary>Saves a batch idempotently by sequence number; every change is acknowledged or refused with the reason.</summary>
-    public async Task<SaveResult> SaveAsync(Attempt attempt, SaveRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves a batch idempotently by sequence number; every change is acknowledged or refused with the reason. The
+    /// attempt is read once (for writing, with its version) and written once; whose it is is checked on what was read.
+    /// </summary>
+    public async Task<SaveResult> SaveAsync(Guid attemptId, Guid candidateId, SaveRequest request, CancellationToken cancellationToken)
     {
         if (request.Changes is not { Count: > 0 and <= 500 })
         {
             throw new RefusedException(RefusalKind.Invalid, "Send from 1 to 500 changes at a time.");
         }
 
-        if (attempt.Form is null)
-        {
-            throw new RefusedException(RefusalKind.Conflict, "The test has not started yet.");
-        }
-
-        await using var session = store.QuerySession();
-        var paper = new Paper(attempt, await PinnedItems.LoadAsync(session, attempt.Form, cancellationToken));
-        var changes = request.Changes.Select(change => change.Sequence <= 0
-            ? throw new RefusedException(RefusalKind.Invalid, "Sequence numbers start at 1.")
-            : new Change(change.Sequence, paper.ItemIdAt(change.Item), change.Flagged is null ? paper.Translate(change.Item, change.Response ?? new PaperResponse()) : null, change.Flagged))
-            .ToList();
         var now = time.GetUtcNow();
-        var (outcome, state) = await store.DecideAsync<Attempt, (SaveOutcome, Attempt)>(attempt.Id, current =>
+        var saved = await store.DecideAsync<Attempt, SaveResult>(attemptId, async current =>
         {
-            var decided = AttemptDecisions.Save(current, request.Page, changes, now);
-            return (decided.Events, (decided, current));
+            var attempt = CandidateIds.Own(current, candidateId);
+            if (attempt.Form is null)
+            {
+                throw new RefusedException(RefusalKind.Conflict, "The test has not started yet.");
+            }
+
+            await using var session = store.QuerySession(); // opened only when this node has not yet seen an item of the form
+            var paper = new Paper(attempt, await PinnedItems.LoadAsync(session, attempt.Form, cancellationToken));
+            var changes = request.Changes.Select(change => change.Sequence <= 0
+                ? throw new RefusedException(RefusalKind.Invalid, "Sequence numbers start at 1.")
+                : new Change(change.Sequence, paper.ItemIdAt(change.Item), change.Flagged is null ? paper.Translate(change.Item, change.Response ?? new PaperResponse()) : null, change.Flagged))
+                .ToList();
+            var decided = AttemptDecisions.Save(attempt, request.Page, changes, now);
+            return (decided.Events, new SaveResult(decided.Acknowledged, decided.Refused.Select(r => new RefusedChange(r.Sequence, r.Reason)).ToList(), ClockOf(attempt, now)));
         }, cancellationToken);
-        return new SaveResult(outcome.Acknowledged, outcome.Refused.Select(r => new RefusedChange(r.Sequence, r.Reason)).ToList(), ClockOf(state, now));
+        return saved ?? throw new RefusedException(RefusalKind.NotFound, "There is no such attempt of yours.");
     }
 }

@@ -1,3 +1,5 @@
+using AssessmentEngine.Web.Features.Attempts.Admitting;
+using AssessmentEngine.Web.Features.Attempts.CheckingIn;
 using AssessmentEngine.Web.Features.Attempts.Submitting;
 using AssessmentEngine.Web.Features.Enrolments;
 using AssessmentEngine.Web.Features.Identity;
@@ -29,12 +31,7 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
         var sitting = await session.LoadAsync<Sitting>(attempt.SittingId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such sitting.");
         var enrolment = await session.LoadAsync<Enrolment>(attempt.EnrolmentId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such enrolment.");
         var centre = await session.LoadAsync<Centre>(attempt.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such centre.");
-        var unit = await session.LoadAsync<BankUnit>(attempt.UnitCode, cancellationToken);
-        var blueprint = unit?.Blueprints.FirstOrDefault(b => b.Id == attempt.TestId);
-        // An assignment's time limit is hard: uploads close when it is up. It has no pass mark; the assessor judges it.
-        (AssessmentEngine.ItemBank.TimeLimit Limit, int PassPercent) rules = blueprint is not null ? (blueprint.TimeLimit, blueprint.PassPercent)
-            : unit?.Assignment(attempt.TestId) is not null ? (AssessmentEngine.ItemBank.TimeLimit.Hard, 0)
-            : throw new RefusedException(RefusalKind.Conflict, $"The test {attempt.TestId} is no longer in the bank for {attempt.UnitCode}; tell the invigilator.");
+        var rules = RulesOf(await session.LoadAsync<BankUnit>(attempt.UnitCode, cancellationToken), attempt.UnitCode, attempt.TestId);
         var now = time.GetUtcNow();
         AttemptRules.StartsInsideTheWindow(enrolment, candidate, centre.Zone, now);
         if (sitting.Ended)
@@ -45,6 +42,86 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
         await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.Start(current, sitting.DurationMinutes, candidate.Adjustments.ExtraTimePercent,
             rules.Limit, rules.PassPercent, actor, now), cancellationToken);
         var started = (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
+        ScheduleTimeUp(started);
+        return started;
+    }
+
+    /// <summary>
+    /// The invigilator starts the room: every admitted candidate's test starts now, each inside their window and with
+    /// their extra time, written in parallel (each decided on the attempt as it stands), and each page is told by push.
+    /// Candidates still waiting are left waiting; a test that cannot start (the window closed) is named with the reason
+    /// and the others start all the same.
+    /// </summary>
+    public async Task<RoomStart> StartRoomAsync(Sitting sitting, string actor, CancellationToken cancellationToken = default)
+    {
+        if (sitting.Ended)
+        {
+            throw new RefusedException(RefusalKind.Conflict, "This sitting has ended, so no test can start.");
+        }
+
+        await using var session = store.QuerySession();
+        var attempts = await session.LoadManyAsync<Attempt>(cancellationToken, sitting.Bookings.Select(b => CheckIn.IdFor(sitting.Id, b.CandidateId)).ToArray());
+        var admitted = attempts.Where(a => a.Status == AttemptStatus.Admitted).ToList();
+        var already = attempts.Count(a => a.Status is AttemptStatus.InProgress or AttemptStatus.Submitted);
+        if (admitted.Count == 0)
+        {
+            return new RoomStart(0, already, []);
+        }
+
+        var candidates = (await session.LoadManyAsync<Candidate>(cancellationToken, admitted.Select(a => a.CandidateId).ToArray())).ToDictionary(c => c.Id);
+        var enrolments = (await session.LoadManyAsync<Enrolment>(cancellationToken, admitted.Select(a => a.EnrolmentId).Distinct().ToArray())).ToDictionary(e => e.Id);
+        var centre = await session.LoadAsync<Centre>(sitting.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such centre.");
+        var rules = RulesOf(await session.LoadAsync<BankUnit>(sitting.UnitCode, cancellationToken), sitting.UnitCode, sitting.TestId);
+        var refused = new List<CandidateRefusal>();
+        var started = new List<Guid>();
+        await Parallel.ForEachAsync(admitted, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (attempt, token) =>
+        {
+            var candidate = candidates[attempt.CandidateId];
+            try
+            {
+                var now = time.GetUtcNow();
+                AttemptRules.StartsInsideTheWindow(enrolments.GetValueOrDefault(attempt.EnrolmentId)
+                    ?? throw new RefusedException(RefusalKind.Conflict, "There is no such enrolment."), candidate, centre.Zone, now);
+                var written = await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.Start(current, sitting.DurationMinutes,
+                    candidate.Adjustments.ExtraTimePercent, rules.Limit, rules.PassPercent, actor, now), token);
+                lock (started)
+                {
+                    if (written.Count > 0)
+                    {
+                        started.Add(attempt.Id);
+                    }
+                    else
+                    {
+                        already++;
+                    }
+                }
+            }
+            catch (RefusedException refusal)
+            {
+                lock (refused)
+                {
+                    refused.Add(new CandidateRefusal(candidate.Id, candidate.CandidateNumber, refusal.Message));
+                }
+            }
+        });
+
+        // The pages were told as each start was written; the time-up jobs follow.
+        foreach (var attempt in await session.LoadManyAsync<Attempt>(cancellationToken, started.ToArray()))
+        {
+            ScheduleTimeUp(attempt);
+        }
+
+        return new RoomStart(started.Count, already, refused);
+    }
+
+    // An assignment's time limit is hard: uploads close when it is up. It has no pass mark; the assessor judges it.
+    private static (AssessmentEngine.ItemBank.TimeLimit Limit, int PassPercent) RulesOf(BankUnit? unit, string unitCode, string testId) =>
+        unit?.Blueprints.FirstOrDefault(b => b.Id == testId) is { } blueprint ? (blueprint.TimeLimit, blueprint.PassPercent)
+            : unit?.Assignment(testId) is not null ? (AssessmentEngine.ItemBank.TimeLimit.Hard, 0)
+            : throw new RefusedException(RefusalKind.Conflict, $"The test {testId} is no longer in the bank for {unitCode}; tell the invigilator.");
+
+    private void ScheduleTimeUp(Attempt started)
+    {
         try
         {
             jobs.Schedule<SubmitAtTimeUpJob>(job => job.RunAsync(started.Id, CancellationToken.None), started.Deadline!.Value);
@@ -54,7 +131,5 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
             // The attempt stands; the minutely time-up sweep submits it at its deadline without this job.
             logger.LogWarning(exception, "Time-up job for attempt {Attempt} not scheduled; the sweep will catch it", started.Id);
         }
-
-        return started;
     }
 }

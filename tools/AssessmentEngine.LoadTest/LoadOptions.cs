@@ -91,7 +91,8 @@ public sealed record LoadOptions
         the invigilators watch the grid; then every candidate submits within 30 s. Every answer is checked against the
         engine's copy before submission. CPU and memory (PSS) of the engine and PostgreSQL are sampled from /proc
         throughout, the engine's idle for 5 s before anyone arrives: the difference in the steady state, divided by the
-        candidates connected, is the engine's memory per connected candidate. The engine's figures are summed over every
+        candidates connected, is the engine's memory per connected candidate (measure it on an engine fresh from start-up:
+        one that has served a run already keeps much of that memory while idle). The engine's figures are summed over every
         process on this box running AssessmentEngine.Web.dll (only those whose command line names a node's port, if any
         does, as ./ae up's do); the table says how many it saw. A reading phase of 5,000 candidates:
         --candidates 5000 --answer-every 60 --heartbeat 10 --minutes 10.

@@ -17,9 +17,13 @@ public sealed record Verification(int QuestionsChecked, int Lost, IReadOnlyList<
 public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup, LoadOptions options, InvigilatorScreen invigilator, Measurements measurements)
     : IAsyncDisposable
 {
-    private readonly EngineClient _client = new(options.Url);
+    private static readonly TimeSpan ClockEvery = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan AdmissionGivesUpAfter = TimeSpan.FromMinutes(10);
+
+    private readonly EngineClient _client = new(options.Node(index));
     private readonly Random _answers = new(HashCode.Combine(options.Seed, index, 1));
     private readonly Random _beats = new(HashCode.Combine(options.Seed, index, 2));
+    private readonly Random _press = new(HashCode.Combine(options.Seed, index, 3));
     private readonly string _page = $"load-{who.CandidateNumber}-{Guid.NewGuid():N}"[..40];
     private readonly AnswerOutbox<PaperResponse> _outbox = new();
     private readonly HashSet<int> _answered = [];
@@ -27,17 +31,89 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
     private Guid _attemptId;
     private string _token = "";
     private IReadOnlyList<PaperItem> _items = [];
+    private readonly TaskCompletionSource<long> _admitted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<long> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _heartbeating;
+    private CancellationTokenSource? _leaving;
     private int _answersMade;
 
     public bool Joined { get; private set; }
 
+    /// <summary>The engine has said (by push or clock) that this candidate is admitted.</summary>
+    public bool Admitted => _admitted.Task.IsCompletedSuccessfully;
+
     public bool Submitted { get; private set; }
 
     /// <summary>
-    /// Signs in and gets as far as an open test page; joining is throttled by <paramref name="joining"/>, admission waits
-    /// outside it. The time from <paramref name="arrived"/> (the candidate sat down) to the first item on screen is timed.
+    /// Stress: signs in and gets as far as an open test page; joining is throttled by <paramref name="joining"/>, admission
+    /// waits outside it. The time from <paramref name="arrived"/> (the candidate sat down) to the first item on screen is timed.
     /// </summary>
     public async Task JoinAsync(SemaphoreSlim joining, long arrived, CancellationToken cancellationToken)
+    {
+        await CheckInAsync(joining, cancellationToken);
+        var waiting = Stopwatch.GetTimestamp();
+        await invigilator.AdmitAsync(who.CandidateId);
+        measurements.Admission.Add(waiting);
+        var firstItem = await OpenAsync(joining, pressStart: true, cancellationToken);
+        measurements.SignInToFirstItem.Add(arrived, firstItem);
+    }
+
+    /// <summary>
+    /// Exam day: signs in, checks in and joins the live connection (heartbeating from then on, as the waiting page does);
+    /// the invigilator ticks the candidate's identity; the candidate waits for the push that says they are admitted (the
+    /// clock asked every 30 s as well), then for the start: with <c>--start-by room</c> the push that says the test has
+    /// started, after which the test page is opened (a candidate admitted after their invigilator started the room presses
+    /// Start, counted as late); with <c>--start-by candidates</c> the candidate presses Start at a random moment within a
+    /// minute of <paramref name="startAt"/>. Arrival → admitted and arrival → first item are timed from <paramref name="arrived"/>.
+    /// </summary>
+    public async Task ArriveAsync(SemaphoreSlim joining, long arrived, long startAt, Func<long> until, CancellationToken cancellationToken)
+    {
+        await CheckInAsync(joining, cancellationToken);
+        _leaving = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _heartbeating = EveryAsync(options.HeartbeatSeconds, _beats, until, HeartbeatAsync, _leaving.Token);
+        try
+        {
+            var waiting = Stopwatch.GetTimestamp();
+            invigilator.Tick(who.CandidateId, refusal => _admitted.TrySetException(refusal));
+            var admittedAt = await AdmittedAsync(cancellationToken);
+            measurements.Admission.Add(waiting, admittedAt);
+            measurements.ArrivalToAdmitted.Add(arrived, admittedAt);
+
+            long firstItem;
+            if (options.StartBy == "room")
+            {
+                firstItem = await StartedByRoomAsync(joining, cancellationToken);
+            }
+            else
+            {
+                var pressAt = startAt + (long)(_press.NextDouble() * 60 * Stopwatch.Frequency);
+                if (admittedAt > pressAt)
+                {
+                    measurements.StartedLate();
+                }
+
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), pressAt);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellationToken);
+                }
+
+                firstItem = await OpenAsync(joining, pressStart: true, cancellationToken);
+            }
+
+            measurements.SignInToFirstItem.Add(arrived, firstItem);
+        }
+        catch
+        {
+            await _leaving.CancelAsync();
+            await _heartbeating.ContinueWith(_ => { }, TaskScheduler.Default);
+            _heartbeating = null;
+            throw;
+        }
+    }
+
+    /// <summary>Signs in, checks in with the access code and joins the candidate hub (timed as check-in + live connection).</summary>
+    private async Task CheckInAsync(SemaphoreSlim joining, CancellationToken cancellationToken)
     {
         await joining.WaitAsync(cancellationToken);
         try
@@ -59,33 +135,120 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
             }
 
             _hub = _client.Hub("/hubs/candidate");
-            _hub.On<Clock>("StateChanged", _ => { });
+            _hub.On<Clock>("StateChanged", clock => Told(clock, Stopwatch.GetTimestamp()));
             _hub.On<object>("MessageReceived", _ => { });
             _hub.Reconnected += async _ =>
             {
                 measurements.Reconnected();
-                await _hub.InvokeAsync<Clock>("Join", _attemptId);
+                Told(await _hub.InvokeAsync<Clock>("Join", _attemptId), Stopwatch.GetTimestamp());
             };
             await _hub.StartAsync(cancellationToken);
-            await _hub.InvokeAsync<Clock>("Join", _attemptId, cancellationToken);
+            Told(await _hub.InvokeAsync<Clock>("Join", _attemptId, cancellationToken), Stopwatch.GetTimestamp());
             measurements.CheckIn.Add(started);
         }
         finally
         {
             joining.Release();
         }
+    }
 
-        var waiting = Stopwatch.GetTimestamp();
-        await invigilator.AdmitAsync(who.CandidateId);
-        measurements.Admission.Add(waiting);
+    /// <summary>What the engine says of the attempt, by push or clock, received at <paramref name="at"/>.</summary>
+    private void Told(Clock clock, long at)
+    {
+        switch (clock.Status)
+        {
+            case "Admitted":
+                _admitted.TrySetResult(at);
+                break;
+            case "InProgress":
+                _admitted.TrySetResult(at);
+                _started.TrySetResult(at);
+                break;
+            case "Refused" or "Voided":
+                _admitted.TrySetException(new LoadException($"{who.CandidateNumber}'s attempt is {clock.Status}"));
+                break;
+        }
+    }
 
+    /// <summary>When the candidate learned they were admitted: the push, or the clock the page asks for every 30 s.</summary>
+    private async Task<long> AdmittedAsync(CancellationToken cancellationToken)
+    {
+        var givingUp = Stopwatch.GetTimestamp() + (long)(AdmissionGivesUpAfter.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            using var polling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var poll = Task.Delay(ClockEvery, polling.Token);
+            if (await Task.WhenAny(_admitted.Task, poll) == _admitted.Task)
+            {
+                await polling.CancelAsync();
+                return await _admitted.Task;
+            }
+
+            await poll;
+            if (Stopwatch.GetTimestamp() > givingUp)
+            {
+                throw new LoadException($"{who.CandidateNumber} not admitted {AdmissionGivesUpAfter.TotalMinutes:0} minutes after checking in");
+            }
+
+            try
+            {
+                Told(await _client.GetJsonAsync<Clock>($"/api/attempts/{_attemptId}/clock", cancellationToken), Stopwatch.GetTimestamp());
+            }
+            catch (Exception exception) when (exception is HttpRequestException or LoadException or System.Text.Json.JsonException)
+            {
+                // The page tries again at the next check; so does the candidate.
+            }
+        }
+    }
+
+    /// <summary>
+    /// The test started by the room's start (the push, or the clock once the invigilator's call has returned): the test
+    /// page opened, timed from the moment the invigilator called StartRoom. A candidate the room's start did not cover
+    /// presses Start, counted as late.
+    /// </summary>
+    private async Task<long> StartedByRoomAsync(SemaphoreSlim joining, CancellationToken cancellationToken)
+    {
+        await Task.WhenAny(_started.Task, invigilator.RoomStartReturned).WaitAsync(cancellationToken);
+        if (!_started.Task.IsCompleted)
+        {
+            // The call has returned; the push may still be on its way. The clock says which.
+            try
+            {
+                Told(await _client.GetJsonAsync<Clock>($"/api/attempts/{_attemptId}/clock", cancellationToken), Stopwatch.GetTimestamp());
+            }
+            catch (Exception exception) when (exception is HttpRequestException or LoadException or System.Text.Json.JsonException)
+            {
+                // Then the candidate presses Start, as one whose page did not move on would.
+            }
+        }
+
+        // Every invigilator calls StartRoom at the start time and the first call starts the whole sitting: the candidate's
+        // own invigilator's call is the moment timed.
+        if (_started.Task.IsCompleted && await invigilator.RoomStartCalled.WaitAsync(cancellationToken) is long called)
+        {
+            var firstItem = await OpenAsync(joining, pressStart: false, cancellationToken);
+            measurements.RoomStartToFirstItem.Add(called, firstItem);
+            return firstItem;
+        }
+
+        measurements.StartedLate();
+        return await OpenAsync(joining, pressStart: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Presses Start if asked (the attempt page's form), loads the test page for its script token and opens the test:
+    /// the items on screen. Timed (press → first item) when Start was pressed; returns when the items came.
+    /// </summary>
+    private async Task<long> OpenAsync(SemaphoreSlim joining, bool pressStart, CancellationToken cancellationToken)
+    {
         await joining.WaitAsync(cancellationToken);
         try
         {
             var started = Stopwatch.GetTimestamp();
             var attempt = $"/candidate/attempts/{_attemptId}";
-            using (var start = await _client.PostFormAsync(attempt, $"{attempt}?handler=Start", [], cancellationToken))
+            if (pressStart)
             {
+                using var start = await _client.PostFormAsync(attempt, $"{attempt}?handler=Start", [], cancellationToken);
                 if (start.StatusCode != HttpStatusCode.Redirect)
                 {
                     throw new LoadException($"start of {who.CandidateNumber} answered {(int)start.StatusCode}");
@@ -96,9 +259,14 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
             var opened = await _client.PostJsonAsync<OpenedAttempt>($"/api/attempts/{_attemptId}/open", new { page = _page }, _token, cancellationToken);
             _items = opened.Items;
             _outbox.StartAbove(opened.LastSequence);
-            measurements.StartAndOpen.Add(started);
-            measurements.SignInToFirstItem.Add(arrived);
+            var firstItem = Stopwatch.GetTimestamp();
+            if (pressStart)
+            {
+                measurements.StartAndOpen.Add(started, firstItem);
+            }
+
             Joined = true;
+            return firstItem;
         }
         finally
         {
@@ -108,7 +276,7 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
 
     /// <summary>Heartbeats and answers on their own schedules, each jittered by ±10 %, until <paramref name="until"/> (a Stopwatch timestamp, set once everyone is in).</summary>
     public Task PlayAsync(Func<long> until, CancellationToken cancellationToken) => Task.WhenAll(
-        EveryAsync(options.HeartbeatSeconds, _beats, until, HeartbeatAsync, cancellationToken),
+        _heartbeating ?? EveryAsync(options.HeartbeatSeconds, _beats, until, HeartbeatAsync, cancellationToken),
         EveryAsync(options.AnswerEverySeconds, _answers, until, AnswerAsync, cancellationToken));
 
     private static async Task EveryAsync(double seconds, Random random, Func<long> until, Func<CancellationToken, Task> act, CancellationToken cancellationToken)
@@ -262,5 +430,6 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
         }
 
         _client.Dispose();
+        _leaving?.Dispose();
     }
 }

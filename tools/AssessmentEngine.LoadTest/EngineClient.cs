@@ -67,6 +67,17 @@ public sealed partial class EngineClient : IDisposable
         return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : throw new LoadException($"no data-token on {path}");
     }
 
+    public async Task<T> GetJsonAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            Expect(response, HttpStatusCode.OK, $"GET {path}", await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken) ?? throw new LoadException($"GET {path} answered no body");
+    }
+
     public async Task<T> PostJsonAsync<T>(string path, object body, string token, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, body.GetType(), options: Json) };

@@ -30,7 +30,7 @@ public sealed record EvidenceResults(
         void Row(string name, Percentiles p) => text.AppendLine(CultureInfo.InvariantCulture, $"  {name,-34} {p.Count,8} {p.P50 / 1000,9:0.00} {p.Max / 1000,9:0.00}");
 
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"\n  scenario {Scenario}: {Options.Url}, {Candidates} candidate(s) at once, {FileBytes / (1024.0 * 1024):0} MB {Options.FileKind} each in {Options.PieceMb} MB pieces");
+            $"\n  scenario {Scenario}: {string.Join(",", Options.Urls)}, {Candidates} candidate(s) at once, {FileBytes / (1024.0 * 1024):0} MB {Options.FileKind} each in {Options.PieceMb} MB pieces");
         Line("uploaded / verified / failures", $"{Uploaded} / {Verified} / {Failures}");
         Line("uploads: wall time (s)", UploadSeconds.ToString("0.0", CultureInfo.InvariantCulture));
         Line("uploads: throughput (MB/s)", UploadMbPerSecond.ToString("0.0", CultureInfo.InvariantCulture));
@@ -96,7 +96,7 @@ public static class EvidenceUploads
 
         memory.Phase("signing in");
         usage.Phase("signing in");
-        var uploaders = setup.Candidates.Take(options.Concurrent).Select(c => new Uploader(options, setup, c)).ToList();
+        var uploaders = setup.Candidates.Take(options.Concurrent).Select((c, index) => new Uploader(options, setup, c, options.Node(index))).ToList();
         try
         {
             await Parallel.ForEachAsync(uploaders, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
@@ -143,10 +143,10 @@ public static class EvidenceUploads
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "";
 
     /// <summary>One candidate's browser on the brief's page, uploading one file and downloading it back.</summary>
-    private sealed class Uploader(LoadOptions options, EvidenceSetup setup, EvidenceCandidate candidate) : IDisposable
+    private sealed class Uploader(LoadOptions options, EvidenceSetup setup, EvidenceCandidate candidate, Uri node) : IDisposable
     {
         private const string Uploads = "/api/evidence/uploads";
-        private readonly EngineClient _client = new(options.Url);
+        private readonly EngineClient _client = new(node);
         private readonly string _page = $"/candidate/evidence/{candidate.EnrolmentId}/{setup.BriefId}";
         private string _token = "";
         private string? _sha;

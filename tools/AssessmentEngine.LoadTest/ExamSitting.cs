@@ -3,13 +3,20 @@ using System.Diagnostics;
 namespace AssessmentEngine.LoadTest;
 
 /// <summary>
-/// The exam: N candidates arrive within the same minute (sign in, check in, are admitted, start), the invigilators (one
-/// per 100 candidates) admit their share and watch the grid; once everyone is in, each candidate heartbeats and answers
-/// on schedule for the steady state; then every candidate's answers are checked against a fresh open, and everyone
-/// submits within the submission window.
+/// The exam. On exam day (the default flow) N candidates arrive over the minutes before the start time (sign in, check
+/// in, wait to be admitted), the invigilators (one per 100 candidates) admit their share in batches and start the room
+/// at the start time; under stress they arrive within the same minute and are admitted one call each and press Start.
+/// Once everyone is in, each candidate heartbeats and answers on schedule for the steady state; then every candidate's
+/// answers are checked against a fresh open, and everyone submits within the submission window.
 /// </summary>
 public static class ExamSitting
 {
+    /// <summary>How long the engine's memory is read before anyone arrives: its idle footprint.</summary>
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
+
+    /// <summary>The figure the exam day is held to: every candidate admitted within two minutes of arriving.</summary>
+    private const double AdmittedWithinMs = 120_000;
+
     public static async Task<RunResults> RunAsync(LoadOptions options, LoadSetup setup, TextWriter log, CancellationToken cancellationToken)
     {
         var measurements = new Measurements();
@@ -20,29 +27,46 @@ public static class ExamSitting
             throw new ArgumentException($"{options.Setup} has {setup.Invigilators.Count} invigilators; {people.Count} candidates at {options.PerInvigilator} each need {needed}.");
         }
 
-        await using var usage = new ProcessSampler();
+        await using var usage = new ProcessSampler(options.Urls);
+        usage.Phase("idle");
+        var idleMb = await usage.EngineMemoryMbAsync(Idle, cancellationToken);
+        await log.WriteLineAsync($"engine idle: {idleMb:0} MB PSS over {Idle.TotalSeconds:0} s ({usage.EngineProcessesSeen} engine process(es)); nodes {string.Join(", ", options.Urls)}");
+        usage.Phase(options.ExamDay ? "arrival" : "start");
+
         var runStarted = Stopwatch.GetTimestamp();
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         var loadAtStart = LoadAverage();
 
-        var screens = setup.Invigilators.Take(needed).Select(email => new InvigilatorScreen(options, setup, email, measurements)).ToList();
+        var screens = setup.Invigilators.Take(needed).Select((email, index) => new InvigilatorScreen(options, setup, email, options.Node(index), measurements)).ToList();
         await Task.WhenAll(screens.Select(screen => screen.StartAsync(cancellationToken)));
-        await log.WriteLineAsync($"{screens.Count} invigilators watching sitting {setup.SittingId}; {people.Count} candidates arrive over {options.StartSeconds:0} s");
+        // Exam day: arrivals spread over the minutes before the start time, which is that long after the run starts.
+        var arrivalSeconds = options.ExamDay ? options.ArriveMinutes * 60 : options.StartSeconds;
+        await log.WriteLineAsync(options.ExamDay
+            ? $"{screens.Count} invigilators watching sitting {setup.SittingId}; {people.Count} candidates arrive over {options.ArriveMinutes:0.#} min, "
+                + $"admitted every {options.AdmitEverySeconds:0.#} s; the start in {options.ArriveMinutes:0.#} min by {options.StartBy}"
+            : $"{screens.Count} invigilators watching sitting {setup.SittingId}; {people.Count} candidates arrive over {options.StartSeconds:0} s");
 
         var plays = people.Select((who, index) => new CandidatePlay(index, who, setup, options, screens[index % screens.Count], measurements)).ToList();
         using var joining = new SemaphoreSlim(options.JoinConcurrency);
-        var startEnds = runStarted + (long)(options.StartSeconds * Stopwatch.Frequency);
+        var startEnds = runStarted + (long)(arrivalSeconds * Stopwatch.Frequency);
         var joined = 0;
         long steadyFrom = 0, until = long.MaxValue;
         var allJoined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         async Task CandidateAsync(CandidatePlay play, int index)
         {
-            var offset = people.Count <= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds(options.StartSeconds * index / people.Count);
+            var offset = people.Count <= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds(arrivalSeconds * index / people.Count);
             await Task.Delay(offset, cancellationToken);
             try
             {
-                await play.JoinAsync(joining, Stopwatch.GetTimestamp(), cancellationToken);
+                if (options.ExamDay)
+                {
+                    await play.ArriveAsync(joining, Stopwatch.GetTimestamp(), startEnds, () => Volatile.Read(ref until), cancellationToken);
+                }
+                else
+                {
+                    await play.JoinAsync(joining, Stopwatch.GetTimestamp(), cancellationToken);
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -61,17 +85,22 @@ public static class ExamSitting
         }
 
         var running = plays.Select((play, index) => Task.Run(() => CandidateAsync(play, index), cancellationToken)).ToList();
+        var starting = options.ExamDay ? StartAsync(screens, options, startEnds, usage, log, cancellationToken) : Task.CompletedTask;
         var progress = Task.Run(async () =>
         {
             while (!allJoined.Task.IsCompleted)
             {
                 await Task.WhenAny(allJoined.Task, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken));
-                await log.WriteLineAsync($"  {Stopwatch.GetElapsedTime(runStarted).TotalSeconds,5:0} s  joined {plays.Count(p => p.Joined)}/{people.Count}, failures {measurements.JoinFailures}; load {LoadAverage()}");
+                await log.WriteLineAsync($"  {Stopwatch.GetElapsedTime(runStarted).TotalSeconds,5:0} s  "
+                    + (options.ExamDay ? $"admitted {plays.Count(p => p.Admitted)}/{people.Count}, " : "")
+                    + $"joined {plays.Count(p => p.Joined)}/{people.Count}, failures {measurements.JoinFailures}; load {LoadAverage()}");
             }
         }, cancellationToken);
 
-        // Candidates play as soon as they are in; the steady state starts when the last one is in (or the start minute ends).
+        // Candidates play as soon as they are in; the steady state starts when the last one is in (or, at the earliest,
+        // when the arrivals end: the start minute under stress, the start time on exam day).
         await allJoined.Task.WaitAsync(cancellationToken);
+        await starting;
         steadyFrom = Math.Max(Stopwatch.GetTimestamp(), startEnds);
         usage.Phase("steady state");
         var allInAfter = Stopwatch.GetElapsedTime(runStarted).TotalSeconds;
@@ -108,8 +137,14 @@ public static class ExamSitting
         }
 
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
+        var phases = usage.Summary();
+        var connected = plays.Count(p => p.Joined);
+        var steadyMb = phases.FirstOrDefault(p => p.Phase == "steady state")?.Engine.MeanMemoryMb ?? 0;
         return new RunResults(
             Scenario: "exam",
+            Flow: options.Flow,
+            Nodes: options.Urls,
+            EngineProcesses: usage.EngineProcessesSeen,
             StartedAt: DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(runStarted),
             Options: options,
             Machine: new MachineInfo(Environment.ProcessorCount, Environment.OSVersion.ToString(), Environment.Version.ToString(), loadAtStart, LoadAverage()),
@@ -131,15 +166,47 @@ public static class ExamSitting
             HeartbeatErrors: measurements.HeartbeatErrors,
             Reconnects: measurements.Reconnects,
             GridRowsReceived: measurements.RowsReceived,
+            GridMessagesReceived: measurements.GridMessages,
+            AdmissionsRefused: measurements.AdmissionsRefused,
+            StartsRefused: measurements.StartsRefused,
+            InvigilatorCallErrors: measurements.InvigilatorCallErrors,
+            StartedLate: measurements.LateStarters,
+            AdmittedOverTwoMinutes: measurements.ArrivalToAdmitted.Over(AdmittedWithinMs),
             AnswersNotSeenOnGrid: measurements.DashboardUnseen,
             Submission: submission,
             ToolCpuSeconds: Math.Round(cpu.TotalSeconds, 1),
             Steady: new LatencySet(measurements.AnswerAck.Summary(steadyFrom), measurements.AnswerToDashboard.Summary(steadyFrom), measurements.Heartbeat.Summary(steadyFrom)),
             WholeRun: new LatencySet(measurements.AnswerAck.Summary(), measurements.AnswerToDashboard.Summary(), measurements.Heartbeat.Summary()),
             Joining: new JoinLatencies(measurements.SignInToFirstItem.Summary(), measurements.SignIn.Summary(), measurements.CheckIn.Summary(),
-                measurements.Admission.Summary(), measurements.AdmitCall.Summary(), measurements.StartAndOpen.Summary()),
-            Usage: usage.Summary(),
+                measurements.Admission.Summary(), measurements.AdmitCall.Summary(), measurements.StartAndOpen.Summary(),
+                measurements.ArrivalToAdmitted.Summary(), measurements.StartRoomCall.Summary(), measurements.RoomStartToFirstItem.Summary()),
+            Memory: new EngineMemory(idleMb, steadyMb, connected, connected == 0 || steadyMb == 0 ? 0 : Math.Round((steadyMb - idleMb) / connected, 3)),
+            Usage: phases,
             Errors: measurements.Errors.Concat(verifications.SelectMany(v => v.Differences).Take(20)).ToList());
+    }
+
+    /// <summary>
+    /// Exam day: at the start time every invigilator starts the room (one StartRoom call each, at the same moment), or,
+    /// with --start-by candidates, the candidates press Start themselves and only the phase changes.
+    /// </summary>
+    private static async Task StartAsync(List<InvigilatorScreen> screens, LoadOptions options, long startAt, ProcessSampler usage, TextWriter log, CancellationToken cancellationToken)
+    {
+        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), startAt);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, cancellationToken);
+        }
+
+        usage.Phase("start");
+        if (options.StartBy != "room")
+        {
+            await log.WriteLineAsync("the start time: candidates press Start within 60 s");
+            return;
+        }
+
+        var started = await Task.WhenAll(screens.Select(screen => screen.StartRoomAsync(cancellationToken)));
+        await log.WriteLineAsync($"the start time: {screens.Count} invigilators started the room: {started.Sum(s => s?.Started ?? 0)} started, "
+            + $"{started.Sum(s => s?.AlreadyStarted ?? 0)} already started, {started.Sum(s => s?.Refused?.Count ?? 0)} refused, {started.Count(s => s is null)} calls failed");
     }
 
     /// <summary>Every candidate sends what is left and opens the test afresh; what it restores must be what was acknowledged.</summary>

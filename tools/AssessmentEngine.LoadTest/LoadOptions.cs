@@ -1,11 +1,25 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace AssessmentEngine.LoadTest;
 
 /// <summary>What a run plays. Each option has a command-line flag.</summary>
 public sealed record LoadOptions
 {
-    public Uri Url { get; init; } = new("http://127.0.0.1:5080");
+    /// <summary>The engine's nodes: candidate i and invigilator j use node i mod n and j mod n, as behind a sticky balancer.</summary>
+    public IReadOnlyList<Uri> Urls { get; init; } = [new("http://127.0.0.1:5080")];
+
+    /// <summary>exam-day (the default): arrivals over the minutes before the start, admission in batches, the room started at once; stress: everyone within a minute, one admission per call, each candidate pressing Start.</summary>
+    public string Flow { get; init; } = "exam-day";
+
+    /// <summary>Exam day: candidates arrive spread evenly over this many minutes before the start time (run start + these minutes).</summary>
+    public double ArriveMinutes { get; init; } = 10;
+
+    /// <summary>Exam day: each invigilator admits everyone ticked since the last call this often (one AdmitTicked call, 500 ids at most).</summary>
+    public double AdmitEverySeconds { get; init; } = 10;
+
+    /// <summary>Exam day: room (each invigilator starts the room once at the start time) or candidates (each presses Start within a minute of it).</summary>
+    public string StartBy { get; init; } = "room";
 
     /// <summary>The JSON that `./ae loadtest setup` writes: the sitting, its access code and the sign-ins.</summary>
     public string Setup { get; init; } = "load.json";
@@ -56,25 +70,52 @@ public sealed record LoadOptions
     /// <summary>Evidence: the size of each PATCH in MB, as the page's upload client sends them.</summary>
     public int PieceMb { get; init; } = 4;
 
+    /// <summary>The node that person <paramref name="index"/> (a candidate's or an invigilator's own number) keeps for the whole run.</summary>
+    public Uri Node(int index) => Urls[index % Urls.Count];
+
+    [JsonIgnore]
+    public bool ExamDay => Flow == "exam-day";
+
     public const string Usage = """
         usage: dotnet run -c Release --project tools/AssessmentEngine.LoadTest -- [options]
 
-        The exam: N candidates sign in, check in and start within the same minute; then each answers an item every 20 s
-        and sends a heartbeat every 10 s for 10 minutes, one invigilator per 100 candidates admitting them and watching
-        the grid; then every candidate submits within 30 s. Every answer is checked against the engine's copy before
-        submission. CPU and memory of the engine and PostgreSQL are sampled from /proc throughout.
+        The exam, --flow exam-day (the default): N candidates arrive spread over the 10 minutes before the start time;
+        each signs in, checks in, joins the live connection (heartbeats every 10 s from then on) and waits to be admitted.
+        One invigilator per 100 candidates ticks each of their share's identity as they check in and admits everyone
+        ticked every 10 s in one AdmitTicked call; at the start time each invigilator starts the room (StartRoom) and each
+        candidate opens the test when told it has started (a candidate admitted after that presses Start). Arrival →
+        admitted, the invigilators' calls and room start → first item are timed.
+        --flow stress: everyone signs in, checks in and starts within the same minute, each admitted by one Admit call
+        and pressing Start once admitted.
+        Then, for both, each candidate answers an item every 20 s and sends a heartbeat every 10 s for 10 minutes while
+        the invigilators watch the grid; then every candidate submits within 30 s. Every answer is checked against the
+        engine's copy before submission. CPU and memory (PSS) of the engine and PostgreSQL are sampled from /proc
+        throughout, the engine's idle for 5 s before anyone arrives: the difference in the steady state, divided by the
+        candidates connected, is the engine's memory per connected candidate (measure it on an engine fresh from start-up:
+        one that has served a run already keeps much of that memory while idle). The engine's figures are summed over every
+        process on this box running AssessmentEngine.Web.dll (only those whose command line names a node's port, if any
+        does, as ./ae up's do); the table says how many it saw. A reading phase of 5,000 candidates:
+        --candidates 5000 --answer-every 60 --heartbeat 10 --minutes 10.
 
-          --url URL               the engine (default http://127.0.0.1:5080)
+          --url URL[,URL...]      the engine; several nodes comma-separated, candidate i and invigilator j on node
+                                  i mod n and j mod n (default http://127.0.0.1:5080)
+          --flow exam-day|stress  the exam day above (default) or everyone within a minute
           --setup FILE            sign-ins from ./ae loadtest setup --out FILE (default load.json)
           --candidates N          how many of the setup's candidates play (default 1000)
-          --minutes M             steady state once everyone is in (default 10)
+          --minutes M             steady state once everyone is in, from the start time at the earliest (default 10)
           --heartbeat S           seconds between a candidate's heartbeats (default 10)
           --answer-every S        seconds between a candidate's answers (default 20)
-          --start-seconds S       candidates arrive spread over S seconds (default 60)
+          --arrive-minutes M      exam-day: candidates arrive over M minutes; the start time is M minutes after the run
+                                  starts (default 10)
+          --admit-every S         exam-day: each invigilator's AdmitTicked call every S seconds (default 10)
+          --start-by room|candidates
+                                  exam-day: each invigilator calls StartRoom at the start time (default), or each
+                                  candidate presses Start at a random moment within 60 s after it
+          --start-seconds S       stress: candidates arrive spread over S seconds (default 60)
           --submit-seconds S      everyone submits within S seconds at the end (default 30; 0: nobody submits)
           --join-concurrency N    at most N arriving candidates mid-request at once (default 256)
           --per-invigilator N     candidates per invigilator (default 100; the setup must have that many invigilators)
-          --admits-per-second N   each invigilator's admissions a second (default 15)
+          --admits-per-second N   stress: each invigilator's Admit calls a second (default 15)
           --sign-in code|password the one-time code the centre printed (default) or the password (PBKDF2 every time)
           --results FILE          JSON results (default loadtest-results.json)
           --seed N                jitter and answer choices (default 1)
@@ -106,7 +147,11 @@ public sealed record LoadOptions
                     : throw new ArgumentException($"{name} takes a number of at least {minimum}.");
             options = name switch
             {
-                "--url" => options with { Url = new Uri(Value()) },
+                "--url" => options with { Urls = Nodes(Value()) },
+                "--flow" => options with { Flow = Value() switch { "exam-day" => "exam-day", "stress" => "stress", _ => throw new ArgumentException("--flow takes exam-day or stress.") } },
+                "--arrive-minutes" => options with { ArriveMinutes = Number(0) },
+                "--admit-every" => options with { AdmitEverySeconds = Number(0.5) },
+                "--start-by" => options with { StartBy = Value() switch { "room" => "room", "candidates" => "candidates", _ => throw new ArgumentException("--start-by takes room or candidates.") } },
                 "--setup" => options with { Setup = Value() },
                 "--candidates" => options with { Candidates = (int)Number(1) },
                 "--minutes" => options with { Minutes = Number(0.1) },
@@ -130,5 +175,15 @@ public sealed record LoadOptions
         }
 
         return options;
+    }
+
+    private static List<Uri> Nodes(string value)
+    {
+        var nodes = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                ? uri
+                : throw new ArgumentException($"--url takes http(s) addresses separated by commas; '{url}' is not one."))
+            .ToList();
+        return nodes.Count > 0 ? nodes : throw new ArgumentException("--url needs at least one address.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace AssessmentEngine.LoadTest;
 
@@ -10,7 +11,9 @@ public sealed record Usage(double MeanCores, double PeakCores, double MeanMemory
 public sealed record PhaseUsage(string Phase, double Seconds, Usage Engine, Usage Postgres, Usage Tool);
 
 /// <summary>
-/// Samples /proc every two seconds: the engine (processes whose command line names AssessmentEngine.Web.dll), PostgreSQL
+/// Samples /proc every two seconds: the engine (every process whose command line names AssessmentEngine.Web.dll, summed:
+/// several nodes on one box count together; when some name a node's port, as `./ae up`'s --urls does, only those, so
+/// engines of other checkouts on the box stay out), PostgreSQL
 /// (every process named postgres: the postmaster and its backends) and this tool. CPU is the change in user + system
 /// time between samples; memory is the proportional set size (PSS, from smaps_rollup), so PostgreSQL's shared buffers
 /// count once rather than once per backend. A process that ends between two samples loses its last interval's CPU.
@@ -22,6 +25,8 @@ public sealed class ProcessSampler : IAsyncDisposable
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
     private readonly Dictionary<int, (string Group, double CpuSeconds)> _previous = [];
+    private readonly HashSet<int> _engines = [];
+    private readonly Regex? _nodePorts;
     private readonly List<(long At, string Phase, Dictionary<string, (double Cores, double MemoryMb)> Groups)> _samples = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly int _self = Environment.ProcessId;
@@ -29,12 +34,19 @@ public sealed class ProcessSampler : IAsyncDisposable
     private long _lastAt;
     private string _phase = "start";
 
-    public ProcessSampler()
+    /// <param name="nodes">The engine's nodes: engine processes whose command line names one of their ports are the ones sampled, if any do.</param>
+    public ProcessSampler(IReadOnlyList<Uri>? nodes = null)
     {
         if (!OperatingSystem.IsLinux())
         {
             _sampling = Task.CompletedTask;
             return;
+        }
+
+        if (nodes is { Count: > 0 })
+        {
+            var ports = new Regex($":({string.Join('|', nodes.Select(n => n.Port).Distinct())})(?![0-9])", RegexOptions.None, TimeSpan.FromSeconds(1));
+            _nodePorts = EngineProcesses().Any(pid => NamesPort(pid, ports)) ? ports : null;
         }
 
         Snapshot(); // the baseline: CPU before the run is not counted
@@ -48,6 +60,39 @@ public sealed class ProcessSampler : IAsyncDisposable
         {
             _phase = phase;
         }
+    }
+
+    /// <summary>How many engine processes were sampled over the run (a node restarted counts twice).</summary>
+    public int EngineProcessesSeen
+    {
+        get
+        {
+            lock (_engines)
+            {
+                return _engines.Count;
+            }
+        }
+    }
+
+    /// <summary>The engine's PSS in MB, read every 250 ms over <paramref name="over"/> and averaged: what it holds before anyone arrives.</summary>
+    public async Task<double> EngineMemoryMbAsync(TimeSpan over, CancellationToken cancellationToken)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            await Task.Delay(over, cancellationToken);
+            return 0;
+        }
+
+        var readings = new List<double>();
+        var until = Stopwatch.GetTimestamp() + (long)(over.TotalSeconds * Stopwatch.Frequency);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        do
+        {
+            readings.Add(EngineProcesses().Where(IsSampled).Sum(MemoryMb));
+        }
+        while (Stopwatch.GetTimestamp() < until && await timer.WaitForNextTickAsync(cancellationToken));
+
+        return Math.Round(readings.Average(), 1);
     }
 
     public IReadOnlyList<PhaseUsage> Summary()
@@ -99,6 +144,14 @@ public sealed class ProcessSampler : IAsyncDisposable
             }
 
             seen.Add(pid);
+            if (group == "engine")
+            {
+                lock (_engines)
+                {
+                    _engines.Add(pid);
+                }
+            }
+
             // A process first seen after the baseline started during the run: all its CPU is the run's.
             var before = _previous.TryGetValue(pid, out var previous) ? previous.CpuSeconds : _lastAt == 0 ? cpu : 0;
             _previous[pid] = (group, cpu);
@@ -137,7 +190,7 @@ public sealed class ProcessSampler : IAsyncDisposable
                 return "postgres";
             }
 
-            return IsEngine(pid, name) ? "engine" : null;
+            return IsEngine(pid, name) && IsSampled(pid) ? "engine" : null;
         }
         catch (IOException)
         {
@@ -174,6 +227,21 @@ public sealed class ProcessSampler : IAsyncDisposable
         }
 
         return found;
+    }
+
+    /// <summary>An engine process this run samples: any, or those that name a node's port once one does.</summary>
+    private bool IsSampled(int pid) => _nodePorts is null || NamesPort(pid, _nodePorts);
+
+    private static bool NamesPort(int pid, Regex ports)
+    {
+        try
+        {
+            return ports.IsMatch(File.ReadAllText($"/proc/{pid}/cmdline"));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static bool IsEngine(int pid, string name) =>

@@ -36,7 +36,16 @@ public sealed record SaveResult(IReadOnlyList<long> Acknowledged, IReadOnlyList<
 
 public sealed record SubmitReceipt(Guid AttemptId, DateTimeOffset SubmittedAt, string Reason, string Receipt);
 
-/// <summary>A row of the invigilator's grid, as pushed by CandidateChanged.</summary>
+/// <summary>A row of the invigilator's grid, as pushed by CandidatesChanged (CandidateChanged, one at a time, on older engines).</summary>
 public sealed record DashboardRow(Guid CandidateId, Guid? AttemptId, string State, int Answered, int Flagged, int Questions, bool Connected);
 
 public sealed record Dashboard(Guid SittingId, IReadOnlyList<DashboardRow> Rows);
+
+/// <summary>A candidate the engine would not admit or start, and why.</summary>
+public sealed record CandidateRefusal(Guid CandidateId, string CandidateNumber, string Reason);
+
+/// <summary>What AdmitTicked answers: how many it admitted, how many were already, and whom it refused.</summary>
+public sealed record AdmissionSummary(int Admitted, int AlreadyAdmitted, IReadOnlyList<CandidateRefusal>? Refused);
+
+/// <summary>What StartRoom answers: how many tests it started, how many had started already, and whom it refused.</summary>
+public sealed record RoomStart(int Started, int AlreadyStarted, IReadOnlyList<CandidateRefusal>? Refused);

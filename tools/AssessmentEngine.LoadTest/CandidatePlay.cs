@@ -222,8 +222,8 @@ public sealed class CandidatePlay(int index, SetupCandidate who, LoadSetup setup
             }
         }
 
-        // Every invigilator calls StartRoom at the start time and the first call starts the whole sitting: the candidate's
-        // own invigilator's call is the moment timed.
+        // One invigilator calls StartRoom at the start time for the whole sitting: that call is the moment timed (each
+        // screen knows it, see InvigilatorScreen.FollowAsync).
         if (_started.Task.IsCompleted && await invigilator.RoomStartCalled.WaitAsync(cancellationToken) is long called)
         {
             var firstItem = await OpenAsync(joining, pressStart: false, cancellationToken);

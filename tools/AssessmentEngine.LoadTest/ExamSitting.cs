@@ -186,7 +186,7 @@ public static class ExamSitting
     }
 
     /// <summary>
-    /// Exam day: at the start time every invigilator starts the room (one StartRoom call each, at the same moment), or,
+    /// Exam day: at the start time the first invigilator starts the room (one StartRoom call for the sitting), or,
     /// with --start-by candidates, the candidates press Start themselves and only the phase changes.
     /// </summary>
     private static async Task StartAsync(List<InvigilatorScreen> screens, LoadOptions options, long startAt, ProcessSampler usage, TextWriter log, CancellationToken cancellationToken)
@@ -204,9 +204,12 @@ public static class ExamSitting
             return;
         }
 
-        var started = await Task.WhenAll(screens.Select(screen => screen.StartRoomAsync(cancellationToken)));
-        await log.WriteLineAsync($"the start time: {screens.Count} invigilators started the room: {started.Sum(s => s?.Started ?? 0)} started, "
-            + $"{started.Sum(s => s?.AlreadyStarted ?? 0)} already started, {started.Sum(s => s?.Refused?.Count ?? 0)} refused, {started.Count(s => s is null)} calls failed");
+        // One invigilator starts the room, as at a real desk; the others' candidates are timed from that call.
+        var following = screens.Skip(1).Select(screen => screen.FollowAsync(screens[0])).ToList();
+        var started = await screens[0].StartRoomAsync(cancellationToken);
+        await Task.WhenAll(following);
+        await log.WriteLineAsync(started is null ? "the start time: the room's start failed"
+            : $"the start time: the room started: {started.Started} started, {started.AlreadyStarted} already started, {started.Refused?.Count ?? 0} refused");
     }
 
     /// <summary>Every candidate sends what is left and opens the test afresh; what it restores must be what was acknowledged.</summary>

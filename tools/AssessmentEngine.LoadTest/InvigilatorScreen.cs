@@ -75,6 +75,14 @@ public sealed class InvigilatorScreen(LoadOptions options, LoadSetup setup, stri
     /// <summary>Completes once this invigilator's StartRoom call has returned (or failed).</summary>
     public Task RoomStartReturned => _roomStartReturned.Task;
 
+    /// <summary>Exam day: another invigilator of the room started it; this screen's candidates are timed from their call.</summary>
+    public async Task FollowAsync(InvigilatorScreen starter)
+    {
+        _roomStartCalled.TrySetResult(await starter.RoomStartCalled);
+        await starter.RoomStartReturned;
+        _roomStartReturned.TrySetResult();
+    }
+
     /// <summary>Exam day: starts the test of every admitted candidate of the sitting in one call, timed.</summary>
     public async Task<RoomStart?> StartRoomAsync(CancellationToken cancellationToken)
     {

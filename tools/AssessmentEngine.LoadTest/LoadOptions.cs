@@ -82,7 +82,7 @@ public sealed record LoadOptions
         The exam, --flow exam-day (the default): N candidates arrive spread over the 10 minutes before the start time;
         each signs in, checks in, joins the live connection (heartbeats every 10 s from then on) and waits to be admitted.
         One invigilator per 100 candidates ticks each of their share's identity as they check in and admits everyone
-        ticked every 10 s in one AdmitTicked call; at the start time each invigilator starts the room (StartRoom) and each
+        ticked every 10 s in one AdmitTicked call; at the start time one invigilator starts the room (StartRoom) and each
         candidate opens the test when told it has started (a candidate admitted after that presses Start). Arrival →
         admitted, the invigilators' calls and room start → first item are timed.
         --flow stress: everyone signs in, checks in and starts within the same minute, each admitted by one Admit call
@@ -109,7 +109,7 @@ public sealed record LoadOptions
                                   starts (default 10)
           --admit-every S         exam-day: each invigilator's AdmitTicked call every S seconds (default 10)
           --start-by room|candidates
-                                  exam-day: each invigilator calls StartRoom at the start time (default), or each
+                                  exam-day: one invigilator calls StartRoom at the start time (default), or each
                                   candidate presses Start at a random moment within 60 s after it
           --start-seconds S       stress: candidates arrive spread over S seconds (default 60)
           --submit-seconds S      everyone submits within S seconds at the end (default 30; 0: nobody submits)

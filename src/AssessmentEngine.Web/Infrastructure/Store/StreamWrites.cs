@@ -104,6 +104,55 @@ public static class StreamWrites
             return (events, events);
         }, cancellationToken)) ?? [];
 
+    /// <summary>
+    /// Decides on many streams of <typeparamref name="T"/> together, as <see cref="DecideAsync{T}"/> does on one: every
+    /// stream is fetched for writing in one round trip, each decided on as it stands, and everything written in one
+    /// unit of work (a room of candidates started at once is a few round trips, not one per candidate). When another
+    /// writer got to any of the streams first, all are read and decided again, so the decision must be idempotent.
+    /// Returns the events appended, by stream; a stream that does not exist, or whose decision said nothing, is absent.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, IReadOnlyList<object>>> DecideManyAsync<T>(this IDocumentStore store, IReadOnlyList<Guid> streamIds,
+        Func<T, IEnumerable<object>> decide, CancellationToken cancellationToken) where T : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = store.LightweightSession();
+                var batch = session.CreateBatchQuery();
+                var fetching = streamIds.Distinct().Select(id => (Id: id, Stream: batch.Events.FetchForWriting<T>(id))).ToList();
+                await batch.Execute(cancellationToken);
+                var written = new Dictionary<Guid, IReadOnlyList<object>>();
+                foreach (var (id, fetched) in fetching)
+                {
+                    var stream = await fetched;
+                    if (stream.Aggregate is not { } state)
+                    {
+                        continue;
+                    }
+
+                    var events = decide(state).ToList();
+                    if (events.Count > 0)
+                    {
+                        stream.AppendMany(events);
+                        written[id] = events;
+                    }
+                }
+
+                if (written.Count > 0)
+                {
+                    await session.SaveChangesAsync(cancellationToken);
+                }
+
+                return written;
+            }
+            catch (ConcurrencyException) when (attempt < 5)
+            {
+                // Someone else wrote to one of the streams between our read and our write: read them all again.
+            }
+        }
+    }
+
     /// <summary>As <see cref="DecideAsync{T}"/>, for a decision that also answers something (null when the stream does not exist).</summary>
     public static Task<TResult?> DecideAsync<T, TResult>(this IDocumentStore store, Guid streamId, Func<T, (IReadOnlyList<object> Events, TResult Result)> decide,
         CancellationToken cancellationToken) where T : class =>

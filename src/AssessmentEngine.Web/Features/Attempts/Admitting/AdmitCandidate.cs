@@ -39,7 +39,7 @@ public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposure
 
     /// <summary>
     /// Admits every ticked candidate (their identity checked at the desk) in one go: the forms are assembled together,
-    /// each avoiding the room's forms and those assembled before it, then written in parallel, each decided on the
+    /// each avoiding the room's forms and those assembled before it, then written a hundred at a time, each decided on the
     /// attempt as it stands. A candidate who cannot be admitted (not checked in, refused earlier, voided) is named with
     /// the reason; the others are admitted all the same. Admitting someone already admitted changes nothing.
     /// </summary>
@@ -80,30 +80,31 @@ public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposure
         var centre = await session.LoadAsync<Centre>(sitting.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such centre.");
         var now = time.GetUtcNow();
         var forms = await AssembleTogetherAsync(session, sitting, waiting, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, centre.Zone).DateTime), cancellationToken);
+        // A hundred at a time: each hundred read in one round trip and written in one.
+        var salts = waiting.ToDictionary(a => a.Id, _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)));
+        var writeRefused = new Dictionary<Guid, CandidateRefusal>();
         var admitted = 0;
-        await Parallel.ForEachAsync(waiting, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (attempt, token) =>
+        foreach (var chunk in waiting.Chunk(100))
         {
-            var salt = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
-            try
+            var written = await store.DecideManyAsync<Attempt>([.. chunk.Select(a => a.Id)], current =>
             {
-                var written = await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.Admit(current, forms[attempt.Id], salt, true, actor, time.GetUtcNow()), token);
-                if (written.Count > 0)
+                try
                 {
-                    Interlocked.Increment(ref admitted);
+                    var events = AttemptDecisions.Admit(current, forms[current.Id], salts[current.Id], true, actor, time.GetUtcNow()).ToList();
+                    writeRefused.Remove(current.Id);
+                    return events;
                 }
-                else
+                catch (RefusedException refusal)
                 {
-                    Interlocked.Increment(ref already);
+                    writeRefused[current.Id] = new CandidateRefusal(current.CandidateId, numbers.GetValueOrDefault(current.CandidateId, "a candidate"), refusal.Message);
+                    return [];
                 }
-            }
-            catch (RefusedException refusal)
-            {
-                lock (refused)
-                {
-                    refused.Add(new CandidateRefusal(attempt.CandidateId, numbers.GetValueOrDefault(attempt.CandidateId, "a candidate"), refusal.Message));
-                }
-            }
-        });
+            }, cancellationToken);
+            admitted += written.Count;
+        }
+
+        already += waiting.Count - admitted - writeRefused.Count;
+        refused.AddRange(writeRefused.Values);
         return new AdmissionSummary(admitted, already, refused);
     }
 

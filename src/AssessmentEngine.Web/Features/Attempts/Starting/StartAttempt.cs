@@ -48,7 +48,7 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
 
     /// <summary>
     /// The invigilator starts the room: every admitted candidate's test starts now, each inside their window and with
-    /// their extra time, written in parallel (each decided on the attempt as it stands), and each page is told by push.
+    /// their extra time, written a hundred at a time (each decided on the attempt as it stands), and each page is told by push.
     /// Candidates still waiting are left waiting; a test that cannot start (the window closed) is named with the reason
     /// and the others start all the same.
     /// </summary>
@@ -72,47 +72,44 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
         var enrolments = (await session.LoadManyAsync<Enrolment>(cancellationToken, admitted.Select(a => a.EnrolmentId).Distinct().ToArray())).ToDictionary(e => e.Id);
         var centre = await session.LoadAsync<Centre>(sitting.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such centre.");
         var rules = RulesOf(await session.LoadAsync<BankUnit>(sitting.UnitCode, cancellationToken), sitting.UnitCode, sitting.TestId);
-        var refused = new List<CandidateRefusal>();
+        // A hundred at a time: each hundred read in one round trip and written in one, its pages told as it commits.
+        var refused = new Dictionary<Guid, CandidateRefusal>();
         var started = new List<Guid>();
-        await Parallel.ForEachAsync(admitted, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (attempt, token) =>
+        foreach (var chunk in admitted.Chunk(StartedTogether))
         {
-            var candidate = candidates[attempt.CandidateId];
-            try
+            var now = time.GetUtcNow();
+            var written = await store.DecideManyAsync<Attempt>([.. chunk.Select(a => a.Id)], current =>
             {
-                var now = time.GetUtcNow();
-                AttemptRules.StartsInsideTheWindow(enrolments.GetValueOrDefault(attempt.EnrolmentId)
-                    ?? throw new RefusedException(RefusalKind.Conflict, "There is no such enrolment."), candidate, centre.Zone, now);
-                var written = await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.Start(current, sitting.DurationMinutes,
-                    candidate.Adjustments.ExtraTimePercent, rules.Limit, rules.PassPercent, actor, now), token);
-                lock (started)
+                var candidate = candidates[current.CandidateId];
+                try
                 {
-                    if (written.Count > 0)
-                    {
-                        started.Add(attempt.Id);
-                    }
-                    else
-                    {
-                        already++;
-                    }
+                    AttemptRules.StartsInsideTheWindow(enrolments.GetValueOrDefault(current.EnrolmentId)
+                        ?? throw new RefusedException(RefusalKind.Conflict, "There is no such enrolment."), candidate, centre.Zone, now);
+                    var events = AttemptDecisions.Start(current, sitting.DurationMinutes, candidate.Adjustments.ExtraTimePercent, rules.Limit, rules.PassPercent, actor, now).ToList();
+                    refused.Remove(current.Id);
+                    return events;
                 }
-            }
-            catch (RefusedException refusal)
-            {
-                lock (refused)
+                catch (RefusedException refusal)
                 {
-                    refused.Add(new CandidateRefusal(candidate.Id, candidate.CandidateNumber, refusal.Message));
+                    refused[current.Id] = new CandidateRefusal(candidate.Id, candidate.CandidateNumber, refusal.Message);
+                    return [];
                 }
-            }
-        });
+            }, cancellationToken);
+            started.AddRange(written.Keys);
+        }
 
+        already += admitted.Count - started.Count - refused.Count;
         // The pages were told as each start was written; the time-up jobs follow.
         foreach (var attempt in await session.LoadManyAsync<Attempt>(cancellationToken, started.ToArray()))
         {
             ScheduleTimeUp(attempt);
         }
 
-        return new RoomStart(started.Count, already, refused);
+        return new RoomStart(started.Count, already, [.. refused.Values]);
     }
+
+    /// <summary>How many tests one write of a room's start takes: a few round trips for a room of hundreds.</summary>
+    public const int StartedTogether = 100;
 
     // An assignment's time limit is hard: uploads close when it is up. It has no pass mark; the assessor judges it.
     private static (AssessmentEngine.ItemBank.TimeLimit Limit, int PassPercent) RulesOf(BankUnit? unit, string unitCode, string testId) =>

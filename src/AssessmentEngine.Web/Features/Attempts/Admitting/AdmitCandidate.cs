@@ -28,7 +28,7 @@ public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposure
         await using var session = store.QuerySession();
         var centre = await session.LoadAsync<Centre>(sitting.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such centre.");
         var now = time.GetUtcNow();
-        var form = await AssembleAsync(session, sitting, attempt, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, centre.Zone).DateTime), cancellationToken);
+        var form = (await AssembleTogetherAsync(session, sitting, [attempt], DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, centre.Zone).DateTime), cancellationToken))[attempt.Id];
         var salt = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
         await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.Admit(current, form, salt, identityChecked, actor, now), cancellationToken);
         return (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
@@ -122,7 +122,7 @@ public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposure
         }
     }
 
-    /// <summary>The forms of the candidates admitted together: the plan prepared once, each form avoiding the room's and those before it.</summary>
+    /// <summary>The forms of the candidates admitted together (or of one): the plan prepared once, each form avoiding the room's and those before it.</summary>
     private async Task<Dictionary<Guid, Form>> AssembleTogetherAsync(IQuerySession session, Sitting sitting, IReadOnlyList<Attempt> waiting, DateOnly today, CancellationToken cancellationToken)
     {
         var unit = await session.UnitAsync(sitting.UnitCode, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, $"There is no unit {sitting.UnitCode} in the item bank.");
@@ -187,30 +187,4 @@ public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposure
             .Where(f => f.ItemIds.Count > 0)
             .Select(f => new Form("", 0, f.ItemIds.Select(id => new FormItem(id, "", 0, [], [])).ToList(), [], [], []))
             .ToList();
-
-    private async Task<Form> AssembleAsync(IQuerySession session, Sitting sitting, Attempt attempt, DateOnly today, CancellationToken cancellationToken)
-    {
-        var unit = await session.UnitAsync(sitting.UnitCode, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, $"There is no unit {sitting.UnitCode} in the item bank.");
-        if ((await session.LoadAsync<BankUnit>(sitting.UnitCode, cancellationToken))?.Assignment(sitting.TestId) is { } assignment)
-        {
-            // An assignment has no questions: the candidate answers its brief with files.
-            return new Form(assignment.Id, 0, [], [], [.. assignment.Covers], []);
-        }
-
-        var blueprint = unit.Blueprints.FirstOrDefault(b => b.Id == sitting.TestId)
-            ?? throw new RefusedException(RefusalKind.Conflict, $"The test {sitting.TestId} is no longer in the bank for {sitting.UnitCode}; ask the exam officer.");
-        var earlier = await session.Query<Attempt>().Where(a => a.CandidateId == attempt.CandidateId && a.UnitCode == unit.Code && a.StartedAt != null)
-            .OrderBy(a => a.StartedAt).ToListAsync(cancellationToken);
-        var history = earlier.Aggregate(CandidateHistory.None, (h, a) => h.After(a.Form!, a.StartedAt!.Value));
-        var sittingForms = await SittingFormsAsync(session, sitting.Id, cancellationToken);
-        var exposure = await exposures.OfAsync(unit.Code, cancellationToken);
-        try
-        {
-            return Sampler.Assemble(unit, blueprint, history, sittingForms, exposure, RandomNumberGenerator.GetInt32(int.MaxValue), today);
-        }
-        catch (InfeasibleBlueprintException infeasible)
-        {
-            throw new RefusedException(RefusalKind.Conflict, $"The bank for {unit.Code} cannot serve its test today: {infeasible.Message}");
-        }
-    }
 }

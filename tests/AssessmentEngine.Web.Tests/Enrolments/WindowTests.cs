@@ -184,11 +184,11 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
         static async Task<int> Written(WindowRemindersJob job) => await job.RunAsync(CancellationToken.None);
     }
 
-    private async Task<(Candidate Candidate, Enrolment Enrolment, Sitting Sitting)> BookedAsync(string number, DateOnly start, string sittingStartsUtc)
+    private async Task<(Candidate Candidate, Enrolment Enrolment, Sitting Sitting)> BookedAsync(string number, DateOnly start, string sittingStartsUtc, Sitting? into = null)
     {
         var (candidate, enrolment) = await EnrolledAsync(number, start: start);
         var booking = Service<BookCandidates>();
-        var sitting = await Service<ScheduleSitting>().HandleAsync(_centre.Id, "FE6V 35", "Room 2", DateTimeOffset.Parse(sittingStartsUtc, InvariantCulture), 60, [_invigilator], Officer);
+        var sitting = into ?? await Service<ScheduleSitting>().HandleAsync(_centre.Id, "FE6V 35", "Room 2", DateTimeOffset.Parse(sittingStartsUtc, InvariantCulture), 60, [_invigilator], Officer);
         await booking.HandleAsync(_centre.Id, sitting.Id, [candidate.Id], Officer);
         return (candidate, enrolment, sitting);
     }
@@ -277,6 +277,27 @@ public sealed class WindowTests(TestDatabase database) : IClassFixture<TestDatab
 
         var again = await Assert.ThrowsAsync<RefusedException>(() => Service<StartAttempt>().HandleAsync(attempt, "candidate"));
         Assert.Contains("already been submitted", again.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_time_up_job_of_a_deadline_submits_each_of_its_attempts_once()
+    {
+        var (first, _, sitting) = await BookedAsync("WIN0071", new DateOnly(2027, 3, 1), "2027-03-10T10:00:00Z");
+        var (second, _, _) = await BookedAsync("WIN0072", new DateOnly(2027, 3, 1), "2027-03-10T10:00:00Z", sitting);
+        _clock.SetUtcNow(sitting.StartsAt);
+        var attempts = new[] { await AttemptBuilder.InProgressAsync(_engine.Services, sitting, first), await AttemptBuilder.InProgressAsync(_engine.Services, sitting, second) };
+        Assert.Equal(attempts[0].Deadline, attempts[1].Deadline);
+
+        _clock.SetUtcNow(attempts[0].Deadline!.Value.AddSeconds(-1));
+        await Service<SubmitAtTimeUpJob>().RunManyAsync([.. attempts.Select(a => a.Id)], CancellationToken.None);
+        Assert.All(await Task.WhenAll(attempts.Select(a => SubmissionReasonsOf(a.Id))), Assert.Empty);
+
+        _clock.SetUtcNow(attempts[0].Deadline!.Value);
+        await Task.WhenAll(Service<SubmitAtTimeUpJob>().RunManyAsync([.. attempts.Select(a => a.Id)], CancellationToken.None), Service<SubmitAtTimeUpJob>().SweepAsync(CancellationToken.None));
+        foreach (var attempt in attempts)
+        {
+            Assert.Equal([SubmissionReasons.TimeUp], await SubmissionReasonsOf(attempt.Id));
+        }
     }
 
     [Fact]

@@ -19,6 +19,7 @@ using AssessmentEngine.Web.Features.Sittings.Scheduling;
 using AssessmentEngine.Web.Tests.Attempts;
 using AssessmentEngine.Web.Tests.Infrastructure;
 using Marten;
+using Npgsql;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -741,6 +742,18 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         {
             var clock = await ToldAsync(page, c => c.Status == "InProgress", "the page told the test started");
             Assert.NotNull(clock.Deadline);
+        }
+
+        // Tests started together end together: one time-up job for the two, not one each (a room of 1,000 would
+        // otherwise write 1,000 jobs while its pages open the test).
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var jobs = new NpgsqlCommand(
+                "select count(*) from hangfire.job where statename = 'Scheduled' and invocationdata::text like '%SubmitAtTimeUpJob%' and (arguments::text like @a or arguments::text like @b)", connection);
+            jobs.Parameters.AddWithValue("a", $"%{pageA.AttemptId}%");
+            jobs.Parameters.AddWithValue("b", $"%{pageB.AttemptId}%");
+            Assert.Equal(1L, (long)(await jobs.ExecuteScalarAsync())!);
         }
 
         // The candidate still waiting is not started; starting again starts nobody twice.

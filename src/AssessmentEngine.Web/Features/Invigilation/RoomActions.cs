@@ -138,9 +138,6 @@ public sealed class RoomActions(IDocumentStore store, InvigilatedSittings sittin
 
         await using var session = store.QuerySession();
         var attempts = await session.LoadManyAsync<Attempt>(cancellationToken, changed.Select(a => a.Id).ToArray());
-        foreach (var attempt in attempts.Where(a => a is { Status: AttemptStatus.InProgress, PausedAt: null, Deadline: not null }))
-        {
-            jobs.Schedule<SubmitAtTimeUpJob>(job => job.RunAsync(attempt.Id, CancellationToken.None), attempt.Deadline!.Value);
-        }
+        SubmitAtTimeUpJob.ScheduleAtDeadlines(jobs, attempts);
     }
 }

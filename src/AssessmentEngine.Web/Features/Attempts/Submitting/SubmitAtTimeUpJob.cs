@@ -40,6 +40,38 @@ public sealed class SubmitAtTimeUpJob(IDocumentStore store, IBackgroundJobClient
         }
     }
 
+    /// <summary>
+    /// Schedules the time-up of attempts whose clocks changed: one job per deadline, so a room started together (or
+    /// given time together) is one job, not one per candidate — a room of 1,000 would write 1,000 jobs while its pages
+    /// open the test. Each attempt is still decided alone when the job runs.
+    /// </summary>
+    public static void ScheduleAtDeadlines(IBackgroundJobClient jobs, IEnumerable<Attempt> attempts)
+    {
+        foreach (var due in attempts.Where(a => a is { Status: AttemptStatus.InProgress, PausedAt: null, Deadline: not null }).GroupBy(a => a.Deadline!.Value))
+        {
+            var ids = due.Select(a => a.Id).ToArray();
+            if (ids.Length == 1)
+            {
+                jobs.Schedule<SubmitAtTimeUpJob>(job => job.RunAsync(ids[0], CancellationToken.None), due.Key);
+            }
+            else
+            {
+                jobs.Schedule<SubmitAtTimeUpJob>(job => job.RunManyAsync(ids, CancellationToken.None), due.Key);
+            }
+        }
+    }
+
+    /// <summary>The attempts of one deadline, each as <see cref="RunAsync"/> (one that fails is retried with the job; those done are then found not due).</summary>
+    [Queue("deadlines")]
+    [AutomaticRetry(Attempts = 20)]
+    public async Task RunManyAsync(Guid[] attemptIds, CancellationToken cancellationToken)
+    {
+        foreach (var attemptId in attemptIds)
+        {
+            await RunAsync(attemptId, cancellationToken);
+        }
+    }
+
     [Queue("deadlines")]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
     public async Task SweepAsync(CancellationToken cancellationToken)

@@ -55,6 +55,7 @@ public static class AssessmentEngineHosting
         builder.Services.AddScoped<Features.Enrolments.Windows.ArrangeReassessment>();
         builder.Services.AddScoped<Features.Sittings.Scheduling.ScheduleSitting>();
         builder.Services.AddScoped<Features.Sittings.BookingCandidates.BookCandidates>();
+        builder.Services.AddSingleton<Features.Sittings.SittingReads>();
         builder.Services.AddScoped<CloseWindowsJob>();
         builder.Services.AddScoped<WindowRemindersJob>();
         builder.Services.AddAttempts();

@@ -812,6 +812,56 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         Assert.True(commands.Count == 2, $"opening: {commands.Count} round trips: {string.Join("; ", commands)}");
     }
 
+    [Fact]
+    public async Task A_sittings_whole_document_is_read_only_when_it_has_changed_and_its_change_is_seen_at_once()
+    {
+        var sitting = await SittingNow.CreateAsync(_engine.Services, TimeProvider.System, 2, "SRD");
+        await using var watcher = await WatchingAsync(sitting, sitting.Invigilator);
+        await using var page = await CheckedInAsync(sitting, sitting.Candidates[0]);
+        using var other = await LiveClient.CandidateAsync(_base, sitting.Centre.Number, sitting.Candidates[1].CandidateNumber);
+
+        // Reads of the sitting's document (every booking in it) made for requests of this trace.
+        var wholeReads = new ConcurrentBag<string>();
+        var trace = System.Diagnostics.ActivityTraceId.CreateRandom();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Npgsql" or "Microsoft.AspNetCore",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                var text = (activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement"))?.ToString() ?? "";
+                if (activity.Source.Name == "Npgsql" && activity.TraceId == trace && text.Contains("mt_doc_sitting", StringComparison.Ordinal) && text.Contains("data", StringComparison.Ordinal))
+                {
+                    wholeReads.Add(text);
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        async Task<HttpStatusCode> GetAsync(LiveClient client, string path)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("traceparent", $"00-{trace}-{System.Diagnostics.ActivitySpanId.CreateRandom()}-01");
+            using var response = await client.Http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        // The waiting page and the check-in page, again and again: the sitting has not changed, so its document is read
+        // at most once (this node may not have held it yet).
+        for (var visit = 0; visit < 3; visit++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await GetAsync(page.Client, $"/candidate/attempts/{page.AttemptId}"));
+            Assert.Equal(HttpStatusCode.OK, await GetAsync(other, $"/candidate/sittings/{sitting.Sitting.Id}"));
+        }
+
+        Assert.True(wholeReads.Count <= 1, $"{wholeReads.Count} whole reads of an unchanged sitting in 6 pages");
+
+        // The sitting ends: the very next check-in sees it.
+        await watcher.Hub.InvokeAsync("EndSitting", sitting.Sitting.Id);
+        using var late = await other.Page.PostFormAsync($"/candidate/sittings/{sitting.Sitting.Id}", $"/candidate/sittings/{sitting.Sitting.Id}", [new("accessCode", sitting.Sitting.AccessCode!)]);
+        Assert.NotEqual(HttpStatusCode.Redirect, late.StatusCode);
+        Assert.Contains("has ended", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static async Task FlagAsync(CandidatePage page, long sequence, int item)
     {
         using var response = await page.Client.PostJsonAsync($"/api/attempts/{page.AttemptId}/answers",

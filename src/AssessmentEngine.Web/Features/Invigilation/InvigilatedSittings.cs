@@ -1,7 +1,6 @@
 using AssessmentEngine.Web.Features.Identity;
 using AssessmentEngine.Web.Features.Sittings;
 using AssessmentEngine.Web.Infrastructure;
-using Marten;
 
 namespace AssessmentEngine.Web.Features.Invigilation;
 
@@ -9,7 +8,7 @@ namespace AssessmentEngine.Web.Features.Invigilation;
 public sealed record Invigilator(Guid Id, string Actor);
 
 /// <summary>The sittings an invigilator may act on: every use case at the desk starts here.</summary>
-public sealed class InvigilatedSittings(IDocumentStore store, CurrentAccounts accounts)
+public sealed class InvigilatedSittings(SittingReads sittings, CurrentAccounts accounts)
 {
     public const string NoLongerInvigilating = "You are no longer an invigilator at this centre, so you cannot act on its sittings. Ask the exam officer if this is a mistake.";
 
@@ -19,8 +18,7 @@ public sealed class InvigilatedSittings(IDocumentStore store, CurrentAccounts ac
     /// </summary>
     public async Task<Sitting> SittingAsync(Guid sittingId, Invigilator invigilator, CancellationToken cancellationToken = default)
     {
-        await using var session = store.QuerySession();
-        var sitting = await session.LoadAsync<Sitting>(sittingId, cancellationToken);
+        var sitting = await sittings.LoadAsync(sittingId, cancellationToken);
         if (sitting is null || !sitting.InvigilatorIds.Contains(invigilator.Id))
         {
             throw new RefusedException(RefusalKind.NotFound, "There is no such sitting assigned to you.");

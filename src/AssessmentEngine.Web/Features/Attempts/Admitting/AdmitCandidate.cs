@@ -15,7 +15,7 @@ namespace AssessmentEngine.Web.Features.Attempts.Admitting;
 /// is assembled at admission, for this candidate alone: avoiding what they were shown before, what others in the room
 /// have, and the items used most.
 /// </summary>
-public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposures, TimeProvider time)
+public sealed class AdmitCandidate(IDocumentStore store, SittingReads sittings, ExposureCounts exposures, TimeProvider time)
 {
     public async Task<Attempt> AdmitAsync(Guid sittingId, Guid candidateId, bool identityChecked, Guid invigilatorId, string actor, CancellationToken cancellationToken = default)
     {
@@ -170,7 +170,7 @@ public sealed class AdmitCandidate(IDocumentStore store, ExposureCounts exposure
     private async Task<(Sitting Sitting, Attempt Attempt)> LoadAsync(Guid sittingId, Guid candidateId, Guid invigilatorId, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        var sitting = await session.LoadAsync<Sitting>(sittingId, cancellationToken);
+        var sitting = await sittings.LoadAsync(sittingId, cancellationToken);
         if (sitting is null || !sitting.InvigilatorIds.Contains(invigilatorId))
         {
             throw new RefusedException(RefusalKind.NotFound, "There is no such sitting assigned to you.");

@@ -11,7 +11,7 @@ namespace AssessmentEngine.Web.Features.Attempts.CheckingIn;
 /// A booked candidate enters the sitting's access code and waits to be admitted. One attempt per candidate per sitting:
 /// its id is derived from both, so checking in twice (or from two tabs at once) finds the same attempt.
 /// </summary>
-public sealed class CheckIn(IDocumentStore store, TimeProvider time)
+public sealed class CheckIn(IDocumentStore store, SittingReads sittings, TimeProvider time)
 {
     /// <summary>Check-in opens this long before the sitting starts.</summary>
     public static readonly TimeSpan OpensBefore = TimeSpan.FromMinutes(60);
@@ -20,7 +20,7 @@ public sealed class CheckIn(IDocumentStore store, TimeProvider time)
     {
         var attemptId = IdFor(sittingId, candidate.Id);
         await using var session = store.QuerySession();
-        var sitting = await session.LoadAsync<Sitting>(sittingId, cancellationToken);
+        var sitting = await sittings.LoadAsync(sittingId, cancellationToken);
         var booking = sitting?.Bookings.FirstOrDefault(b => b.CandidateId == candidate.Id);
         if (sitting is null || booking is null)
         {

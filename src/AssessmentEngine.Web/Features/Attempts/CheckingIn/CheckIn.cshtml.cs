@@ -13,7 +13,7 @@ namespace AssessmentEngine.Web.Features.Attempts.CheckingIn;
 /// <summary>The candidate types the access code the invigilator shows, and goes to the waiting room.</summary>
 [Authorize(Policy = Policies.Candidate)]
 [EnableRateLimiting(AttemptsSetup.CheckInRateLimit)]
-public sealed class CheckInModel(IQuerySession session, CheckIn checkIn) : PageModel, IShowsRefusals
+public sealed class CheckInModel(IQuerySession session, SittingReads sittings, CheckIn checkIn) : PageModel, IShowsRefusals
 {
     public Candidate Candidate { get; private set; } = null!;
 
@@ -50,7 +50,7 @@ public sealed class CheckInModel(IQuerySession session, CheckIn checkIn) : PageM
     {
         var userId = User.Id();
         var candidate = await session.Query<Candidate>().FirstOrDefaultAsync(c => c.UserId == userId, HttpContext.RequestAborted);
-        var sitting = await session.LoadAsync<Sitting>(sittingId, HttpContext.RequestAborted);
+        var sitting = await sittings.LoadAsync(sittingId, HttpContext.RequestAborted);
         if (candidate is null || sitting is null || sitting.Bookings.All(b => b.CandidateId != candidate.Id))
         {
             return false;

@@ -14,7 +14,7 @@ namespace AssessmentEngine.Web.Features.Attempts.Starting;
 /// (the test's own and the centre's), their adjustments, and Start. Once started it is the test page; once submitted, the receipt.
 /// </summary>
 [Authorize(Policy = Policies.Candidate)]
-public sealed class AttemptPageModel(IQuerySession session, StartAttempt start, InvigilationPlaybook playbook) : PageModel, IShowsRefusals
+public sealed class AttemptPageModel(IQuerySession session, SittingReads sittings, StartAttempt start, InvigilationPlaybook playbook) : PageModel, IShowsRefusals
 {
     public Attempt Attempt { get; private set; } = null!;
 
@@ -76,7 +76,7 @@ public sealed class AttemptPageModel(IQuerySession session, StartAttempt start, 
     {
         Attempt = await session.OwnAttemptAsync(User, attemptId, HttpContext.RequestAborted);
         Candidate = (await session.LoadAsync<Candidate>(Attempt.CandidateId, HttpContext.RequestAborted))!;
-        Sitting = (await session.LoadAsync<Sitting>(Attempt.SittingId, HttpContext.RequestAborted))!;
+        Sitting = (await sittings.LoadAsync(Attempt.SittingId, HttpContext.RequestAborted))!;
         var unit = await session.LoadAsync<BankUnit>(Attempt.UnitCode, HttpContext.RequestAborted);
         var blueprint = unit?.Blueprints.FirstOrDefault(b => b.Id == Attempt.TestId);
         var assignment = unit?.Assignment(Attempt.TestId);

@@ -777,25 +777,9 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
 
         var commands = new ConcurrentBag<string>();
         var trace = System.Diagnostics.ActivityTraceId.CreateRandom();
-        using var listener = new System.Diagnostics.ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "Npgsql" or "Microsoft.AspNetCore",
-            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.Source.Name == "Npgsql" && activity.TraceId == trace)
-                {
-                    var text = (activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement"))?.ToString() ?? activity.DisplayName;
-                    // The session's account is checked on every request but read at most once every few seconds per node
-                    // (CurrentAccounts): on a busy machine that read may fall in this request; it is not the attempt's.
-                    if (!text.Contains("mt_doc_useraccount", StringComparison.Ordinal))
-                    {
-                        commands.Add(text[..Math.Min(text.Length, 80)]);
-                    }
-                }
-            },
-        };
-        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        // The session's account is checked on every request but read at most once every few seconds per node
+        // (CurrentAccounts): on a busy machine that read may fall in this request; it is not the attempt's.
+        using var listener = DatabaseCommands(trace, text => !text.Contains("mt_doc_useraccount", StringComparison.Ordinal), text => commands.Add(text[..Math.Min(text.Length, 80)]));
         await page.Client.Page.GetPageAsync($"/candidate/attempts/{page.AttemptId}/test"); // the account, as read once every few seconds
 
         var traceparent = $"00-{trace}-{System.Diagnostics.ActivitySpanId.CreateRandom()}-01";
@@ -823,20 +807,7 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         // Reads of the sitting's document (every booking in it) made for requests of this trace.
         var wholeReads = new ConcurrentBag<string>();
         var trace = System.Diagnostics.ActivityTraceId.CreateRandom();
-        using var listener = new System.Diagnostics.ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "Npgsql" or "Microsoft.AspNetCore",
-            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                var text = (activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement"))?.ToString() ?? "";
-                if (activity.Source.Name == "Npgsql" && activity.TraceId == trace && text.Contains("mt_doc_sitting", StringComparison.Ordinal) && text.Contains("data", StringComparison.Ordinal))
-                {
-                    wholeReads.Add(text);
-                }
-            },
-        };
-        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var listener = DatabaseCommands(trace, text => text.Contains("mt_doc_sitting", StringComparison.Ordinal) && text.Contains("data", StringComparison.Ordinal), wholeReads.Add);
         async Task<HttpStatusCode> GetAsync(LiveClient client, string path)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -860,6 +831,26 @@ public sealed class LiveInvigilationTests(TestDatabase database) : IClassFixture
         using var late = await other.Page.PostFormAsync($"/candidate/sittings/{sitting.Sitting.Id}", $"/candidate/sittings/{sitting.Sitting.Id}", [new("accessCode", sitting.Sitting.AccessCode!)]);
         Assert.NotEqual(HttpStatusCode.Redirect, late.StatusCode);
         Assert.Contains("has ended", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Hands each database command made for requests of <paramref name="trace"/> (their traceparent) that <paramref name="keep"/> keeps to <paramref name="seen"/>.</summary>
+    private static System.Diagnostics.ActivityListener DatabaseCommands(System.Diagnostics.ActivityTraceId trace, Func<string, bool> keep, Action<string> seen)
+    {
+        var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Npgsql" or "Microsoft.AspNetCore",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                var text = (activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement"))?.ToString() ?? activity.DisplayName;
+                if (activity.Source.Name == "Npgsql" && activity.TraceId == trace && keep(text))
+                {
+                    seen(text);
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     private static async Task FlagAsync(CandidatePage page, long sequence, int item)

@@ -16,7 +16,7 @@ namespace AssessmentEngine.Web.Features.Attempts.Starting;
 /// The admitted candidate has read the instructions and starts: only inside their window. The clock runs from now, with
 /// their extra time; the time-up job is scheduled at the deadline. Starting twice returns the attempt under way.
 /// </summary>
-public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs, TimeProvider time, ILogger<StartAttempt> logger)
+public sealed class StartAttempt(IDocumentStore store, SittingReads sittings, IBackgroundJobClient jobs, TimeProvider time, ILogger<StartAttempt> logger)
 {
     public async Task<Attempt> HandleAsync(Attempt attempt, string actor, CancellationToken cancellationToken = default)
     {
@@ -28,7 +28,7 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
         }
 
         var candidate = await session.LoadAsync<Candidate>(attempt.CandidateId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such candidate.");
-        var sitting = await session.LoadAsync<Sitting>(attempt.SittingId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such sitting.");
+        var sitting = await sittings.LoadAsync(attempt.SittingId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such sitting.");
         var enrolment = await session.LoadAsync<Enrolment>(attempt.EnrolmentId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such enrolment.");
         var centre = await session.LoadAsync<Centre>(attempt.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such centre.");
         var rules = RulesOf(await session.LoadAsync<BankUnit>(attempt.UnitCode, cancellationToken), attempt.UnitCode, attempt.TestId);
@@ -48,7 +48,7 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
 
     /// <summary>
     /// The invigilator starts the room: every admitted candidate's test starts now, each inside their window and with
-    /// their extra time, written a hundred at a time (each decided on the attempt as it stands), and each page is told by push.
+    /// their extra time, written fifty at a time, a few writes at once (each decided on the attempt as it stands), and each page is told by push.
     /// Candidates still waiting are left waiting; a test that cannot start (the window closed) is named with the reason
     /// and the others start all the same.
     /// </summary>
@@ -72,31 +72,36 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
         var enrolments = (await session.LoadManyAsync<Enrolment>(cancellationToken, admitted.Select(a => a.EnrolmentId).Distinct().ToArray())).ToDictionary(e => e.Id);
         var centre = await session.LoadAsync<Centre>(sitting.CentreId, cancellationToken) ?? throw new RefusedException(RefusalKind.Conflict, "There is no such centre.");
         var rules = RulesOf(await session.LoadAsync<BankUnit>(sitting.UnitCode, cancellationToken), sitting.UnitCode, sitting.TestId);
-        // A hundred at a time: each hundred read in one round trip and written in one, its pages told as it commits.
-        var refused = new Dictionary<Guid, CandidateRefusal>();
-        var started = new List<Guid>();
-        foreach (var chunk in admitted.Chunk(StartedTogether))
-        {
-            var now = time.GetUtcNow();
-            var written = await store.DecideManyAsync<Attempt>([.. chunk.Select(a => a.Id)], current =>
+        // Fifty at a time, a few fifties at once: each fifty read in one round trip and written in one, its pages told as
+        // it commits. One after another, a room of 1,000 took 7 s to start with the machine half idle.
+        var refused = new System.Collections.Concurrent.ConcurrentDictionary<Guid, CandidateRefusal>();
+        var started = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+        await Parallel.ForEachAsync(admitted.Chunk(StartedTogether), new ParallelOptions { MaxDegreeOfParallelism = WritesAtOnce, CancellationToken = cancellationToken },
+            async (chunk, token) =>
             {
-                var candidate = candidates[current.CandidateId];
-                try
+                var now = time.GetUtcNow();
+                var written = await store.DecideManyAsync<Attempt>([.. chunk.Select(a => a.Id)], current =>
                 {
-                    AttemptRules.StartsInsideTheWindow(enrolments.GetValueOrDefault(current.EnrolmentId)
-                        ?? throw new RefusedException(RefusalKind.Conflict, "There is no such enrolment."), candidate, centre.Zone, now);
-                    var events = AttemptDecisions.Start(current, sitting.DurationMinutes, candidate.Adjustments.ExtraTimePercent, rules.Limit, rules.PassPercent, actor, now).ToList();
-                    refused.Remove(current.Id);
-                    return events;
-                }
-                catch (RefusedException refusal)
+                    var candidate = candidates[current.CandidateId];
+                    try
+                    {
+                        AttemptRules.StartsInsideTheWindow(enrolments.GetValueOrDefault(current.EnrolmentId)
+                            ?? throw new RefusedException(RefusalKind.Conflict, "There is no such enrolment."), candidate, centre.Zone, now);
+                        var events = AttemptDecisions.Start(current, sitting.DurationMinutes, candidate.Adjustments.ExtraTimePercent, rules.Limit, rules.PassPercent, actor, now).ToList();
+                        refused.TryRemove(current.Id, out _);
+                        return events;
+                    }
+                    catch (RefusedException refusal)
+                    {
+                        refused[current.Id] = new CandidateRefusal(candidate.Id, candidate.CandidateNumber, refusal.Message);
+                        return [];
+                    }
+                }, token);
+                foreach (var id in written.Keys)
                 {
-                    refused[current.Id] = new CandidateRefusal(candidate.Id, candidate.CandidateNumber, refusal.Message);
-                    return [];
+                    started.Add(id);
                 }
-            }, cancellationToken);
-            started.AddRange(written.Keys);
-        }
+            });
 
         already += admitted.Count - started.Count - refused.Count;
         // The pages were told as each start was written; the time-up jobs follow, one per deadline.
@@ -113,8 +118,10 @@ public sealed class StartAttempt(IDocumentStore store, IBackgroundJobClient jobs
         return new RoomStart(started.Count, already, [.. refused.Values]);
     }
 
-    /// <summary>How many tests one write of a room's start takes: a few round trips for a room of hundreds.</summary>
-    public const int StartedTogether = 100;
+    /// <summary>How many tests one write of a room's start takes, and how many such writes go at once.</summary>
+    public const int StartedTogether = 50;
+
+    public const int WritesAtOnce = 4;
 
     // An assignment's time limit is hard: uploads close when it is up. It has no pass mark; the assessor judges it.
     private static (AssessmentEngine.ItemBank.TimeLimit Limit, int PassPercent) RulesOf(BankUnit? unit, string unitCode, string testId) =>

@@ -21,9 +21,13 @@ public sealed class TestPageModel(IQuerySession session, IAntiforgery antiforger
 
     public async Task<IActionResult> OnGetAsync(Guid attemptId)
     {
+        // Every page of a room started together loads this at once: the candidate read once, for whose attempt it is and
+        // how their page looks.
+        Candidate candidate;
         try
         {
-            Attempt = await session.OwnAttemptAsync(User, attemptId, HttpContext.RequestAborted);
+            candidate = await session.CandidateAsync(User, HttpContext.RequestAborted);
+            Attempt = CandidateIds.Own(await session.LoadAsync<Attempt>(attemptId, HttpContext.RequestAborted), candidate.Id);
         }
         catch (RefusedException)
         {
@@ -40,7 +44,6 @@ public sealed class TestPageModel(IQuerySession session, IAntiforgery antiforger
             return Redirect($"/candidate/attempts/{Attempt.Id}");
         }
 
-        var candidate = await session.LoadAsync<Candidate>(Attempt.CandidateId, HttpContext.RequestAborted);
         ViewData["BodyClass"] = CandidateLook.BodyClass(candidate) + " test-page";
         RequestToken = antiforgery.GetAndStoreTokens(HttpContext).RequestToken ?? "";
         return Page();

@@ -105,7 +105,9 @@ public sealed class HostileHubCallsTests(TestDatabase database, ITestOutputHelpe
         {
             [Caller.Invigilator] = (invigilator, "/hubs/invigilation", "Watch", [room.Id]),
             [Caller.Stranger] = (stranger, "/hubs/invigilation", "Watch", [room.Elsewhere.Sitting.Id]),
-            [Caller.Candidate] = (candidate, "/hubs/candidate", "Heartbeat", [room.AttemptOf(room.InProgress)]),
+            // A heartbeat for an attempt not joined: refused, which shows the connection still works and stores nothing (a
+            // real heartbeat's presence is written within the second, in the next call's window).
+            [Caller.Candidate] = (candidate, "/hubs/candidate", "Heartbeat", [Guid.NewGuid()]),
         };
         var connections = new Dictionary<Caller, HubConnection>();
         foreach (var (caller, (client, path, _, _)) in clients)

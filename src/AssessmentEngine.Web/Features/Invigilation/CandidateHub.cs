@@ -34,11 +34,11 @@ public sealed class CandidateHub(IDocumentStore store, SeenNotices seen, TimePro
     }
 
     /// <summary>
-    /// The page is alive: one write (the presence document) and a notice batched into the sitting's next push
-    /// (<see cref="SeenNotices"/>), no reads — at thousands of candidates every ten seconds this is most of the hub's
-    /// traffic. The connection's own state comes from Join and disconnection.
+    /// The page is alive: noted for the next second's write of every presence heard and the sitting's next push
+    /// (<see cref="SeenNotices"/>), no reads and no write of its own — at thousands of candidates every ten seconds this
+    /// is most of the hub's traffic. The connection's own state comes from Join and disconnection.
     /// </summary>
-    public async Task Heartbeat(Guid attemptId)
+    public Task Heartbeat(Guid attemptId)
     {
         if (!Context.Items.TryGetValue(AttemptKey, out var joined) || joined is not Guid id || id != attemptId
             || Context.Items[SittingKey] is not (Guid sittingId, Guid candidateId))
@@ -46,14 +46,8 @@ public sealed class CandidateHub(IDocumentStore store, SeenNotices seen, TimePro
             throw new HubException("Join the attempt first.");
         }
 
-        var now = time.GetUtcNow();
-        await using (var session = store.LightweightSession())
-        {
-            session.Store(new Presence(attemptId, sittingId, now));
-            await session.SaveChangesAsync(Context.ConnectionAborted);
-        }
-
-        seen.Seen(sittingId, candidateId, now);
+        seen.Seen(sittingId, candidateId, attemptId, time.GetUtcNow());
+        return Task.CompletedTask;
     }
 
     public async Task Focus(Guid attemptId, bool lost)

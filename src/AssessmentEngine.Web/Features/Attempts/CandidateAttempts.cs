@@ -18,10 +18,14 @@ public static class CandidateAttempts
     }
 
     /// <summary>The attempt, when it is this candidate's; otherwise "not found", whether it exists or not.</summary>
-    public static async Task<Attempt> OwnAttemptAsync(this IQuerySession session, ClaimsPrincipal user, Guid attemptId, CancellationToken cancellationToken)
+    public static async Task<Attempt> OwnAttemptAsync(this IQuerySession session, ClaimsPrincipal user, Guid attemptId, CancellationToken cancellationToken) =>
+        (await session.CandidateAndOwnAttemptAsync(user, attemptId, cancellationToken)).Attempt;
+
+    /// <summary>As <see cref="OwnAttemptAsync"/>, with the candidate it read (for a page that shows them: read once, not twice).</summary>
+    public static async Task<(Candidate Candidate, Attempt Attempt)> CandidateAndOwnAttemptAsync(this IQuerySession session, ClaimsPrincipal user, Guid attemptId, CancellationToken cancellationToken)
     {
         var candidate = await session.CandidateAsync(user, cancellationToken);
-        return CandidateIds.Own(await session.LoadAsync<Attempt>(attemptId, cancellationToken), candidate.Id);
+        return (candidate, CandidateIds.Own(await session.LoadAsync<Attempt>(attemptId, cancellationToken), candidate.Id));
     }
 }
 

@@ -26,8 +26,7 @@ public sealed class TestPageModel(IQuerySession session, IAntiforgery antiforger
         Candidate candidate;
         try
         {
-            candidate = await session.CandidateAsync(User, HttpContext.RequestAborted);
-            Attempt = CandidateIds.Own(await session.LoadAsync<Attempt>(attemptId, HttpContext.RequestAborted), candidate.Id);
+            (candidate, Attempt) = await session.CandidateAndOwnAttemptAsync(User, attemptId, HttpContext.RequestAborted);
         }
         catch (RefusedException)
         {

@@ -74,8 +74,7 @@ public sealed class AttemptPageModel(IQuerySession session, SittingReads sitting
 
     private async Task LoadAsync(Guid attemptId)
     {
-        Attempt = await session.OwnAttemptAsync(User, attemptId, HttpContext.RequestAborted);
-        Candidate = (await session.LoadAsync<Candidate>(Attempt.CandidateId, HttpContext.RequestAborted))!;
+        (Candidate, Attempt) = await session.CandidateAndOwnAttemptAsync(User, attemptId, HttpContext.RequestAborted);
         Sitting = (await sittings.LoadAsync(Attempt.SittingId, HttpContext.RequestAborted))!;
         var unit = await session.LoadAsync<BankUnit>(Attempt.UnitCode, HttpContext.RequestAborted);
         var blueprint = unit?.Blueprints.FirstOrDefault(b => b.Id == Attempt.TestId);

@@ -42,7 +42,7 @@ public sealed class StartAttempt(IDocumentStore store, SittingReads sittings, IB
         await store.DecideAsync<Attempt>(attempt.Id, current => AttemptDecisions.Start(current, sitting.DurationMinutes, candidate.Adjustments.ExtraTimePercent,
             rules.Limit, rules.PassPercent, actor, now), cancellationToken);
         var started = (await session.LoadAsync<Attempt>(attempt.Id, cancellationToken))!;
-        ScheduleTimeUp(started);
+        ScheduleTimeUp([started]);
         return started;
     }
 
@@ -105,15 +105,7 @@ public sealed class StartAttempt(IDocumentStore store, SittingReads sittings, IB
 
         already += admitted.Count - started.Count - refused.Count;
         // The pages were told as each start was written; the time-up jobs follow, one per deadline.
-        try
-        {
-            SubmitAtTimeUpJob.ScheduleAtDeadlines(jobs, await session.LoadManyAsync<Attempt>(cancellationToken, started.ToArray()));
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // The tests stand; the minutely time-up sweep submits each at its deadline without these jobs.
-            logger.LogWarning(exception, "Time-up jobs for the room of sitting {Sitting} not scheduled; the sweep will catch them", sitting.Id);
-        }
+        ScheduleTimeUp(await session.LoadManyAsync<Attempt>(cancellationToken, started.ToArray()));
 
         return new RoomStart(started.Count, already, [.. refused.Values]);
     }
@@ -129,16 +121,16 @@ public sealed class StartAttempt(IDocumentStore store, SittingReads sittings, IB
             : unit?.Assignment(testId) is not null ? (AssessmentEngine.ItemBank.TimeLimit.Hard, 0)
             : throw new RefusedException(RefusalKind.Conflict, $"The test {testId} is no longer in the bank for {unitCode}; tell the invigilator.");
 
-    private void ScheduleTimeUp(Attempt started)
+    private void ScheduleTimeUp(IReadOnlyList<Attempt> started)
     {
         try
         {
-            jobs.Schedule<SubmitAtTimeUpJob>(job => job.RunAsync(started.Id, CancellationToken.None), started.Deadline!.Value);
+            SubmitAtTimeUpJob.ScheduleAtDeadlines(jobs, started);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // The attempt stands; the minutely time-up sweep submits it at its deadline without this job.
-            logger.LogWarning(exception, "Time-up job for attempt {Attempt} not scheduled; the sweep will catch it", started.Id);
+            // The tests stand; the minutely time-up sweep submits each at its deadline without these jobs.
+            logger.LogWarning(exception, "Time-up jobs for {Count} attempt(s) not scheduled; the sweep will catch them", started.Count);
         }
     }
 }
